@@ -1,0 +1,80 @@
+package dev.loupe.model;
+
+/**
+ * The central AI event: one call to a model, from a JSON event, a structured log line, a GenAI
+ * span or a cloud diagnostic log. Optional numbers are {@code null} when the sender did not say.
+ * {@code prompt} and {@code completion} are only non-null under the capture policy; the API key
+ * is only ever kept as a hash.
+ */
+public record Inference(
+    long timestampMillis,
+    SeriesKey key,
+    String operation,
+    String requestId,
+    String traceId,
+    String tenant,
+    String apiKeyHash,
+    Long inputTokens,
+    Long outputTokens,
+    Long cachedTokens,
+    Double latencyMs,
+    Double ttftMs,
+    Outcome outcome,
+    Integer httpStatus,
+    String finishReason,
+    Boolean cacheHit,
+    Double cost,
+    String prompt,
+    String completion) {
+
+  public Inference {
+    Checks.timestamp("timestamp", timestampMillis);
+    Checks.required("model", key);
+    if (Checks.UNKNOWN.equals(key.model()) && Checks.UNKNOWN.equals(key.service())) {
+      throw new InvalidRecordException("model", "is required (or at least service)");
+    }
+    if (Checks.UNKNOWN.equals(key.deployment()) && Checks.UNKNOWN.equals(key.service())) {
+      throw new InvalidRecordException("deployment", "one of deployment or service is required");
+    }
+    Checks.nonNegative("input_tokens", inputTokens);
+    Checks.nonNegative("output_tokens", outputTokens);
+    Checks.nonNegative("cached_tokens", cachedTokens);
+    Checks.nonNegative("latency_ms", latencyMs);
+    Checks.nonNegative("ttft_ms", ttftMs);
+    Checks.nonNegative("cost", cost);
+    if (cachedTokens != null && inputTokens != null && cachedTokens > inputTokens) {
+      throw new InvalidRecordException(
+          "cached_tokens",
+          "(" + cachedTokens + ") cannot exceed input_tokens (" + inputTokens + ")");
+    }
+    if (ttftMs != null && latencyMs != null && ttftMs > latencyMs) {
+      throw new InvalidRecordException(
+          "ttft_ms", "(" + ttftMs + ") cannot exceed latency_ms (" + latencyMs + ")");
+    }
+    if (httpStatus != null && (httpStatus < 100 || httpStatus > 599)) {
+      throw new InvalidRecordException("http_status", "must be 100..599, got " + httpStatus);
+    }
+    if (outcome == null) {
+      outcome = httpStatus == null ? Outcome.OK : Outcome.fromHttpStatus(httpStatus);
+    }
+  }
+
+  /** Input plus output tokens; null when neither is known. */
+  public Long totalTokens() {
+    if (inputTokens == null && outputTokens == null) {
+      return null;
+    }
+    return (inputTokens == null ? 0 : inputTokens) + (outputTokens == null ? 0 : outputTokens);
+  }
+
+  /** The same inference without prompt and completion (capture policy off). */
+  public Inference withoutContent() {
+    if (prompt == null && completion == null) {
+      return this;
+    }
+    return new Inference(
+        timestampMillis, key, operation, requestId, traceId, tenant, apiKeyHash, inputTokens,
+        outputTokens, cachedTokens, latencyMs, ttftMs, outcome, httpStatus, finishReason,
+        cacheHit, cost, null, null);
+  }
+}

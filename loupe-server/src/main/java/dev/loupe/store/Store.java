@@ -1,0 +1,55 @@
+package dev.loupe.store;
+
+import dev.loupe.dimension.model.InferenceRollup;
+import dev.loupe.dimension.model.RollupPoint;
+import dev.loupe.dimension.model.RollupQuery;
+import dev.loupe.model.Batch;
+import dev.loupe.model.Deployment;
+import dev.loupe.model.Inference;
+import dev.loupe.model.LogRecord;
+import dev.loupe.model.Score;
+import java.util.List;
+
+/**
+ * Where accepted records go. {@link #append} returns only once the batch is durable, so an
+ * acknowledged request survives a crash. Every implementation passes {@code StoreContract}.
+ * Implementations are safe for concurrent use.
+ */
+public interface Store extends AutoCloseable {
+
+  /** Appends every record of the batch; durable (committed) when this returns. */
+  void append(Batch batch);
+
+  /** Inserts or replaces the rollups of (key, minute). */
+  void upsertRollups(List<InferenceRollup> rollups);
+
+  /** Rollups whose minute starts in {@code [fromMillis, toMillis)}, ordered by minute. */
+  List<InferenceRollup> rollups(long fromMillis, long toMillis);
+
+  /** Rollups aggregated per series and step, without reading the sketches or raw events. */
+  List<RollupPoint> rollupRange(RollupQuery query);
+
+  /** Inferences with time in {@code [fromMillis, toMillis)}, oldest first, at most {@code limit}. */
+  List<Inference> inferences(long fromMillis, long toMillis, int limit);
+
+  /** Deployments with time in {@code [fromMillis, toMillis)}, oldest first. */
+  List<Deployment> deployments(long fromMillis, long toMillis);
+
+  /** Log records with time in {@code [fromMillis, toMillis)}, oldest first, at most {@code limit}. */
+  List<LogRecord> logs(long fromMillis, long toMillis, int limit);
+
+  /** Scores with time in {@code [fromMillis, toMillis)}, oldest first, at most {@code limit}. */
+  List<Score> scores(long fromMillis, long toMillis, int limit);
+
+  /** How many records of the type are kept. */
+  long count(RecordType type);
+
+  /** Deletes records of the type older than the cutoff; returns how many were deleted. */
+  long deleteOlderThan(RecordType type, long cutoffMillis);
+
+  /** The schema version the store is at after its migrations ran. */
+  int schemaVersion();
+
+  @Override
+  void close();
+}
