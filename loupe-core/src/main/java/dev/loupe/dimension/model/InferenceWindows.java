@@ -1,0 +1,223 @@
+package dev.loupe.dimension.model;
+
+import dev.loupe.model.Inference;
+import dev.loupe.model.SeriesKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The hot signals of the model dimension: per series, a ring of one-minute {@link
+ * InferenceStats} buckets covering the last hour, from which any window of whole minutes (1 m, 5
+ * m, 1 h) is merged on demand. Closed minutes are handed out once (and again after a late event
+ * changed them) as {@link InferenceRollup}s for the store, and read back with {@link #load} after
+ * a restart. Safe for concurrent use; a batch takes each series' lock once.
+ */
+public final class InferenceWindows {
+  public static final Duration ONE_MINUTE = Duration.ofMinutes(1);
+  public static final Duration FIVE_MINUTES = Duration.ofMinutes(5);
+  public static final Duration ONE_HOUR = Duration.ofHours(1);
+
+  static final long MINUTE = 60_000;
+  /** The current minute and the sixty before it. */
+  static final int BUCKETS = 61;
+
+  private final Clock clock;
+  private final ConcurrentHashMap<SeriesKey, SeriesRing> series = new ConcurrentHashMap<>();
+  private final List<InferenceRollup> evictedDirty = new ArrayList<>();
+  private final AtomicLong lastReceivedMillis = new AtomicLong();
+
+  public InferenceWindows(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Adds inferences; those outside the last hour (or more than a minute ahead) are not kept. */
+  public void record(Collection<Inference> inferences) {
+    if (inferences.isEmpty()) {
+      return;
+    }
+    long now = clock.millis();
+    lastReceivedMillis.accumulateAndGet(now, Math::max);
+    long current = minuteOf(now);
+    Map<SeriesKey, List<Inference>> byKey = new HashMap<>();
+    for (Inference i : inferences) {
+      long minute = minuteOf(i.timestampMillis());
+      if (minute > current - BUCKETS * MINUTE && minute <= current + MINUTE) {
+        byKey.computeIfAbsent(i.key(), k -> new ArrayList<>()).add(i);
+      }
+    }
+    byKey.forEach(
+        (key, list) -> {
+          SeriesRing ring = series.computeIfAbsent(key, SeriesRing::new);
+          synchronized (ring) {
+            for (Inference i : list) {
+              ring.bucketFor(minuteOf(i.timestampMillis()), this::keepEvicted).add(i);
+            }
+          }
+        });
+  }
+
+  /** Restores a closed minute from the store; merges with anything already recorded for it. */
+  public void load(InferenceRollup rollup) {
+    long current = minuteOf(clock.millis());
+    if (rollup.minuteMillis() <= current - BUCKETS * MINUTE || rollup.minuteMillis() > current) {
+      return;
+    }
+    SeriesRing ring = series.computeIfAbsent(rollup.key(), SeriesRing::new);
+    synchronized (ring) {
+      Bucket b = ring.bucketFor(rollup.minuteMillis(), this::keepEvicted);
+      b.stats.merge(InferenceStats.of(rollup));
+      b.noteTimes(rollup.minuteMillis(), rollup.minuteMillis() + MINUTE - 1);
+      b.dirty = false;
+    }
+  }
+
+  /** Stats of one series over the window ending now; empty when it had no request in it. */
+  public Optional<WindowStats> stats(SeriesKey key, Duration window) {
+    SeriesRing ring = series.get(key);
+    if (ring == null) {
+      return Optional.empty();
+    }
+    long now = clock.millis();
+    long from = minuteOf(now - window.toMillis());
+    synchronized (ring) {
+      return ring.merge(from, minuteOf(now), now - from, window.toMillis());
+    }
+  }
+
+  /** Stats of every series that had a request in the window, in key order. */
+  public List<WindowStats> stats(Duration window) {
+    List<WindowStats> out = new ArrayList<>();
+    for (SeriesKey key : series.keySet()) {
+      stats(key, window).ifPresent(out::add);
+    }
+    out.sort((a, b) -> a.key().compareTo(b.key()));
+    return out;
+  }
+
+  /**
+   * The minutes that ended at or before {@code closedBeforeMillis} and changed since they were
+   * last handed out; each is marked clean. Series idle for the whole hour are dropped here.
+   */
+  public List<InferenceRollup> takeChangedClosedMinutes(long closedBeforeMillis) {
+    List<InferenceRollup> out = new ArrayList<>();
+    synchronized (evictedDirty) {
+      out.addAll(evictedDirty);
+      evictedDirty.clear();
+    }
+    long oldest = minuteOf(clock.millis()) - (BUCKETS - 1) * MINUTE;
+    for (SeriesRing ring : series.values()) {
+      synchronized (ring) {
+        for (Bucket b : ring.buckets) {
+          if (b != null && b.dirty && b.minute + MINUTE <= closedBeforeMillis) {
+            out.add(b.stats.toRollup(ring.key, b.minute));
+            b.dirty = false;
+          }
+        }
+        if (ring.newestMinute() < oldest) {
+          series.remove(ring.key, ring);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** When the last inference arrived (server clock), 0 if none since start. */
+  public long lastReceivedMillis() {
+    return lastReceivedMillis.get();
+  }
+
+  private void keepEvicted(InferenceRollup rollup) {
+    synchronized (evictedDirty) {
+      evictedDirty.add(rollup);
+    }
+  }
+
+  static long minuteOf(long millis) {
+    return Math.floorDiv(millis, MINUTE) * MINUTE;
+  }
+
+  /** One minute of one series. */
+  private static final class Bucket {
+    final long minute;
+    final InferenceStats stats = new InferenceStats();
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    boolean dirty;
+
+    Bucket(long minute) {
+      this.minute = minute;
+    }
+
+    void add(Inference i) {
+      stats.add(i);
+      noteTimes(i.timestampMillis(), i.timestampMillis());
+      dirty = true;
+    }
+
+    void noteTimes(long from, long to) {
+      first = Math.min(first, from);
+      last = Math.max(last, to);
+    }
+  }
+
+  /** The ring of minute buckets of one series; guarded by its own monitor. */
+  private static final class SeriesRing {
+    final SeriesKey key;
+    final Bucket[] buckets = new Bucket[BUCKETS];
+
+    SeriesRing(SeriesKey key) {
+      this.key = key;
+    }
+
+    Bucket bucketFor(long minute, java.util.function.Consumer<InferenceRollup> onEvictDirty) {
+      int slot = (int) Math.floorMod(minute / MINUTE, (long) BUCKETS);
+      Bucket b = buckets[slot];
+      if (b == null || b.minute < minute) {
+        if (b != null && b.dirty) {
+          onEvictDirty.accept(b.stats.toRollup(key, b.minute));
+        }
+        b = new Bucket(minute);
+        buckets[slot] = b;
+      } else if (b.minute > minute) {
+        // The slot already holds a newer minute: this one is older than the hour we keep.
+        return new Bucket(minute);
+      }
+      return b;
+    }
+
+    long newestMinute() {
+      long newest = Long.MIN_VALUE;
+      for (Bucket b : buckets) {
+        if (b != null) newest = Math.max(newest, b.minute);
+      }
+      return newest;
+    }
+
+    Optional<WindowStats> merge(long fromMinute, long toMinute, long covered, long window) {
+      InferenceStats merged = new InferenceStats();
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      boolean any = false;
+      for (Bucket b : buckets) {
+        if (b != null && b.minute >= fromMinute && b.minute <= toMinute && b.stats.requests() > 0) {
+          merged.merge(b.stats);
+          first = Math.min(first, b.first);
+          last = Math.max(last, b.last);
+          any = true;
+        }
+      }
+      if (!any) {
+        return Optional.empty();
+      }
+      return Optional.of(WindowStats.of(key, window, covered, merged, first, last));
+    }
+  }
+}
