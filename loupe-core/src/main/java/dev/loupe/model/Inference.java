@@ -2,7 +2,9 @@ package dev.loupe.model;
 
 /**
  * The central AI event: one call to a model, from a JSON event, a structured log line, a GenAI
- * span or a cloud diagnostic log. Optional numbers are {@code null} when the sender did not say.
+ * span or a cloud diagnostic log. Optional numbers are {@code null} when the sender did not say;
+ * {@code totalTokens} is input plus output unless the sender reported only a total (a log's
+ * {@code tokens_used}).
  * {@code prompt} and {@code completion} are only non-null under the capture policy; the API key
  * is only ever kept as a hash.
  */
@@ -25,7 +27,8 @@ public record Inference(
     Boolean cacheHit,
     Double cost,
     String prompt,
-    String completion) {
+    String completion,
+    Long totalTokens) {
 
   public Inference {
     Checks.timestamp("timestamp", timestampMillis);
@@ -39,6 +42,10 @@ public record Inference(
     Checks.nonNegative("input_tokens", inputTokens);
     Checks.nonNegative("output_tokens", outputTokens);
     Checks.nonNegative("cached_tokens", cachedTokens);
+    Checks.nonNegative("total_tokens", totalTokens);
+    if (totalTokens == null && (inputTokens != null || outputTokens != null)) {
+      totalTokens = (inputTokens == null ? 0 : inputTokens) + (outputTokens == null ? 0 : outputTokens);
+    }
     Checks.nonNegative("latency_ms", latencyMs);
     Checks.nonNegative("ttft_ms", ttftMs);
     Checks.nonNegative("cost", cost);
@@ -59,14 +66,6 @@ public record Inference(
     }
   }
 
-  /** Input plus output tokens; null when neither is known. */
-  public Long totalTokens() {
-    if (inputTokens == null && outputTokens == null) {
-      return null;
-    }
-    return (inputTokens == null ? 0 : inputTokens) + (outputTokens == null ? 0 : outputTokens);
-  }
-
   /** The same inference without prompt and completion (capture policy off). */
   public Inference withoutContent() {
     if (prompt == null && completion == null) {
@@ -75,6 +74,6 @@ public record Inference(
     return new Inference(
         timestampMillis, key, operation, requestId, traceId, tenant, apiKeyHash, inputTokens,
         outputTokens, cachedTokens, latencyMs, ttftMs, outcome, httpStatus, finishReason,
-        cacheHit, cost, null, null);
+        cacheHit, cost, null, null, totalTokens);
   }
 }

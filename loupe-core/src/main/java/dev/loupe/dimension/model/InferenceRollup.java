@@ -15,6 +15,7 @@ public record InferenceRollup(
     long throttled,
     long inputTokens,
     long outputTokens,
+    long totalTokens,
     long latencyCount,
     double latencyP50Ms,
     double latencyP95Ms,

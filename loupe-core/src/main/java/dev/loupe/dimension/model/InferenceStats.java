@@ -16,6 +16,7 @@ public final class InferenceStats {
   private long throttled;
   private long inputTokens;
   private long outputTokens;
+  private long totalTokens;
   private final QuantileSketch latency;
   private final QuantileSketch ttft;
 
@@ -37,6 +38,7 @@ public final class InferenceStats {
     s.throttled = r.throttled();
     s.inputTokens = r.inputTokens();
     s.outputTokens = r.outputTokens();
+    s.totalTokens = r.totalTokens();
     return s;
   }
 
@@ -49,6 +51,7 @@ public final class InferenceStats {
     }
     if (i.inputTokens() != null) inputTokens += i.inputTokens();
     if (i.outputTokens() != null) outputTokens += i.outputTokens();
+    if (i.totalTokens() != null) totalTokens += i.totalTokens();
     // A throttled or failed call's latency says nothing about the model's speed.
     if (i.outcome() == Outcome.OK) {
       if (i.latencyMs() != null) latency.add(i.latencyMs());
@@ -62,13 +65,14 @@ public final class InferenceStats {
     throttled += o.throttled;
     inputTokens += o.inputTokens;
     outputTokens += o.outputTokens;
+    totalTokens += o.totalTokens;
     latency.merge(o.latency);
     ttft.merge(o.ttft);
   }
 
   public InferenceRollup toRollup(SeriesKey key, long minuteMillis) {
     return new InferenceRollup(
-        key, minuteMillis, requests, errors, throttled, inputTokens, outputTokens,
+        key, minuteMillis, requests, errors, throttled, inputTokens, outputTokens, totalTokens,
         latency.count(), latency.quantile(0.5), latency.quantile(0.95), latency.quantile(0.99),
         ttft.count(), ttft.quantile(0.5), ttft.quantile(0.95), ttft.quantile(0.99),
         latency.toBytes(), ttft.toBytes());
@@ -92,6 +96,11 @@ public final class InferenceStats {
 
   public long outputTokens() {
     return outputTokens;
+  }
+
+  /** Input plus output tokens, or the reported total where only that was known. */
+  public long totalTokens() {
+    return totalTokens;
   }
 
   public long latencyCount() {

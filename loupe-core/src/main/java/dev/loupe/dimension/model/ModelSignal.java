@@ -38,7 +38,7 @@ public enum ModelSignal {
   TOKENS_PER_MINUTE(
       "loupe_model_tokens_per_minute",
       "Input plus output tokens per minute (TPM).",
-      p -> single(perSecond(p.inputTokens() + p.outputTokens(), p) * 60));
+      p -> single(perSecond(p.totalTokens(), p) * 60));
 
   /** A value and the extra label it carries (null when none). */
   public record Value(String quantile, double value) {}

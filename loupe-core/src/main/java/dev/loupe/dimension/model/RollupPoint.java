@@ -18,6 +18,7 @@ public record RollupPoint(
     long throttled,
     long inputTokens,
     long outputTokens,
+    long totalTokens,
     long latencyCount,
     double latencyP50Ms,
     double latencyP95Ms,

@@ -16,6 +16,7 @@ public record WindowStats(
     long throttled,
     long inputTokens,
     long outputTokens,
+    long totalTokens,
     long latencyCount,
     double latencyP50Ms,
     double latencyP95Ms,
@@ -28,7 +29,7 @@ public record WindowStats(
       SeriesKey key, long windowMillis, long coveredMillis, InferenceStats s, long first, long last) {
     return new WindowStats(
         key, windowMillis, coveredMillis, s.requests(), s.errors(), s.throttled(),
-        s.inputTokens(), s.outputTokens(), s.latencyCount(), s.latencyMs(0.5),
+        s.inputTokens(), s.outputTokens(), s.totalTokens(), s.latencyCount(), s.latencyMs(0.5),
         s.latencyMs(0.95), s.latencyMs(0.99), s.ttftMs(0.95), first, last);
   }
 
@@ -49,6 +50,6 @@ public record WindowStats(
   }
 
   public double tokensPerMinute() {
-    return coveredMillis <= 0 ? 0 : (inputTokens + outputTokens) * 60_000.0 / coveredMillis;
+    return coveredMillis <= 0 ? 0 : totalTokens * 60_000.0 / coveredMillis;
   }
 }

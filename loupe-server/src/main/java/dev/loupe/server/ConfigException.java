@@ -1,0 +1,29 @@
+package dev.loupe.server;
+
+/** A config file that cannot be used: says which file, line, column and key, and why. */
+public final class ConfigException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+  private final String keyPath;
+  private final int line;
+  private final int column;
+
+  ConfigException(String source, int line, int column, String keyPath, String reason) {
+    super(source + (line > 0 ? ":" + line + ":" + column : "") + ": "
+        + (keyPath.isEmpty() ? "" : keyPath + ": ") + reason);
+    this.keyPath = keyPath;
+    this.line = line;
+    this.column = column;
+  }
+
+  public String keyPath() {
+    return keyPath;
+  }
+
+  public int line() {
+    return line;
+  }
+
+  public int column() {
+    return column;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.loupe.server;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything {@code loupe.yml} can set. Every field has a default, so an empty file (or none) is
+ * a working config. Keys are snake_case, as written in the file.
+ */
+public record LoupeConfig(Server server, Ingest ingest, Retention retention, Health health) {
+  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null);
+
+  public LoupeConfig {
+    server = server == null ? new Server(null, null, null) : server;
+    ingest = ingest == null ? new Ingest(null, null, null) : ingest;
+    retention = retention == null ? new Retention(null, null, null, null, null, null) : retention;
+    health = health == null ? new Health(null, null, null, null) : health;
+  }
+
+  public LoupeConfig withServer(Server s) {
+    return new LoupeConfig(s, ingest, retention, health);
+  }
+
+  /** Where Loupe listens and keeps its files. */
+  public record Server(String host, Integer port, @JsonProperty("data_dir") String dataDir) {
+    public Server {
+      host = host == null ? "0.0.0.0" : host;
+      port = port == null ? 9710 : port;
+      dataDir = dataDir == null ? "./loupe-data" : dataDir;
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("must be 0..65535 (0 picks a free port), got " + port);
+      }
+    }
+
+    public Server withPort(int p) {
+      return new Server(host, p, dataDir);
+    }
+
+    public Server withDataDir(String d) {
+      return new Server(host, port, d);
+    }
+  }
+
+  /** Limits and policies of the receivers. */
+  public record Ingest(
+      @JsonProperty("max_body_bytes") Long maxBodyBytes,
+      @JsonProperty("max_future") Duration maxFuture,
+      Capture capture) {
+    public Ingest {
+      maxBodyBytes = maxBodyBytes == null ? 16L * 1024 * 1024 : maxBodyBytes;
+      maxFuture = maxFuture == null ? Duration.ofMinutes(10) : maxFuture;
+      capture = capture == null ? new Capture(null, null) : capture;
+      if (maxBodyBytes < 1024) {
+        throw new IllegalArgumentException("max_body_bytes must be at least 1024, got " + maxBodyBytes);
+      }
+    }
+  }
+
+  /** The capture policy: prompts and completions are dropped on arrival unless enabled. */
+  public record Capture(Boolean prompts, Boolean completions) {
+    public Capture {
+      prompts = prompts != null && prompts;
+      completions = completions != null && completions;
+    }
+  }
+
+  /** How long each record type is kept; rollups far longer than raw events. */
+  public record Retention(
+      Duration inference, Duration log, Duration score, Duration sample, Duration deployment,
+      Duration rollup) {
+    public Retention {
+      inference = inference == null ? Duration.ofDays(30) : inference;
+      log = log == null ? Duration.ofDays(30) : log;
+      score = score == null ? Duration.ofDays(30) : score;
+      sample = sample == null ? Duration.ofDays(30) : sample;
+      deployment = deployment == null ? Duration.ofDays(400) : deployment;
+      rollup = rollup == null ? Duration.ofDays(400) : rollup;
+      for (Map.Entry<String, Duration> e :
+          Map.of("inference", inference, "log", log, "score", score, "sample", sample,
+              "deployment", deployment, "rollup", rollup).entrySet()) {
+        if (e.getValue().compareTo(Duration.ofHours(1)) < 0) {
+          throw new IllegalArgumentException(e.getKey() + " must be at least 1h, got " + e.getValue());
+        }
+      }
+    }
+  }
+
+  /** Thresholds of the model dimension's version-regression detector. */
+  public record Health(
+      @JsonProperty("latency_regression_warning") Double latencyRegressionWarning,
+      @JsonProperty("latency_regression_critical") Double latencyRegressionCritical,
+      @JsonProperty("min_samples") Integer minSamples,
+      @JsonProperty("current_window") Duration currentWindow) {
+    public Health {
+      latencyRegressionWarning = latencyRegressionWarning == null ? 0.40 : latencyRegressionWarning;
+      latencyRegressionCritical = latencyRegressionCritical == null ? 1.00 : latencyRegressionCritical;
+      minSamples = minSamples == null ? 30 : minSamples;
+      currentWindow = currentWindow == null ? Duration.ofMinutes(5) : currentWindow;
+      if (latencyRegressionWarning <= 0 || latencyRegressionCritical < latencyRegressionWarning) {
+        throw new IllegalArgumentException(
+            "need 0 < latency_regression_warning <= latency_regression_critical");
+      }
+      if (minSamples < 1) throw new IllegalArgumentException("min_samples must be >= 1");
+    }
+  }
+}
