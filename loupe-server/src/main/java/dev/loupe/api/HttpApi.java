@@ -1,0 +1,88 @@
+package dev.loupe.api;
+
+import dev.loupe.dimension.HealthEvaluator;
+import dev.loupe.ingest.IngestMetrics;
+import dev.loupe.ingest.IngestPipeline;
+import dev.loupe.ingest.events.JsonEventDecoder;
+import dev.loupe.store.Store;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.staticfiles.Location;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP surface on port 9710: ingest, read API, health, {@code /metrics}, probes and the page. */
+public final class HttpApi {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+  /** What the routes need from the rest of the server. */
+  public record Parts(
+      Store store,
+      IngestPipeline pipeline,
+      JsonEventDecoder decoder,
+      IngestMetrics metrics,
+      HealthEvaluator health,
+      PrometheusRegistry registry,
+      BooleanSupplier ready,
+      long maxBodyBytes,
+      Clock clock) {}
+
+  private HttpApi() {}
+
+  /** Creates (does not start) the Javalin app with every route declared. */
+  public static Javalin create(Parts p) {
+    return Javalin.create(config -> configure(config, p));
+  }
+
+  private static void configure(JavalinConfig config, Parts p) {
+    config.startup.showJavalinBanner = false;
+    config.startup.showOldJavalinVersionWarning = false;
+    // Ingest bodies are read by BodyReader with our own limit and 413 answer.
+    config.http.maxRequestSize = Long.MAX_VALUE;
+    config.staticFiles.add(
+        sf -> {
+          sf.hostedPath = "/";
+          sf.directory = "/ui";
+          sf.location = Location.CLASSPATH;
+        });
+    var r = config.routes;
+    for (JsonEventDecoder.Kind kind : JsonEventDecoder.Kind.values()) {
+      String path = "/api/v1/" + kind.name().toLowerCase(java.util.Locale.ROOT);
+      r.post(path, new IngestHandler(kind, p.decoder(), p.pipeline(), p.metrics(), p.maxBodyBytes()));
+    }
+    Store store = p.store();
+    r.get("/api/v1/inferences", new RecordsHandler(
+        (from, to, limit) -> store.inferences(from, to, limit).stream().map(RecordJson::of).toList(), p.clock()));
+    r.get("/api/v1/deployments", new RecordsHandler(
+        (from, to, limit) -> store.deployments(from, to).stream().limit(limit).map(RecordJson::of).toList(), p.clock()));
+    r.get("/api/v1/logs", new RecordsHandler(
+        (from, to, limit) -> store.logs(from, to, limit).stream().map(RecordJson::of).toList(), p.clock()));
+    r.get("/api/v1/scores", new RecordsHandler(
+        (from, to, limit) -> store.scores(from, to, limit).stream().map(RecordJson::of).toList(), p.clock()));
+    r.get("/api/v1/health", new HealthHandler(p.health()));
+    r.get("/api/v1/signals/query_range", new QueryRangeHandler(store));
+    r.get("/metrics", new MetricsHandler(p.registry()));
+    r.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
+    r.get("/readyz", ctx -> {
+      boolean ready = p.ready().getAsBoolean();
+      ctx.status(ready ? 200 : 503).contentType("text/plain")
+          .result(ready ? "ready: store open, schema version " + store.schemaVersion() + "\n" : "not ready\n");
+    });
+    r.exception(Exception.class, (e, ctx) -> {
+      LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+      ApiJson.error(ctx, 500, "internal error: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()), List.of());
+    });
+    r.error(404, "*", ctx -> {
+      if (ctx.path().startsWith("/api/")) {
+        ApiJson.write(ctx, 404, Map.of("error", "no such endpoint: " + ctx.method() + " " + ctx.path(),
+            "details", List.of()));
+      }
+    });
+  }
+}

@@ -1,0 +1,103 @@
+package dev.loupe.api;
+
+import dev.loupe.dimension.model.ModelSignal;
+import dev.loupe.dimension.model.RangeEvaluator;
+import dev.loupe.dimension.model.RangeSeries;
+import dev.loupe.dimension.model.RollupQuery;
+import dev.loupe.model.LabelMatcher;
+import dev.loupe.model.SeriesSelector;
+import dev.loupe.store.Store;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/v1/signals/query_range?query=NAME{label="v"}&start&end&step}, answered in the
+ * JSON shape of Prometheus's {@code query_range} so charts and existing tools can read it. Reads
+ * only the per-minute rollups, never raw events.
+ */
+final class QueryRangeHandler implements Handler {
+  /** Prometheus refuses more points than this per series; so do we. */
+  static final long MAX_POINTS = 11_000;
+
+  private final Store store;
+
+  QueryRangeHandler(Store store) {
+    this.store = store;
+  }
+
+  @Override
+  public void handle(Context ctx) {
+    SeriesSelector selector;
+    ModelSignal signal;
+    RollupQuery query;
+    try {
+      selector = SeriesSelector.parse(ctx.queryParam("query"));
+      signal =
+          ModelSignal.byMetricName(selector.metricName())
+              .orElseThrow(() -> new IllegalArgumentException(
+                  "unknown signal '" + selector.metricName() + "'; known: " + known()));
+      long start = QueryParams.time("start", ctx.queryParam("start"));
+      long end = QueryParams.time("end", ctx.queryParam("end"));
+      long step = QueryParams.step(ctx.queryParam("step"));
+      if (end < start) throw new IllegalArgumentException("end is before start");
+      if ((end - start) / step + 1 > MAX_POINTS) {
+        throw new IllegalArgumentException(
+            "exceeded maximum resolution of " + MAX_POINTS + " points per series; raise the step");
+      }
+      List<LabelMatcher> storeMatchers = new ArrayList<>();
+      for (LabelMatcher m : selector.matchers()) {
+        if (!m.name().equals("quantile")) storeMatchers.add(m);
+      }
+      // A step under a minute still looks back a whole minute: rollups are per minute.
+      query = new RollupQuery(start, end, step, Math.max(step, 60_000), storeMatchers);
+    } catch (IllegalArgumentException e) {
+      badData(ctx, e.getMessage());
+      return;
+    }
+    List<RangeSeries> series = RangeEvaluator.evaluate(signal, selector, store.rollupRange(query));
+    List<Map<String, Object>> result = new ArrayList<>();
+    for (RangeSeries s : series) {
+      List<List<Object>> values = new ArrayList<>(s.points().size());
+      for (RangeSeries.Point p : s.points()) {
+        values.add(List.of(p.timeMillis() / 1000.0, format(p.value())));
+      }
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("metric", s.labels());
+      one.put("values", values);
+      result.add(one);
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("resultType", "matrix");
+    data.put("result", result);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", "success");
+    body.put("data", data);
+    ApiJson.write(ctx, 200, body);
+  }
+
+  /** Prometheus writes sample values as strings, in Go's shortest round-trip form. */
+  static String format(double v) {
+    if (Double.isNaN(v)) return "NaN";
+    if (Double.isInfinite(v)) return v > 0 ? "+Inf" : "-Inf";
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+    return Double.toString(v);
+  }
+
+  private static void badData(Context ctx, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", "error");
+    body.put("errorType", "bad_data");
+    body.put("error", message);
+    ApiJson.write(ctx, 400, body);
+  }
+
+  private static String known() {
+    List<String> names = new ArrayList<>();
+    for (ModelSignal s : ModelSignal.values()) names.add(s.metricName());
+    return String.join(", ", names);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.loupe.ingest.events;
+
+import dev.loupe.model.Batch;
+import dev.loupe.model.Deployment;
+import dev.loupe.model.Inference;
+import dev.loupe.model.InvalidRecordException;
+import dev.loupe.model.LogRecord;
+import dev.loupe.model.Score;
+import dev.loupe.model.TimestampAdmission;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes the body of one JSON ingest request into a {@link Batch}: every object that is valid is
+ * kept, every other one becomes a {@link Rejection} with its line and the field at fault.
+ */
+public final class JsonEventDecoder {
+
+  /** Which endpoint the body came to. */
+  public enum Kind {
+    INFERENCES,
+    LOGS,
+    DEPLOYMENTS,
+    SCORES
+  }
+
+  /** The records kept, the rejections, and how many records the body held in all. */
+  public record Decoded(Batch batch, List<Rejection> rejections, int received) {}
+
+  private final TimestampAdmission admission;
+
+  public JsonEventDecoder(TimestampAdmission admission) {
+    this.admission = admission;
+  }
+
+  /** Decodes; throws {@link MalformedJsonException} only when nothing in the body can be read. */
+  public Decoded decode(Kind kind, byte[] body) {
+    JsonRecords.Split split = JsonRecords.split(body);
+    List<Rejection> rejections = new ArrayList<>(split.rejections());
+    List<Inference> inferences = new ArrayList<>();
+    List<LogRecord> logs = new ArrayList<>();
+    List<Deployment> deployments = new ArrayList<>();
+    List<Score> scores = new ArrayList<>();
+    for (JsonRecords.Item item : split.items()) {
+      FieldReader f = new FieldReader(item.fields());
+      try {
+        switch (kind) {
+          case INFERENCES: {
+            Inference i = InferenceJson.read(f);
+            admission.check("timestamp", i.timestampMillis());
+            inferences.add(i);
+            break;
+          }
+          case LOGS: {
+            LogLineMapper.Mapped m = LogLineMapper.map(f);
+            admission.check("timestamp", m.log().timestampMillis());
+            logs.add(m.log());
+            if (m.inference() != null) inferences.add(m.inference());
+            break;
+          }
+          case DEPLOYMENTS: {
+            Deployment d = DeploymentJson.read(f);
+            admission.check("timestamp", d.timestampMillis());
+            deployments.add(d);
+            break;
+          }
+          case SCORES: {
+            Score s = ScoreJson.read(f);
+            admission.check("timestamp", s.timestampMillis());
+            scores.add(s);
+            break;
+          }
+          default:
+            throw new AssertionError(kind);
+        }
+      } catch (InvalidRecordException e) {
+        rejections.add(new Rejection(item.line(), 0, e.field(), reasonOf(e)));
+      } catch (RuntimeException e) {
+        // A bad record never fails the batch: whatever it broke, it is rejected alone.
+        rejections.add(new Rejection(item.line(), 0, null, "invalid record: " + e.getMessage()));
+      }
+    }
+    rejections.sort((a, b) -> Integer.compare(a.line(), b.line()));
+    int received = split.items().size() + split.rejections().size();
+    return new Decoded(
+        new Batch(inferences, logs, deployments, scores, List.of()), rejections, received);
+  }
+
+  private static String reasonOf(InvalidRecordException e) {
+    String m = e.getMessage();
+    String prefix = e.field() + ": ";
+    return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+  }
+}

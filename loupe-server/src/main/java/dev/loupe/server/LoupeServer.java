@@ -1,0 +1,184 @@
+package dev.loupe.server;
+
+import dev.loupe.api.HttpApi;
+import dev.loupe.dimension.HealthEvaluator;
+import dev.loupe.dimension.model.DeploymentLog;
+import dev.loupe.dimension.model.InferenceRollup;
+import dev.loupe.dimension.model.InferenceWindows;
+import dev.loupe.dimension.model.ModelDimensionJudge;
+import dev.loupe.dimension.model.VersionRegressionDetector;
+import dev.loupe.ingest.CapturePolicy;
+import dev.loupe.ingest.IngestMetrics;
+import dev.loupe.ingest.IngestPipeline;
+import dev.loupe.ingest.events.JsonEventDecoder;
+import dev.loupe.model.TimestampAdmission;
+import dev.loupe.store.RecordType;
+import dev.loupe.store.Store;
+import dev.loupe.store.duckdb.DuckDbStore;
+import dev.loupe.store.duckdb.RetentionJob;
+import dev.loupe.store.duckdb.RetentionPolicy;
+import io.javalin.Javalin;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that assembles a running Loupe from its config: store, hot signals, ingest
+ * pipeline, health, HTTP API and the periodic jobs. Nothing else wires parts together.
+ */
+public final class LoupeServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LoupeServer.class);
+  /** A minute is rolled up once it has been closed this long (late events re-roll it). */
+  static final long ROLLUP_GRACE_MILLIS = 5_000;
+
+  private final LoupeConfig config;
+  private final Clock clock;
+  private final Store store;
+  private final InferenceWindows windows;
+  private final Javalin app;
+  private final ScheduledExecutorService jobs;
+  private final RetentionJob retention;
+  private volatile boolean ready;
+
+  private LoupeServer(LoupeConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    long started = clock.millis();
+    Path dataDir = Path.of(config.server().dataDir());
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data directory " + dataDir.toAbsolutePath(), e);
+    }
+    this.store = DuckDbStore.open(dataDir.resolve("loupe.duckdb"), clock);
+    try {
+      this.windows = new InferenceWindows(clock);
+      DeploymentLog deployments = new DeploymentLog();
+      HotSignalRebuild.run(store, windows, deployments, started, config.retention().deployment());
+
+      PrometheusRegistry registry = new PrometheusRegistry();
+      JvmMetrics.builder().register(registry);
+      IngestMetrics metrics = new IngestMetrics(registry);
+      CapturePolicy capture =
+          new CapturePolicy(config.ingest().capture().prompts(), config.ingest().capture().completions());
+      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics);
+      JsonEventDecoder decoder =
+          new JsonEventDecoder(
+              new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().inference()));
+
+      LoupeConfig.Health h = config.health();
+      VersionRegressionDetector detector =
+          new VersionRegressionDetector(
+              new VersionRegressionDetector.Settings(
+                  h.latencyRegressionWarning(), h.latencyRegressionCritical(), h.minSamples(), h.currentWindow()),
+              new StoredVersionBaseline(store, clock));
+      HealthEvaluator health =
+          new HealthEvaluator(clock, List.of(new ModelDimensionJudge(windows, deployments, detector, started)));
+
+      this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
+      this.app =
+          HttpApi.create(
+              new HttpApi.Parts(store, pipeline, decoder, metrics, health, registry, () -> ready,
+                  config.ingest().maxBodyBytes(), clock));
+      app.start(config.server().host(), config.server().port());
+      this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "loupe-jobs");
+        t.setDaemon(true);
+        return t;
+      });
+      jobs.scheduleWithFixedDelay(this::flushRollupsLogged, 10, 10, TimeUnit.SECONDS);
+      jobs.scheduleWithFixedDelay(this::retainLogged, 1, 60, TimeUnit.MINUTES);
+      ready = true;
+      LOG.info("Loupe listening on {} with data in {}", baseUri(), dataDir.toAbsolutePath());
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** Starts a server; {@code port 0} picks a free one (see {@link #port()}). */
+  public static LoupeServer start(LoupeConfig config, Clock clock) {
+    return new LoupeServer(config, clock);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** The address to reach this server on loopback. */
+  public URI baseUri() {
+    return URI.create("http://127.0.0.1:" + port() + "/");
+  }
+
+  public LoupeConfig config() {
+    return config;
+  }
+
+  /** Persists the minute rollups that closed or changed; the periodic job calls it every 10 s. */
+  public int flushRollups() {
+    List<InferenceRollup> changed = windows.takeChangedClosedMinutes(clock.millis() - ROLLUP_GRACE_MILLIS);
+    if (!changed.isEmpty()) {
+      store.upsertRollups(changed);
+    }
+    return changed.size();
+  }
+
+  /** Applies the retention policy now; the periodic job calls it hourly. */
+  public void applyRetention() {
+    retention.run();
+  }
+
+  private void flushRollupsLogged() {
+    try {
+      flushRollups();
+    } catch (RuntimeException e) {
+      LOG.error("rolling up minute signals failed; will retry", e);
+    }
+  }
+
+  private void retainLogged() {
+    try {
+      applyRetention();
+    } catch (RuntimeException e) {
+      LOG.error("retention failed; will retry", e);
+    }
+  }
+
+  static RetentionPolicy retentionPolicy(LoupeConfig.Retention r) {
+    Map<RecordType, java.time.Duration> m = new EnumMap<>(RecordType.class);
+    m.put(RecordType.INFERENCE, r.inference());
+    m.put(RecordType.LOG, r.log());
+    m.put(RecordType.SCORE, r.score());
+    m.put(RecordType.SAMPLE, r.sample());
+    m.put(RecordType.DEPLOYMENT, r.deployment());
+    m.put(RecordType.ROLLUP, r.rollup());
+    return new RetentionPolicy(m);
+  }
+
+  @Override
+  public void close() {
+    ready = false;
+    jobs.shutdownNow();
+    app.stop();
+    try {
+      flushRollups();
+    } catch (RuntimeException e) {
+      LOG.warn("final rollup flush failed; the minutes will be rebuilt from raw events", e);
+    }
+    store.close();
+    LOG.info("Loupe stopped");
+  }
+}
