@@ -1,0 +1,107 @@
+package dev.loupe.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.demo.DemoSimulator;
+import dev.loupe.server.ConfigException;
+import dev.loupe.server.DurationText;
+import dev.loupe.server.LoupeServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code loupe demo}: a server plus simulated traffic from three deployments; after a minute one
+ * of them rolls out a slower model version and the model tile turns warning.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run Loupe with simulated traffic from three deployments.",
+      "After --change-after, chat-prod rolls out a model version whose latency is --latency-factor",
+      "times higher; the model tile turns warning and names the version."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Mixin ServerOptions options = new ServerOptions();
+
+  @Option(names = "--change-after", paramLabel = "DURATION", defaultValue = "60s",
+      description = "When the slower version rolls out. Default: ${DEFAULT-VALUE}")
+  String changeAfter;
+
+  @Option(names = "--latency-factor", paramLabel = "X", defaultValue = "1.5",
+      description = "Latency of the new version relative to the old one. Default: ${DEFAULT-VALUE}")
+  double latencyFactor;
+
+  @Option(names = "--exit-after", paramLabel = "DURATION",
+      description = "Stop by itself after this long (for scripts). Default: run until Ctrl-C.")
+  String exitAfter;
+
+  @Override
+  public Integer call() throws Exception {
+    String dataDir = Files.createTempDirectory("loupe-demo-").toString();
+    LoupeServer server;
+    try {
+      server = LoupeServer.start(options.load(dataDir), Clock.systemUTC());
+    } catch (ConfigException e) {
+      System.err.println("loupe: " + e.getMessage());
+      return 2;
+    }
+    Duration change = DurationText.parse(changeAfter);
+    URI page = URI.create("http://localhost:" + server.port() + "/");
+    DemoSimulator simulator =
+        new DemoSimulator(server.baseUri(), Clock.systemUTC(), change, latencyFactor, DemoCommand::say);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      simulator.close();
+      server.close();
+    }, "loupe-demo-shutdown"));
+    say("Loupe demo is running: open " + page);
+    say("data in " + server.config().server().dataDir() + "; back-filling 30 minutes of traffic…");
+    simulator.start();
+    say("simulating chat-prod, summarize-prod and embed-prod; in " + DurationText.format(change)
+        + " chat-prod rolls out model_version " + DemoSimulator.NEW_VERSION);
+    watchModelTile(server.baseUri(), exitAfter == null ? null : DurationText.parse(exitAfter));
+    return 0;
+  }
+
+  /** Prints each change of the model tile, so the demo tells its story in the terminal too. */
+  private static void watchModelTile(URI base, Duration exitAfter) throws InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    ObjectMapper json = new ObjectMapper();
+    String last = null;
+    long deadline = exitAfter == null ? Long.MAX_VALUE : System.nanoTime() + exitAfter.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> res =
+            http.send(HttpRequest.newBuilder(base.resolve("api/v1/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode model = json.readTree(res.body()).path("dimensions").path("model");
+        String status = model.path("status").asText();
+        String reason = model.path("reasons").path(0).asText("");
+        String line = status + (reason.isEmpty() ? "" : " — " + reason);
+        if (!line.equals(last)) {
+          say("model tile: " + line);
+          last = line;
+        }
+      } catch (java.io.IOException e) {
+        say("cannot read health: " + e.getMessage());
+      }
+      Thread.sleep(Math.min(5_000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+    }
+  }
+
+  static void say(String line) {
+    System.out.println("[" + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + line);
+    System.out.flush();
+  }
+}

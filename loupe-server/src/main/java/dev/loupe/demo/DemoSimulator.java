@@ -1,0 +1,140 @@
+package dev.loupe.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The traffic behind {@code loupe demo}: three deployments sending inference events through the
+ * same public HTTP API a user's services call. It first back-fills half an hour of history, then
+ * sends every second; after {@code changeAfter} one deployment rolls out a new model version
+ * whose latency is {@code latencyFactor} times the old one.
+ */
+public final class DemoSimulator implements AutoCloseable {
+  public static final String OLD_VERSION = "2024-08-06";
+  public static final String NEW_VERSION = "2026-11-28-ft";
+  static final Duration BACKFILL = Duration.ofMinutes(30);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI base;
+  private final Clock clock;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<TrafficModel> models;
+  private final TrafficModel changing;
+  private final Duration changeAfter;
+  private final double latencyFactor;
+  private final Consumer<String> out;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "loupe-demo-traffic");
+        t.setDaemon(true);
+        return t;
+      });
+  private long lastSentMillis;
+
+  public DemoSimulator(URI base, Clock clock, Duration changeAfter, double latencyFactor, Consumer<String> out) {
+    this.base = base;
+    this.clock = clock;
+    this.changeAfter = changeAfter;
+    this.latencyFactor = latencyFactor;
+    this.out = out;
+    this.changing =
+        new TrafficModel(
+            new SimulatedDeployment("chat-api", "chat-prod", "gpt-4o", "chat", 12, 820, 0.28, 900, 220),
+            OLD_VERSION, 1);
+    this.models =
+        List.of(
+            changing,
+            new TrafficModel(
+                new SimulatedDeployment("summarizer", "summarize-prod", "gpt-4o-mini", "chat", 6, 430, 0.22, 2400, 160),
+                "2024-07-18", 2),
+            new TrafficModel(
+                new SimulatedDeployment("rag-indexer", "embed-prod", "text-embedding-3-large", "embeddings", 18, 65, 0, 350, 0),
+                "1", 3));
+  }
+
+  /** Back-fills history, then sends every second and schedules the rollout. */
+  public void start() throws IOException, InterruptedException {
+    long now = clock.millis();
+    long from = now - BACKFILL.toMillis();
+    for (long t = from; t < now; t += 60_000) {
+      sendInterval(t, Math.min(t + 60_000, now));
+    }
+    lastSentMillis = now;
+    timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+    timer.schedule(this::rollOut, changeAfter.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void tick() {
+    long now = clock.millis();
+    try {
+      sendInterval(lastSentMillis, now);
+      lastSentMillis = now;
+    } catch (IOException | RuntimeException e) {
+      out.accept("demo traffic: send failed, will retry: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void rollOut() {
+    try {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("timestamp", clock.millis());
+      d.put("service", changing.deployment().service());
+      d.put("deployment", changing.deployment().deployment());
+      d.put("model", changing.deployment().model());
+      d.put("from_version", changing.version());
+      d.put("to_version", NEW_VERSION);
+      post("api/v1/deployments", JSON.writeValueAsBytes(List.of(d)));
+      changing.rollOut(NEW_VERSION, latencyFactor);
+      out.accept(String.format(java.util.Locale.ROOT,
+          "demo: chat-prod rolled out model_version %s (latency x%.2f); watch the model tile",
+          NEW_VERSION, latencyFactor));
+    } catch (IOException | RuntimeException e) {
+      out.accept("demo: rollout failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void sendInterval(long from, long to) throws IOException, InterruptedException {
+    for (TrafficModel m : models) {
+      List<Map<String, Object>> events = m.interval(from, to);
+      if (!events.isEmpty()) {
+        post("api/v1/inferences", JSON.writeValueAsBytes(events));
+      }
+    }
+  }
+
+  private void post(String path, byte[] body) throws IOException, InterruptedException {
+    HttpRequest req =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+    if (res.statusCode() / 100 != 2) {
+      throw new IOException(path + " answered " + res.statusCode() + ": " + res.body());
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,134 @@
+package dev.loupe.loadgen;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.stats.QuantileSketch;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * POSTs batches of inference events to {@code /api/v1/inferences} from several connections and
+ * measures accepted events per second and the time to each acknowledgement. Bodies are built
+ * before the clock starts, so the client's JSON encoding is not measured. Bounded: it sends
+ * exactly {@code events} events and stops.
+ */
+public final class IngestLoadGenerator {
+  /** What one run measured. Latencies in milliseconds. */
+  public record Result(
+      long events, long requests, long failed, double seconds, double ackP50Ms, double ackP99Ms, double ackMaxMs) {
+    public double eventsPerSecond() {
+      return events / seconds;
+    }
+  }
+
+  /** How distinct bodies are prepared; reused round-robin. */
+  static final int DISTINCT_BODIES = 32;
+
+  private final URI target;
+  private final int batchSize;
+  private final int concurrency;
+  private final HttpClient http;
+  private final List<byte[]> bodies;
+
+  public IngestLoadGenerator(URI base, int batchSize, int concurrency, long nowMillis) {
+    this.target = base.resolve("api/v1/inferences");
+    this.batchSize = batchSize;
+    this.concurrency = concurrency;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    this.bodies = buildBodies(batchSize, nowMillis);
+  }
+
+  /** Sends {@code events} events (rounded up to whole batches) and measures. */
+  public Result run(long events) throws InterruptedException {
+    long batches = (events + batchSize - 1) / batchSize;
+    AtomicLong next = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    List<Future<QuantileSketch>> parts = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int w = 0; w < concurrency; w++) {
+      parts.add(pool.submit(() -> {
+        QuantileSketch acks = QuantileSketch.create();
+        long i;
+        while ((i = next.getAndIncrement()) < batches) {
+          byte[] body = bodies.get((int) (i % bodies.size()));
+          long t0 = System.nanoTime();
+          try {
+            HttpResponse<Void> res = http.send(
+                HttpRequest.newBuilder(target).header("Content-Type", "application/x-ndjson")
+                    .timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.discarding());
+            if (res.statusCode() != 200) failed.incrementAndGet();
+          } catch (IOException e) {
+            failed.incrementAndGet();
+          }
+          acks.add((System.nanoTime() - t0) / 1e6);
+        }
+        return acks;
+      }));
+    }
+    QuantileSketch all = QuantileSketch.create();
+    for (Future<QuantileSketch> f : parts) {
+      try {
+        all.merge(f.get());
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("a load worker failed", e.getCause());
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    pool.shutdown();
+    long ok = batches - failed.get();
+    return new Result(ok * batchSize, batches, failed.get(), seconds, all.quantile(0.5),
+        all.quantile(0.99), all.quantile(1.0));
+  }
+
+  private static List<byte[]> buildBodies(int batchSize, long now) {
+    ObjectMapper json = new ObjectMapper();
+    Random random = new Random(42);
+    String[] deployments = {"chat-prod", "summarize-prod", "embed-prod", "search-prod"};
+    List<byte[]> out = new ArrayList<>();
+    for (int b = 0; b < DISTINCT_BODIES; b++) {
+      StringBuilder sb = new StringBuilder(batchSize * 380);
+      for (int i = 0; i < batchSize; i++) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("timestamp", now - random.nextInt(60_000));
+        String d = deployments[random.nextInt(deployments.length)];
+        e.put("service", d.replace("-prod", "-api"));
+        e.put("deployment", d);
+        e.put("model", "gpt-4o");
+        e.put("model_version", "2024-08-06");
+        e.put("operation", "chat");
+        e.put("request_id", "r-" + b + "-" + i);
+        e.put("tenant", "acme");
+        e.put("api_key", "k-" + random.nextInt(20));
+        e.put("input_tokens", 200 + random.nextInt(1500));
+        e.put("output_tokens", 20 + random.nextInt(400));
+        e.put("latency_ms", 200 + random.nextInt(2000) + random.nextDouble());
+        e.put("ttft_ms", 50 + random.nextInt(150));
+        e.put("status", "ok");
+        e.put("http_status", 200);
+        e.put("finish_reason", "stop");
+        try {
+          sb.append(json.writeValueAsString(e)).append('\n');
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+          throw new IllegalStateException(ex);
+        }
+      }
+      out.add(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+}
