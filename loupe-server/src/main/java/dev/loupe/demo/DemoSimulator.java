@@ -45,6 +45,7 @@ public final class DemoSimulator implements AutoCloseable {
       });
   private long lastSentMillis;
 
+
   public DemoSimulator(URI base, Clock clock, Duration changeAfter, double latencyFactor, Consumer<String> out) {
     this.base = base;
     this.clock = clock;
@@ -68,21 +69,30 @@ public final class DemoSimulator implements AutoCloseable {
 
   /** Back-fills history, then sends every second and schedules the rollout. */
   public void start() throws IOException, InterruptedException {
-    long now = clock.millis();
-    long from = now - BACKFILL.toMillis();
-    for (long t = from; t < now; t += 60_000) {
-      sendInterval(t, Math.min(t + 60_000, now));
-    }
-    lastSentMillis = now;
+    backfill();
     timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     timer.schedule(this::rollOut, changeAfter.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void tick() {
+  /** Sends the last half hour of traffic, a minute per request per deployment. */
+  void backfill() throws IOException, InterruptedException {
     long now = clock.millis();
+    for (long t = now - BACKFILL.toMillis(); t < now; t += 60_000) {
+      sendInterval(t, Math.min(t + 60_000, now));
+    }
+    lastSentMillis = now;
+  }
+
+  /** Sends the traffic of the time since the last send. */
+  synchronized void sendUntilNow() throws IOException, InterruptedException {
+    long now = clock.millis();
+    sendInterval(lastSentMillis, now);
+    lastSentMillis = now;
+  }
+
+  private void tick() {
     try {
-      sendInterval(lastSentMillis, now);
-      lastSentMillis = now;
+      sendUntilNow();
     } catch (IOException | RuntimeException e) {
       out.accept("demo traffic: send failed, will retry: " + e.getMessage());
     } catch (InterruptedException e) {
@@ -90,7 +100,8 @@ public final class DemoSimulator implements AutoCloseable {
     }
   }
 
-  private void rollOut() {
+  /** Posts the rollout record and switches chat-prod to the slower version. */
+  void rollOut() {
     try {
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("timestamp", clock.millis());

@@ -3,6 +3,8 @@ package dev.loupe.server;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -47,31 +49,71 @@ public final class ConfigLoader {
   }
 
   public static LoupeConfig parse(String yaml, String source) {
-    if (yaml.isBlank()) {
-      return LoupeConfig.DEFAULTS;
-    }
     try {
-      LoupeConfig config = YAML.readValue(yaml, LoupeConfig.class);
+      JsonNode tree = YAML.readTree(yaml);
+      if (tree == null || tree.isMissingNode() || tree.isNull()) {
+        return LoupeConfig.DEFAULTS;
+      }
+      LoupeConfig config = YAML.treeToValue(tree, LoupeConfig.class);
       return config == null ? LoupeConfig.DEFAULTS : config;
     } catch (UnrecognizedPropertyException e) {
       String suggestion = nearest(e.getPropertyName(), e.getKnownPropertyIds());
+      String path = path(e);
+      JsonLocation where = locate(yaml, path, e.getLocation());
       throw new ConfigException(
-          source, line(e.getLocation()), column(e.getLocation()), path(e, e.getPropertyName()),
+          source, line(where), column(where), path,
           "unknown key"
               + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?")
               + " (valid here: " + known(e.getKnownPropertyIds()) + ")");
     } catch (JsonMappingException e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
       String reason = cause == e ? e.getOriginalMessage() : cause.getMessage();
-      throw new ConfigException(
-          source, line(e.getLocation()), column(e.getLocation()), path(e, null), firstLine(reason));
+      String path = path(e);
+      JsonLocation where = locate(yaml, path, e.getLocation());
+      throw new ConfigException(source, line(where), column(where), path, firstLine(reason));
     } catch (JsonProcessingException e) {
       throw new ConfigException(
           source, line(e.getLocation()), column(e.getLocation()), "", firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new ConfigException(source, 0, 0, "", firstLine(e.getMessage()));
     }
   }
 
-  private static String path(JsonMappingException e, String last) {
+  /**
+   * Where a key path is written in the file. Binding works on a tree, which has no positions, so
+   * the key is found again with the YAML parser's own token locations.
+   */
+  static JsonLocation locate(String yaml, String path, JsonLocation fallback) {
+    if (path.isEmpty()) return fallback;
+    try (JsonParser p = YAML.getFactory().createParser(yaml)) {
+      java.util.ArrayDeque<String> names = new java.util.ArrayDeque<>();
+      String pending = null;
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        switch (t) {
+          case FIELD_NAME -> {
+            pending = p.currentName();
+            String here = String.join(".", names) + (names.isEmpty() ? "" : ".") + pending;
+            if (here.equals(path)) return p.currentTokenLocation();
+          }
+          case START_OBJECT -> {
+            if (pending != null) names.addLast(pending);
+            pending = null;
+          }
+          case END_OBJECT -> {
+            if (!names.isEmpty()) names.removeLast();
+          }
+          case START_ARRAY -> p.skipChildren();
+          default -> { }
+        }
+      }
+    } catch (IOException e) {
+      return fallback;
+    }
+    return fallback;
+  }
+
+  private static String path(JsonMappingException e) {
     String p =
         e.getPath().stream()
             .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")

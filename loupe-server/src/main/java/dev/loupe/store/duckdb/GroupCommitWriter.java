@@ -1,0 +1,118 @@
+package dev.loupe.store.duckdb;
+
+import dev.loupe.model.Batch;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The store's only writer. Callers hand in a batch and wait; one thread takes everything queued
+ * at that moment, appends it all and commits once, then releases every caller together (or fails
+ * them together). One commit per group instead of per request keeps the durable path fast under
+ * many concurrent clients, without ever acknowledging an uncommitted row.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+  /** Largest group, in records, so one commit never holds a caller for long. */
+  static final int MAX_GROUP_RECORDS = 200_000;
+
+  private record Pending(Batch batch, CompletableFuture<Void> done) {}
+
+  private static final Pending STOP = new Pending(Batch.EMPTY, new CompletableFuture<>());
+
+  private final DuckDBConnection conn;
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private final AtomicLong commits = new AtomicLong();
+  private volatile boolean closed;
+
+  GroupCommitWriter(DuckDBConnection conn) throws SQLException {
+    this.conn = conn;
+    conn.setAutoCommit(false);
+    this.thread = new Thread(this::loop, "loupe-store-writer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Returns once the batch is committed; throws if the commit failed. */
+  void write(Batch batch) {
+    if (closed) throw new IllegalStateException("the store is closed");
+    Pending p = new Pending(batch, new CompletableFuture<>());
+    queue.add(p);
+    try {
+      p.done().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the commit", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) throw r;
+      throw new IllegalStateException("append failed: " + cause.getMessage(), cause);
+    }
+  }
+
+  /** Commits so far (a group counts once); for tests of the grouping. */
+  long commits() {
+    return commits.get();
+  }
+
+  private void loop() {
+    List<Pending> group = new ArrayList<>();
+    while (true) {
+      try {
+        group.add(queue.take());
+      } catch (InterruptedException e) {
+        return;
+      }
+      int records = group.get(0).batch().size();
+      Pending next;
+      while (records < MAX_GROUP_RECORDS && (next = queue.poll()) != null) {
+        group.add(next);
+        records += next.batch().size();
+      }
+      boolean stop = group.remove(STOP);
+      if (!group.isEmpty()) {
+        commit(group);
+      }
+      group.clear();
+      if (stop) {
+        return;
+      }
+    }
+  }
+
+  private void commit(List<Pending> group) {
+    try {
+      RowAppender.appendAll(conn, group.stream().map(Pending::batch).toList());
+      conn.commit();
+      commits.incrementAndGet();
+      group.forEach(p -> p.done().complete(null));
+    } catch (SQLException | RuntimeException e) {
+      try {
+        conn.rollback();
+      } catch (SQLException rollbackFailed) {
+        e.addSuppressed(rollbackFailed);
+      }
+      IllegalStateException failure = new IllegalStateException("store commit failed: " + e.getMessage(), e);
+      group.forEach(p -> p.done().completeExceptionally(failure));
+    }
+  }
+
+  /** Finishes what is queued, then stops the thread. */
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    queue.add(STOP);
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

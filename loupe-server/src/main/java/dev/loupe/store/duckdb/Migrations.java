@@ -1,0 +1,87 @@
+package dev.loupe.store.duckdb;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The store's schema, as an ordered list of versioned migrations. Each runs once, in its own
+ * transaction, and is recorded in {@code schema_migrations}; a new schema change is a new entry
+ * at the end, never an edit of an applied one. Times are epoch milliseconds (BIGINT): they are
+ * what every record holds, and range filters on them stay simple and fast.
+ */
+final class Migrations {
+  /** One schema change. */
+  record Migration(int version, String description, List<String> statements) {}
+
+  static final List<Migration> ALL =
+      List.of(
+          new Migration(1, "raw records and minute rollups", List.of(
+              "CREATE TABLE inferences (ts_ms BIGINT NOT NULL, service VARCHAR NOT NULL,"
+                  + " deployment VARCHAR NOT NULL, model VARCHAR NOT NULL, model_version VARCHAR NOT NULL,"
+                  + " operation VARCHAR, request_id VARCHAR, trace_id VARCHAR, tenant VARCHAR,"
+                  + " api_key_hash VARCHAR, input_tokens BIGINT, output_tokens BIGINT, cached_tokens BIGINT,"
+                  + " total_tokens BIGINT, latency_ms DOUBLE, ttft_ms DOUBLE, status VARCHAR NOT NULL,"
+                  + " http_status INTEGER, finish_reason VARCHAR, cache_hit BOOLEAN, cost DOUBLE,"
+                  + " prompt VARCHAR, completion VARCHAR)",
+              "CREATE TABLE logs (ts_ms BIGINT NOT NULL, level VARCHAR NOT NULL, service VARCHAR NOT NULL,"
+                  + " message VARCHAR NOT NULL, request_id VARCHAR, trace_id VARCHAR, attributes VARCHAR NOT NULL)",
+              "CREATE TABLE deployments (ts_ms BIGINT NOT NULL, service VARCHAR NOT NULL,"
+                  + " deployment VARCHAR NOT NULL, model VARCHAR NOT NULL, from_version VARCHAR,"
+                  + " to_version VARCHAR NOT NULL)",
+              "CREATE TABLE scores (ts_ms BIGINT NOT NULL, name VARCHAR NOT NULL, value DOUBLE NOT NULL,"
+                  + " source VARCHAR NOT NULL, request_id VARCHAR, trace_id VARCHAR, comment VARCHAR)",
+              "CREATE TABLE samples (ts_ms BIGINT NOT NULL, name VARCHAR NOT NULL, labels VARCHAR NOT NULL,"
+                  + " value DOUBLE NOT NULL)",
+              "CREATE TABLE inference_rollups (minute_ms BIGINT NOT NULL, service VARCHAR NOT NULL,"
+                  + " deployment VARCHAR NOT NULL, model VARCHAR NOT NULL, model_version VARCHAR NOT NULL,"
+                  + " requests BIGINT NOT NULL, errors BIGINT NOT NULL, throttled BIGINT NOT NULL,"
+                  + " input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL, total_tokens BIGINT NOT NULL,"
+                  + " latency_count BIGINT NOT NULL, latency_p50_ms DOUBLE, latency_p95_ms DOUBLE,"
+                  + " latency_p99_ms DOUBLE, ttft_count BIGINT NOT NULL, ttft_p50_ms DOUBLE, ttft_p95_ms DOUBLE,"
+                  + " ttft_p99_ms DOUBLE, latency_sketch BLOB, ttft_sketch BLOB,"
+                  + " PRIMARY KEY (minute_ms, service, deployment, model, model_version))")));
+
+  private Migrations() {}
+
+  /** Applies what is missing; returns the schema version reached. */
+  static int apply(Connection conn) throws SQLException {
+    try (Statement s = conn.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+          + " description VARCHAR NOT NULL, applied_at_ms BIGINT NOT NULL)");
+    }
+    int current = current(conn);
+    for (Migration m : ALL) {
+      if (m.version() <= current) continue;
+      boolean auto = conn.getAutoCommit();
+      conn.setAutoCommit(false);
+      try (Statement s = conn.createStatement();
+          PreparedStatement record = conn.prepareStatement("INSERT INTO schema_migrations VALUES (?, ?, ?)")) {
+        for (String sql : m.statements()) s.execute(sql);
+        record.setInt(1, m.version());
+        record.setString(2, m.description());
+        record.setLong(3, System.currentTimeMillis());
+        record.executeUpdate();
+        conn.commit();
+      } catch (SQLException e) {
+        conn.rollback();
+        throw new SQLException("schema migration " + m.version() + " (" + m.description() + ") failed", e);
+      } finally {
+        conn.setAutoCommit(auto);
+      }
+      current = m.version();
+    }
+    return current;
+  }
+
+  static int current(Connection conn) throws SQLException {
+    try (Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("SELECT coalesce(max(version), 0) FROM schema_migrations")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package dev.loupe.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loupe.testing.MutableClock;
+import dev.loupe.testing.TestServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * From HTTP requests to a dimension turning yellow: a slower model version rolls out, the model
+ * dimension says so naming both versions, the chart query shows it, and a restart keeps it.
+ */
+class ModelHealthApiTest {
+  static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
+
+  @TempDir Path dir;
+  MutableClock clock = new MutableClock(T0.plus(Duration.ofMinutes(30)));
+
+  @Test
+  void versionRegressionTurnsTheModelTileWarningAndSurvivesARestart() {
+    try (TestServer loupe = TestServer.start(dir, clock)) {
+      JsonNode before = loupe.get("api/v1/health").json();
+      assertThat(before.get("dimensions").get("model").get("status").asText()).isEqualTo("no_data");
+      assertThat(before.get("dimensions").get("model").get("reasons").get(0).asText())
+          .contains("no inference telemetry");
+
+      feed(loupe, "v1", T0, T0.plus(Duration.ofMinutes(25)), 800, 1);
+      JsonNode healthy = loupe.get("api/v1/health").json();
+      assertThat(healthy.get("dimensions").get("model").get("status").asText()).isEqualTo("ok");
+
+      loupe.post("api/v1/deployments", "{\"timestamp\":\"2026-11-28T10:25:00Z\",\"service\":\"chat-api\","
+          + "\"deployment\":\"chat-prod\",\"model\":\"gpt-4o\",\"from_version\":\"v1\",\"to_version\":\"v2\"}");
+      feed(loupe, "v2", T0.plus(Duration.ofMinutes(25)), T0.plus(Duration.ofMinutes(30)), 1200, 2);
+
+      assertRegression(loupe.get("api/v1/health").json());
+
+      loupe.server().flushRollups();
+      JsonNode range = queryRange(loupe, "loupe_model_latency_seconds{deployment=\"chat-prod\",quantile=\"0.95\"}");
+      assertThat(range.get("status").asText()).isEqualTo("success");
+      assertThat(range.get("data").get("resultType").asText()).isEqualTo("matrix");
+      JsonNode result = range.get("data").get("result");
+      assertThat(result).hasSize(2);
+      for (JsonNode series : result) {
+        JsonNode metric = series.get("metric");
+        assertThat(metric.get("__name__").asText()).isEqualTo("loupe_model_latency_seconds");
+        assertThat(metric.get("quantile").asText()).isEqualTo("0.95");
+        double base = metric.get("model_version").asText().equals("v1") ? 0.8 : 1.2;
+        for (JsonNode point : series.get("values")) {
+          assertThat(point.get(0).isNumber()).isTrue();
+          assertThat(point.get(1).isTextual()).isTrue();
+          // uniform ±25 % around the base: P95 lies near base × 1.225
+          assertThat(Double.parseDouble(point.get(1).asText())).isBetween(base * 1.1, base * 1.3);
+        }
+      }
+      JsonNode rate = queryRange(loupe, "loupe_model_requests_per_second{model_version=\"v1\"}");
+      JsonNode v1Points = rate.get("data").get("result").get(0).get("values");
+      // one event per second was sent
+      assertThat(Double.parseDouble(v1Points.get(5).get(1).asText())).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.05));
+    }
+
+    try (TestServer again = TestServer.start(dir, clock)) {
+      assertRegression(again.get("api/v1/health").json());
+      assertThat(again.get("api/v1/inferences?start=2026-11-28T10:00:00Z&limit=100000").json().get("data"))
+          .hasSize(30 * 60);
+    }
+  }
+
+  @Test
+  void badQueriesAreBadData() {
+    try (TestServer loupe = TestServer.start(dir, clock)) {
+      TestServer.Answer a = loupe.get("api/v1/signals/query_range?query="
+          + URLEncoder.encode("loupe_model_latency_seconds{deployment=chat}", StandardCharsets.UTF_8)
+          + "&start=0&end=60&step=15");
+      assertThat(a.status()).isEqualTo(400);
+      assertThat(a.json().get("errorType").asText()).isEqualTo("bad_data");
+      assertThat(a.json().get("error").asText()).contains("column 40");
+
+      TestServer.Answer unknown = loupe.get("api/v1/signals/query_range?query=nope&start=0&end=60&step=15");
+      assertThat(unknown.json().get("error").asText()).contains("unknown signal").contains("loupe_model_error_ratio");
+
+      TestServer.Answer tooMany = loupe.get("api/v1/signals/query_range?query=loupe_model_error_ratio&start=0&end=100000&step=1");
+      assertThat(tooMany.status()).isEqualTo(400);
+    }
+  }
+
+  private static void assertRegression(JsonNode health) {
+    assertThat(health.get("status").asText()).isEqualTo("warning");
+    JsonNode model = health.get("dimensions").get("model");
+    assertThat(model.get("status").asText()).isEqualTo("warning");
+    String reason = model.get("reasons").get(0).asText();
+    assertThat(reason).contains("chat-prod").contains("model_version v2").contains("on v1");
+    Matcher m = Pattern.compile("\\+(\\d+)%").matcher(reason);
+    assertThat(m.find()).as(reason).isTrue();
+    assertThat(Integer.parseInt(m.group(1))).isBetween(42, 58);
+    assertThat(model.get("since").asText()).isEqualTo("2026-11-28T10:25:00Z");
+    for (String d : List.of("compute", "cost", "security", "network", "data")) {
+      JsonNode dim = health.get("dimensions").get(d);
+      assertThat(dim.get("status").asText()).isEqualTo("no_data");
+      assertThat(dim.get("reasons").get(0).asText()).contains("telemetry received for " + d + " since");
+    }
+  }
+
+  private static JsonNode queryRange(TestServer loupe, String query) {
+    long start = T0.getEpochSecond() + 120;
+    long end = T0.getEpochSecond() + 29 * 60;
+    TestServer.Answer a = loupe.get("api/v1/signals/query_range?query="
+        + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&start=" + start + "&end=" + end + "&step=60");
+    assertThat(a.status()).as(a.body()).isEqualTo(200);
+    return a.json();
+  }
+
+  /** One successful call per second with latency uniform in base ±25 %. */
+  private static void feed(TestServer loupe, String version, Instant from, Instant to, double base, long seed) {
+    Random r = new Random(seed);
+    List<String> lines = new ArrayList<>();
+    for (Instant t = from; t.isBefore(to); t = t.plusSeconds(1)) {
+      double latency = base * (0.75 + 0.5 * r.nextDouble());
+      lines.add("{\"timestamp\":" + t.toEpochMilli() + ",\"service\":\"chat-api\",\"deployment\":\"chat-prod\","
+          + "\"model\":\"gpt-4o\",\"model_version\":\"" + version + "\",\"latency_ms\":" + latency
+          + ",\"input_tokens\":100,\"output_tokens\":50}");
+      if (lines.size() == 500) {
+        assertThat(loupe.post("api/v1/inferences", String.join("\n", lines)).status()).isEqualTo(200);
+        lines.clear();
+      }
+    }
+    if (!lines.isEmpty()) {
+      assertThat(loupe.post("api/v1/inferences", String.join("\n", lines)).status()).isEqualTo(200);
+    }
+  }
+}

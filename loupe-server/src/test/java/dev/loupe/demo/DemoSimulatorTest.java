@@ -1,0 +1,82 @@
+package dev.loupe.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loupe.testing.MutableClock;
+import dev.loupe.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo's story, driven by a test clock through a real server: three deployments, a healthy
+ * model tile, then a slower version on chat-prod turns it warning within two minutes.
+ */
+class DemoSimulatorTest {
+  @TempDir Path dir;
+
+  @Test
+  void modelTileTurnsWarningWithinTwoMinutesOfTheRollout() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-28T14:00:00Z"));
+    List<String> said = new ArrayList<>();
+    try (TestServer loupe = TestServer.start(dir, clock);
+        DemoSimulator sim = new DemoSimulator(loupe.server().baseUri(), clock, Duration.ofMinutes(1), 1.5, said::add)) {
+      sim.backfill();
+      for (int s = 0; s < 60; s += 5) {
+        clock.advance(Duration.ofSeconds(5));
+        sim.sendUntilNow();
+      }
+      JsonNode healthy = loupe.get("api/v1/health").json();
+      assertThat(healthy.get("dimensions").get("model").get("status").asText()).isEqualTo("ok");
+      JsonNode deployments = loupe.get("api/v1/inferences?start=2026-11-28T13:59:00Z&limit=100000").json().get("data");
+      assertThat(deployments).extracting(n -> n.get("deployment").asText())
+          .contains("chat-prod", "summarize-prod", "embed-prod");
+
+      sim.rollOut();
+      assertThat(said).anyMatch(l -> l.contains(DemoSimulator.NEW_VERSION));
+      Duration waited = Duration.ZERO;
+      String status = "ok";
+      JsonNode model = null;
+      while (waited.compareTo(Duration.ofMinutes(2)) < 0 && !status.equals("warning")) {
+        clock.advance(Duration.ofSeconds(5));
+        waited = waited.plusSeconds(5);
+        sim.sendUntilNow();
+        model = loupe.get("api/v1/health").json().get("dimensions").get("model");
+        status = model.get("status").asText();
+      }
+      assertThat(status).as("model tile after %s", waited).isEqualTo("warning");
+      assertThat(model.get("reasons").get(0).asText())
+          .contains("chat-prod").contains(DemoSimulator.NEW_VERSION).contains(DemoSimulator.OLD_VERSION);
+    }
+  }
+
+  @Test
+  void trafficHasTheShapeItClaims() {
+    TrafficModel m = new TrafficModel(
+        new SimulatedDeployment("s", "d", "m", "chat", 10, 500, 0.3, 800, 200), "v1", 7);
+    long t = Instant.parse("2026-11-28T15:00:00Z").toEpochMilli();
+    List<java.util.Map<String, Object>> before = m.interval(t, t + 600_000);
+    m.rollOut("v2", 1.5);
+    List<java.util.Map<String, Object>> after = m.interval(t + 600_000, t + 1_200_000);
+    assertThat(before.size()).isBetween(4000, 12000);
+    assertThat(after).allMatch(e -> e.get("model_version").equals("v2"));
+    double p95Before = p95(before);
+    double p95After = p95(after);
+    assertThat(p95After / p95Before).isBetween(1.4, 1.6);
+    long errors = before.stream().filter(e -> "error".equals(e.get("status"))).count();
+    assertThat(errors).isPositive().isLessThan(before.size() / 50);
+    // afternoon (15:00) is busier than the small hours (03:00)
+    assertThat(m.rateAt(t)).isGreaterThan(m.rateAt(t - 12 * 3_600_000L));
+  }
+
+  private static double p95(List<java.util.Map<String, Object>> events) {
+    double[] l = events.stream().filter(e -> "ok".equals(e.get("status")))
+        .mapToDouble(e -> ((Number) e.get("latency_ms")).doubleValue()).sorted().toArray();
+    return l[(int) (l.length * 0.95)];
+  }
+}

@@ -1,0 +1,78 @@
+package dev.loupe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  @Test
+  void emptyOrAbsentConfigIsAllDefaults() {
+    LoupeConfig c = ConfigLoader.parse("", "loupe.yml");
+    assertThat(c.server().port()).isEqualTo(9710);
+    assertThat(c.server().dataDir()).isEqualTo("./loupe-data");
+    assertThat(c.retention().inference()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.retention().rollup()).isEqualTo(Duration.ofDays(400));
+    assertThat(c.ingest().capture().prompts()).isFalse();
+    assertThat(c.health().latencyRegressionWarning()).isEqualTo(0.40);
+    assertThat(ConfigLoader.parse("# only a comment\n", "loupe.yml")).isEqualTo(c);
+  }
+
+  @Test
+  void readsEveryKindOfValue() {
+    LoupeConfig c = ConfigLoader.parse(
+        "server:\n  port: 9999\n  data_dir: /tmp/x\n"
+            + "ingest:\n  max_body_bytes: 2048\n  max_future: 90s\n  capture:\n    prompts: true\n"
+            + "retention:\n  inference: 7d\n  rollup: 2y\n"
+            + "health:\n  latency_regression_warning: 0.25\n  min_samples: 10\n  current_window: 10m\n",
+        "loupe.yml");
+    assertThat(c.server().port()).isEqualTo(9999);
+    assertThat(c.ingest().maxFuture()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.ingest().capture().prompts()).isTrue();
+    assertThat(c.ingest().capture().completions()).isFalse();
+    assertThat(c.retention().inference()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.retention().rollup()).isEqualTo(Duration.ofDays(730));
+    assertThat(c.retention().log()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.health().currentWindow()).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void unknownKeyNamesPathLineAndNearestKey() {
+    assertThatThrownBy(() -> ConfigLoader.parse("server:\n  port: 9710\n  prot: 1\n", "loupe.yml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("loupe.yml:3:")
+        .hasMessageContaining("server.prot")
+        .hasMessageContaining("did you mean 'port'")
+        .satisfies(e -> assertThat(((ConfigException) e).line()).isEqualTo(3));
+    assertThatThrownBy(() -> ConfigLoader.parse("retension:\n  inference: 1d\n", "loupe.yml"))
+        .hasMessageContaining("retension").hasMessageContaining("did you mean 'retention'");
+    assertThatThrownBy(() -> ConfigLoader.parse("ingest:\n  capture:\n    prompt: true\n", "loupe.yml"))
+        .hasMessageContaining("ingest.capture.prompt").hasMessageContaining("'prompts'");
+  }
+
+  @Test
+  void badValuesNameTheKeyAndLine() {
+    assertThatThrownBy(() -> ConfigLoader.parse("retention:\n  inference: 30 days\n", "loupe.yml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("loupe.yml:2:")
+        .hasMessageContaining("retention.inference")
+        .hasMessageContaining("not a duration");
+    assertThatThrownBy(() -> ConfigLoader.parse("server:\n  port: 70000\n", "loupe.yml"))
+        .hasMessageContaining("server").hasMessageContaining("0..65535");
+    assertThatThrownBy(() -> ConfigLoader.parse("server:\n  port: many\n", "loupe.yml"))
+        .hasMessageContaining("loupe.yml:2:").hasMessageContaining("server.port");
+    assertThatThrownBy(() -> ConfigLoader.parse("server: [1, 2\n", "loupe.yml"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("loupe.yml:");
+  }
+
+  @Test
+  void durationsAreWrittenThePrometheusWay() {
+    assertThat(DurationText.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(DurationText.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(DurationText.format(Duration.ofDays(30))).isEqualTo("30d");
+    assertThatThrownBy(() -> DurationText.parse("5 m")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DurationText.parse("m5")).isInstanceOf(IllegalArgumentException.class);
+  }
+}
