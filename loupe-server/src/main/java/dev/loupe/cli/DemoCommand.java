@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Prints each change of the model tile, so the demo tells its story in the terminal too. */
+  /** Prints each change of the model tile's status, so the demo tells its story in the terminal too. */
   private static void watchModelTile(URI base, Duration exitAfter) throws InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
     ObjectMapper json = new ObjectMapper();
@@ -88,10 +88,9 @@ final class DemoCommand implements Callable<Integer> {
         JsonNode model = json.readTree(res.body()).path("dimensions").path("model");
         String status = model.path("status").asText();
         String reason = model.path("reasons").path(0).asText("");
-        String line = status + (reason.isEmpty() ? "" : " — " + reason);
-        if (!line.equals(last)) {
-          say("model tile: " + line);
-          last = line;
+        if (!status.equals(last)) {
+          say("model tile: " + status + (reason.isEmpty() ? "" : " — " + reason));
+          last = status;
         }
       } catch (java.io.IOException e) {
         say("cannot read health: " + e.getMessage());
