@@ -39,7 +39,7 @@ public final class HealthEvaluator {
   private DimensionHealth unfed(Dimension d) {
     return DimensionHealth.noData(
         "no " + d.telemetryNoun() + " telemetry received for " + d.wireName() + " since "
-            + Instant.ofEpochMilli(startedMillis),
+            + Instant.ofEpochMilli(startedMillis).truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
         startedMillis);
   }
 }

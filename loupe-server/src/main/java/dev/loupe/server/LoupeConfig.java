@@ -95,7 +95,7 @@ public record LoupeConfig(Server server, Ingest ingest, Retention retention, Hea
     public Health {
       latencyRegressionWarning = latencyRegressionWarning == null ? 0.40 : latencyRegressionWarning;
       latencyRegressionCritical = latencyRegressionCritical == null ? 1.00 : latencyRegressionCritical;
-      minSamples = minSamples == null ? 30 : minSamples;
+      minSamples = minSamples == null ? 50 : minSamples;
       currentWindow = currentWindow == null ? Duration.ofMinutes(5) : currentWindow;
       if (latencyRegressionWarning <= 0 || latencyRegressionCritical < latencyRegressionWarning) {
         throw new IllegalArgumentException(

@@ -6,6 +6,11 @@ import dev.loupe.dimension.HealthStatus;
 import dev.loupe.model.Dimension;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import dev.loupe.model.Finding;
 
 /**
  * Judges the model dimension from the hot inference windows. With no inference for a while the
@@ -20,6 +25,7 @@ public final class ModelDimensionJudge implements DimensionJudge {
   private final VersionRegressionDetector regressions;
   private final long startedMillis;
   private HealthStatus lastStatus;
+  private Set<String> reported = Set.of();
   private long statusSinceMillis;
 
   public ModelDimensionJudge(
@@ -45,14 +51,16 @@ public final class ModelDimensionJudge implements DimensionJudge {
     if (last == 0) {
       health =
           DimensionHealth.noData(
-              "no inference telemetry received for model since " + Instant.ofEpochMilli(startedMillis),
+              "no inference telemetry received for model since " + Instant.ofEpochMilli(startedMillis).truncatedTo(ChronoUnit.SECONDS),
               startedMillis);
     } else if (nowMillis - last > SILENCE.toMillis()) {
       health =
           DimensionHealth.noData(
-              "no inference telemetry received for model since " + Instant.ofEpochMilli(last), last);
+              "no inference telemetry received for model since " + Instant.ofEpochMilli(last).truncatedTo(ChronoUnit.SECONDS), last);
     } else {
-      health = DimensionHealth.fromFindings(regressions.detect(windows, deployments), nowMillis);
+      List<Finding> findings = regressions.detect(windows, deployments, reported);
+      reported = findings.stream().map(Finding::subject).collect(Collectors.toSet());
+      health = DimensionHealth.fromFindings(findings, nowMillis);
     }
     if (health.status() != lastStatus) {
       lastStatus = health.status();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalDouble;
 
 /**
@@ -25,10 +26,15 @@ import java.util.OptionalDouble;
  */
 public final class VersionRegressionDetector {
 
-  /** Thresholds; ratios are relative increases (0.40 = +40 %). */
+  /**
+   * Thresholds; ratios are relative increases (0.40 = +40 %). A regression already reported clears
+   * only once it falls below {@link #CLEAR_FRACTION} of the warning ratio, so sampling noise
+   * around the threshold does not make the tile flap.
+   */
   public record Settings(
       double warningRatio, double criticalRatio, long minSamples, Duration currentWindow) {
-    public static final Settings DEFAULTS = new Settings(0.40, 1.00, 30, Duration.ofMinutes(5));
+    public static final Settings DEFAULTS = new Settings(0.40, 1.00, 50, Duration.ofMinutes(5));
+    public static final double CLEAR_FRACTION = 0.75;
 
     public Settings {
       if (warningRatio <= 0 || criticalRatio < warningRatio) {
@@ -49,6 +55,14 @@ public final class VersionRegressionDetector {
   }
 
   public List<Finding> detect(InferenceWindows windows, DeploymentLog deployments) {
+    return detect(windows, deployments, Set.of());
+  }
+
+  /**
+   * Detects regressions; subjects in {@code reported} (the {@link Finding#subject()} of findings
+   * reported last time) stay reported until they fall below the lower clearing threshold.
+   */
+  public List<Finding> detect(InferenceWindows windows, DeploymentLog deployments, Set<String> reported) {
     Map<String, Map<String, WindowStats>> byDeployment = new LinkedHashMap<>();
     for (WindowStats s : windows.stats(InferenceWindows.ONE_HOUR)) {
       SeriesKey k = s.key();
@@ -58,13 +72,16 @@ public final class VersionRegressionDetector {
     }
     List<Finding> findings = new ArrayList<>();
     for (Map<String, WindowStats> versions : byDeployment.values()) {
-      detectOne(versions, windows, deployments).ifPresent(findings::add);
+      detectOne(versions, windows, deployments, reported).ifPresent(findings::add);
     }
     return findings;
   }
 
   private Optional<Finding> detectOne(
-      Map<String, WindowStats> versions, InferenceWindows windows, DeploymentLog deployments) {
+      Map<String, WindowStats> versions,
+      InferenceWindows windows,
+      DeploymentLog deployments,
+      Set<String> reported) {
     SeriesKey any = versions.values().iterator().next().key();
     Optional<Deployment> rollout = deployments.latest(any.service(), any.deployment());
     String current;
@@ -100,7 +117,12 @@ public final class VersionRegressionDetector {
     }
     double p95Now = now.get().latencyP95Ms();
     double change = p95Now / before.getAsDouble() - 1;
-    if (change < settings.warningRatio()) {
+    String subject = any.service() + "/" + any.deployment();
+    double threshold =
+        reported.contains(subject)
+            ? settings.warningRatio() * Settings.CLEAR_FRACTION
+            : settings.warningRatio();
+    if (change < threshold) {
       return Optional.empty();
     }
     Severity severity = change >= settings.criticalRatio() ? Severity.CRITICAL : Severity.WARNING;
@@ -121,8 +143,7 @@ public final class VersionRegressionDetector {
     evidence.put("previous_p95_ms", String.format(Locale.ROOT, "%.1f", before.getAsDouble()));
     evidence.put("change_ratio", String.format(Locale.ROOT, "%.3f", change));
     return Optional.of(
-        new Finding(Dimension.MODEL, KIND, severity, any.service() + "/" + any.deployment(), reason,
-            since, evidence));
+        new Finding(Dimension.MODEL, KIND, severity, subject, reason, since, evidence));
   }
 
   private OptionalDouble previousP95(WindowStats hot, SeriesKey any, String previous) {

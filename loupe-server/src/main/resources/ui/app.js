@@ -1,0 +1,205 @@
+// Loupe's page: six dimension tiles and a latency chart per deployment, refreshed every 10 s.
+// Plain JavaScript and inline SVG: the page must work on clusters without internet access.
+'use strict';
+
+const DIMENSIONS = ['compute', 'cost', 'model', 'security', 'network', 'data'];
+const REFRESH_MS = 10000;
+const WINDOW_S = 3600;
+const STEP_S = 60;
+const PALETTE = ['#3b5bdb', '#e8590c', '#2b8a3e', '#ae3ec9', '#0c8599', '#c2255c', '#5c940d', '#1864ab'];
+const QUANTILE_STYLE = {
+  '0.5': { width: 1.2, dash: '' },
+  '0.95': { width: 2.6, dash: '' },
+  '0.99': { width: 1.4, dash: '5 4' },
+};
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+async function getJson(url) {
+  const res = await fetch(url, { cache: 'no-store' });
+  if (!res.ok) throw new Error(url.split('?')[0] + ' answered ' + res.status);
+  return res.json();
+}
+
+async function refresh() {
+  const end = Math.floor(Date.now() / 1000);
+  const start = end - WINDOW_S;
+  const query = encodeURIComponent('loupe_model_latency_seconds');
+  try {
+    const [health, range, deployments] = await Promise.all([
+      getJson('api/v1/health'),
+      getJson(`api/v1/signals/query_range?query=${query}&start=${start}&end=${end}&step=${STEP_S}`),
+      getJson(`api/v1/deployments?start=${start}&end=${end}`),
+    ]);
+    renderHealth(health);
+    renderCharts(range.data.result, deployments.data, start, end);
+    showBanner(null);
+    document.body.classList.remove('stale');
+    document.getElementById('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
+  } catch (e) {
+    // Keep the last picture, but say plainly that it is old.
+    showBanner('cannot reach Loupe: ' + e.message + ' — showing the last data received');
+    document.body.classList.add('stale');
+  }
+}
+
+function showBanner(text) {
+  const b = document.getElementById('banner');
+  b.hidden = !text;
+  b.textContent = text || '';
+}
+
+function label(status) {
+  return status === 'no_data' ? 'no data' : status;
+}
+
+function el(tag, attrs, text) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function renderHealth(health) {
+  const overall = document.getElementById('overall');
+  overall.dataset.status = health.status;
+  overall.textContent = 'overall: ' + label(health.status);
+  const tiles = document.getElementById('tiles');
+  const next = [];
+  for (const name of DIMENSIONS) {
+    const d = health.dimensions[name] || { status: 'no_data', reasons: ['not reported'], since: null };
+    const tile = el('article', { class: 'tile', 'data-dimension': name, 'data-status': d.status,
+      'aria-label': `${name}: ${label(d.status)}` });
+    const head = el('header');
+    head.append(el('h3', {}, name), el('span', { class: 'badge' }, label(d.status)));
+    tile.append(head);
+    if (d.since) tile.append(el('div', { class: 'since' }, 'since ' + new Date(d.since).toLocaleString()));
+    if (d.reasons.length) {
+      const ul = el('ul');
+      for (const r of d.reasons) ul.append(el('li', {}, r));
+      tile.append(ul);
+    } else {
+      tile.append(el('div', { class: 'none' }, 'all signals within thresholds'));
+    }
+    next.push(tile);
+  }
+  tiles.replaceChildren(...next);
+}
+
+function renderCharts(result, deployments, start, end) {
+  const charts = document.getElementById('charts');
+  if (!result.length) {
+    charts.replaceChildren(el('div', { class: 'empty' },
+      'No inference data yet: send events to /api/v1/inferences (latency appears once a minute has closed).'));
+    return;
+  }
+  const byDeployment = new Map();
+  for (const s of result) {
+    const key = s.metric.deployment;
+    if (!byDeployment.has(key)) byDeployment.set(key, []);
+    byDeployment.get(key).push(s);
+  }
+  const cards = [];
+  for (const [name, series] of [...byDeployment.entries()].sort()) {
+    const marks = deployments.filter((d) => d.deployment === name);
+    cards.push(chartCard(name, series, marks, start, end));
+  }
+  charts.replaceChildren(...cards);
+}
+
+function chartCard(name, series, marks, start, end) {
+  const card = el('div', { class: 'chart', 'data-deployment': name });
+  const first = series[0].metric;
+  card.append(el('h3', {}, `${name}`));
+  card.lastChild.append(el('span', { class: 'muted' }, `  ${first.service} · ${first.model}`));
+  const versions = [...new Set(series.map((s) => s.metric.model_version))];
+  const colour = (v) => PALETTE[versions.indexOf(v) % PALETTE.length];
+  const legend = el('div', { class: 'legend' });
+  for (const v of versions) {
+    const item = el('span', {}, 'version ' + v);
+    const swatch = el('i');
+    swatch.style.background = colour(v);
+    item.prepend(swatch);
+    legend.append(item);
+  }
+  card.append(legend);
+  card.append(chartSvg(series, marks, start, end, colour));
+  return card;
+}
+
+function chartSvg(series, marks, start, end, colour) {
+  const W = 640, H = 220, L = 52, R = 12, T = 14, B = 24;
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  svg.setAttribute('role', 'img');
+  const points = series.map((s) => s.values.map(([t, v]) => [t, parseFloat(v) * 1000]));
+  const maxMs = Math.max(1, ...points.flat().map((p) => p[1]).filter(Number.isFinite));
+  const yTicks = niceTicks(maxMs);
+  const yMax = yTicks[yTicks.length - 1];
+  const x = (t) => L + ((t - start) / (end - start)) * (W - L - R);
+  const y = (v) => H - B - (v / yMax) * (H - T - B);
+  svg.setAttribute('aria-label', `latency from 0 to ${formatMs(yMax)}`);
+
+  for (const v of yTicks) {
+    svg.append(svgEl('line', { class: 'grid', x1: L, x2: W - R, y1: y(v), y2: y(v) }));
+    svg.append(svgEl('text', { class: 'tick', x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, formatMs(v)));
+  }
+  for (let t = Math.ceil(start / 600) * 600; t <= end; t += 600) {
+    const hhmm = new Date(t * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    svg.append(svgEl('text', { class: 'tick', x: x(t), y: H - 6, 'text-anchor': 'middle' }, hhmm));
+  }
+  series.forEach((s, i) => {
+    const style = QUANTILE_STYLE[s.metric.quantile] || QUANTILE_STYLE['0.5'];
+    svg.append(svgEl('path', {
+      class: 'series', d: pathOf(points[i], x, y), stroke: colour(s.metric.model_version),
+      'stroke-width': style.width, 'stroke-dasharray': style.dash,
+      'data-version': s.metric.model_version, 'data-quantile': s.metric.quantile,
+    }));
+  });
+  for (const m of marks) {
+    const t = Date.parse(m.timestamp) / 1000;
+    if (t < start || t > end) continue;
+    const g = svgEl('g', { class: 'deploy-marker' });
+    g.append(svgEl('line', { x1: x(t), x2: x(t), y1: T, y2: H - B }));
+    const anchor = x(t) > W - 140 ? 'end' : 'start';
+    g.append(svgEl('text', { x: x(t) + (anchor === 'end' ? -4 : 4), y: T + 10, 'text-anchor': anchor },
+      '→ ' + m.to_version));
+    svg.append(g);
+  }
+  return svg;
+}
+
+// A gap of more than two steps breaks the line instead of drawing across missing minutes.
+function pathOf(points, x, y) {
+  let d = '';
+  let last = null;
+  for (const [t, v] of points) {
+    if (!Number.isFinite(v)) { last = null; continue; }
+    d += (last === null || t - last > 2 * STEP_S ? 'M' : 'L') + x(t).toFixed(1) + ',' + y(v).toFixed(1);
+    last = t;
+  }
+  return d;
+}
+
+function niceTicks(max) {
+  const raw = max * 1.1 / 4;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  const ticks = [];
+  for (let v = 0; v <= max * 1.1 + step * 0.001; v += step) ticks.push(v);
+  if (ticks[ticks.length - 1] < max) ticks.push(ticks[ticks.length - 1] + step);
+  return ticks;
+}
+
+function formatMs(ms) {
+  return ms >= 1000 ? (ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1) + ' s' : Math.round(ms) + ' ms';
+}
+
+function svgEl(tag, attrs, text) {
+  const e = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== '' && v !== undefined) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+refresh();
+setInterval(refresh, REFRESH_MS);
