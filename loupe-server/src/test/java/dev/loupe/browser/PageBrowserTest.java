@@ -1,0 +1,92 @@
+package dev.loupe.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loupe.testing.MutableClock;
+import dev.loupe.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The page in a real headless Chromium against a running server fed with events: the six tiles
+ * render with their statuses and the latency chart draws each version's lines and the rollout.
+ */
+class PageBrowserTest {
+  @TempDir Path dir;
+
+  @Test
+  void tilesAndLatencyChartRender() throws Exception {
+    HeadlessChromium chromium = HeadlessChromium.find();
+    // The page asks for the last hour of wall-clock time, so the server's clock starts at now.
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    MutableClock clock = new MutableClock(now);
+    try (TestServer loupe = TestServer.start(dir.resolve("data"), clock)) {
+      Instant change = now.minus(Duration.ofMinutes(8));
+      feed(loupe, "v1", now.minus(Duration.ofMinutes(40)), change, 800);
+      loupe.post("api/v1/deployments", "{\"timestamp\":" + change.toEpochMilli() + ",\"service\":\"chat-api\","
+          + "\"deployment\":\"chat-prod\",\"model\":\"gpt-4o\",\"from_version\":\"v1\",\"to_version\":\"v2\"}");
+      feed(loupe, "v2", change, now, 1300);
+      assertThat(loupe.server().flushRollups()).isPositive();
+
+      String dom = chromium.dumpDom(loupe.server().baseUri(), Duration.ofSeconds(5));
+
+      List<String> tiles = matches(dom, "<article class=\"tile\" data-dimension=\"(\\w+)\" data-status=\"(\\w+)\"");
+      assertThat(tiles).containsExactly("compute=no_data", "cost=no_data", "model=warning", "security=no_data",
+          "network=no_data", "data=no_data");
+      assertThat(dom).contains("P95 latency +").contains("model_version v2");
+      assertThat(dom).contains("data-deployment=\"chat-prod\"");
+      List<String> paths = matches(dom, "<path class=\"series\" d=\"(M[^\"]+)\"[^>]*data-version=\"(\\w+)\"");
+      assertThat(paths).as("a line per version and quantile").hasSize(6);
+      for (String p : paths) {
+        assertThat(p.split("=")[0].split("L").length).as("points in %s", p).isGreaterThan(3);
+      }
+      assertThat(dom).contains("class=\"deploy-marker\"").contains("→ v2");
+      assertThat(dom).doesNotContain("cannot reach Loupe");
+
+      Path png = Path.of("target", "page-browser-test.png");
+      Files.createDirectories(png.getParent());
+      chromium.screenshot(loupe.server().baseUri(), png, 1400, 1000, Duration.ofSeconds(5));
+      assertThat(Files.size(png)).isGreaterThan(10_000);
+    }
+  }
+
+  @Test
+  void anEmptyServerSaysNoDataEverywhere() throws Exception {
+    HeadlessChromium chromium = HeadlessChromium.find();
+    try (TestServer loupe = TestServer.start(dir.resolve("empty"), new MutableClock(Instant.now()))) {
+      String dom = chromium.dumpDom(loupe.server().baseUri(), Duration.ofSeconds(5));
+      assertThat(matches(dom, "data-dimension=\"(\\w+)\" data-status=\"(\\w+)\""))
+          .hasSize(6).allMatch(s -> s.endsWith("=no_data"));
+      assertThat(dom).contains("class=\"empty\"").contains("No inference data yet");
+      assertThat(dom).contains("overall: no data");
+    }
+  }
+
+  private static List<String> matches(String dom, String regex) {
+    List<String> out = new ArrayList<>();
+    Matcher m = Pattern.compile(regex).matcher(dom);
+    while (m.find()) out.add(m.group(1) + "=" + m.group(2));
+    return out;
+  }
+
+  private static void feed(TestServer loupe, String version, Instant from, Instant to, double base) {
+    Random r = new Random(version.hashCode());
+    StringBuilder body = new StringBuilder();
+    for (Instant t = from; t.isBefore(to); t = t.plusMillis(500)) {
+      body.append("{\"timestamp\":").append(t.toEpochMilli())
+          .append(",\"service\":\"chat-api\",\"deployment\":\"chat-prod\",\"model\":\"gpt-4o\",\"model_version\":\"")
+          .append(version).append("\",\"latency_ms\":").append(base * (0.7 + 0.6 * r.nextDouble())).append("}\n");
+    }
+    assertThat(loupe.post("api/v1/inferences", body.toString()).status()).isEqualTo(200);
+  }
+}
