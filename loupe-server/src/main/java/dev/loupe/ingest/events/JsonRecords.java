@@ -70,7 +70,37 @@ public final class JsonRecords {
     return new Split(items, rejections);
   }
 
+  /**
+   * NDJSON: first one parser over the whole body (the common, all-valid case, without a parser per
+   * line); at the first problem, the slow path below reads line by line so that only the bad
+   * lines are rejected.
+   */
   private static Split lines(byte[] body) {
+    Split fast = linesInOnePass(body);
+    return fast != null ? fast : linesOneByOne(body);
+  }
+
+  /** Null when the body is not plain NDJSON of objects, one per line. */
+  private static Split linesInOnePass(byte[] body) {
+    List<Item> items = new ArrayList<>();
+    try (JsonParser p = MAPPER.createParser(body)) {
+      int lastEndLine = 0;
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        int line = p.currentTokenLocation().getLineNr();
+        if (t != JsonToken.START_OBJECT || line <= lastEndLine) {
+          return null;
+        }
+        items.add(new Item(line, readObject(p)));
+        lastEndLine = p.currentLocation().getLineNr();
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return new Split(items, List.of());
+  }
+
+  private static Split linesOneByOne(byte[] body) {
     List<Item> items = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();
     int line = 1;
