@@ -75,9 +75,9 @@ public final class DuckDbStore implements Store {
     if (!batch.isEmpty()) writer.write(batch);
   }
 
-  /** Commits so far; a group of concurrent appends counts once. */
-  long commits() {
-    return writer.commits();
+  /** The writer, for tests of its grouping. */
+  GroupCommitWriter writer() {
+    return writer;
   }
 
   @Override

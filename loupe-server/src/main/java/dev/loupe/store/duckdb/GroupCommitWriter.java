@@ -30,6 +30,8 @@ final class GroupCommitWriter implements AutoCloseable {
   private final Thread thread;
   private final AtomicLong commits = new AtomicLong();
   private volatile boolean closed;
+  /** Runs on the writer thread before each group is appended; tests use it to hold the writer. */
+  volatile Runnable beforeGroup = () -> {};
 
   GroupCommitWriter(DuckDBConnection conn) throws SQLException {
     this.conn = conn;
@@ -86,8 +88,14 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
+  /** Batches waiting for the writer. */
+  int queued() {
+    return queue.size();
+  }
+
   private void commit(List<Pending> group) {
     try {
+      beforeGroup.run();
       RowAppender.appendAll(conn, group.stream().map(Pending::batch).toList());
       conn.commit();
       commits.incrementAndGet();

@@ -1,0 +1,193 @@
+package dev.loupe.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loupe.dimension.model.InferenceRollup;
+import dev.loupe.dimension.model.InferenceStats;
+import dev.loupe.dimension.model.RollupPoint;
+import dev.loupe.dimension.model.RollupQuery;
+import dev.loupe.model.Batch;
+import dev.loupe.model.Deployment;
+import dev.loupe.model.Inference;
+import dev.loupe.model.LabelMatcher;
+import dev.loupe.model.LogRecord;
+import dev.loupe.model.Outcome;
+import dev.loupe.model.Sample;
+import dev.loupe.model.Score;
+import dev.loupe.model.ScoreSource;
+import dev.loupe.model.SeriesKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Store} must do, written once. A backend's test extends this and says how to
+ * open a fresh store.
+ */
+public abstract class StoreContract {
+  protected static final long T = 1_795_860_000_000L; // 2026-11-28T10:00:00Z, a whole minute
+  protected static final long MIN = 60_000;
+  protected static final SeriesKey A1 = new SeriesKey("chat-api", "chat-prod", "gpt-4o", "v1");
+  protected static final SeriesKey A2 = new SeriesKey("chat-api", "chat-prod", "gpt-4o", "v2");
+  protected static final SeriesKey B1 = new SeriesKey("rag", "embed-prod", "embed-3", "1");
+
+  protected Store store;
+
+  protected abstract Store open();
+
+  @BeforeEach
+  void openStore() {
+    store = open();
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  protected static Inference full(long ts, String requestId) {
+    return new Inference(ts, A1, "chat", requestId, "4bf92f3577b34da6a3ce929d0e0e4736", "acme", "sha256:0011",
+        812L, 164L, 12L, 1234.5, 310.0, Outcome.THROTTLED, 429, "stop", true, 0.0123, "hi", "hello", 990L);
+  }
+
+  protected static Inference sparse(long ts, SeriesKey key) {
+    return new Inference(ts, key, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null, null, null, null);
+  }
+
+  @Test
+  void inferencesRoundTripExactlyWithAndWithoutOptionalFields() {
+    Inference f = full(T, "r-1");
+    Inference s = sparse(T + 1, B1);
+    store.append(Batch.ofInferences(List.of(f, s)));
+    assertThat(store.inferences(T, T + 2, 10)).containsExactly(f, s);
+    assertThat(store.count(RecordType.INFERENCE)).isEqualTo(2);
+  }
+
+  @Test
+  void rangesAreHalfOpenOrderedAndLimited() {
+    List<Inference> all = new ArrayList<>();
+    for (int i = 9; i >= 0; i--) all.add(sparse(T + i * 1000L, A1));
+    store.append(Batch.ofInferences(all));
+    List<Inference> mid = store.inferences(T + 2000, T + 5000, 100);
+    assertThat(mid).extracting(Inference::timestampMillis).containsExactly(T + 2000, T + 3000, T + 4000);
+    assertThat(store.inferences(T, T + 100_000, 4)).extracting(Inference::timestampMillis)
+        .containsExactly(T, T + 1000, T + 2000, T + 3000);
+  }
+
+  @Test
+  void otherRecordTypesRoundTrip() {
+    LogRecord log = new LogRecord(T, "ERROR", "chat-api", "upstream failed", "r-1", "t-1",
+        Map.of("user", "u1", "latency_ms", "30"));
+    LogRecord bare = new LogRecord(T + 1, null, null, null, null, null, null);
+    Deployment d = new Deployment(T, "chat-api", "chat-prod", "gpt-4o", "v1", "v2");
+    Deployment first = new Deployment(T + 1, "chat-api", "chat-prod", "gpt-4o", null, "v1");
+    Score score = new Score(T, "helpfulness", 0.75, ScoreSource.LLM_JUDGE, "r-1", null, "terse");
+    Score byTrace = new Score(T + 1, "thumbs", 1, ScoreSource.HUMAN, null, "t-9", null);
+    Sample sample = new Sample("DCGM_FI_DEV_GPU_UTIL", Map.of("gpu", "0"), T, 97.0);
+    store.append(new Batch(List.of(), List.of(log, bare), List.of(d, first), List.of(score, byTrace), List.of(sample)));
+    assertThat(store.logs(T, T + 2, 10)).containsExactly(log, bare);
+    assertThat(store.deployments(T, T + 2)).containsExactly(d, first);
+    assertThat(store.scores(T, T + 2, 10)).containsExactly(score, byTrace);
+    assertThat(store.count(RecordType.SAMPLE)).isEqualTo(1);
+  }
+
+  protected static InferenceRollup rollup(SeriesKey key, long minute, int requests, double latencyBase) {
+    InferenceStats s = new InferenceStats();
+    for (int i = 0; i < requests; i++) {
+      s.add(new Inference(minute + i, key, null, null, null, null, null, 10L, 5L, null,
+          latencyBase + i, null, i % 10 == 9 ? Outcome.ERROR : Outcome.OK, null, null, null, null, null, null, null));
+    }
+    return s.toRollup(key, minute);
+  }
+
+  @Test
+  void rollupsUpsertByKeyAndMinuteAndKeepTheirSketches() {
+    InferenceRollup r = rollup(A1, T, 20, 100);
+    store.upsertRollups(List.of(r, rollup(A2, T, 5, 100), rollup(A1, T + MIN, 3, 100)));
+    InferenceRollup replaced = rollup(A1, T, 40, 200);
+    store.upsertRollups(List.of(replaced));
+    List<InferenceRollup> back = store.rollups(T, T + MIN);
+    assertThat(back).hasSize(2);
+    InferenceRollup a1 = back.stream().filter(x -> x.key().equals(A1)).findFirst().orElseThrow();
+    assertThat(a1.requests()).isEqualTo(40);
+    assertThat(a1.latencyP95Ms()).isEqualTo(replaced.latencyP95Ms());
+    assertThat(InferenceStats.of(a1).latencyMs(0.95)).isEqualTo(replaced.latencyP95Ms());
+    assertThat(a1.ttftP95Ms()).as("no samples stays NaN").isNaN();
+    assertThat(store.count(RecordType.ROLLUP)).isEqualTo(3);
+  }
+
+  @Test
+  void rollupRangeAggregatesPerSeriesAndStep() {
+    List<InferenceRollup> rollups = new ArrayList<>();
+    for (int m = 0; m < 10; m++) {
+      rollups.add(rollup(A1, T + m * MIN, 10, 100 * (m + 1)));
+      rollups.add(rollup(B1, T + m * MIN, 20, 10));
+    }
+    store.upsertRollups(rollups);
+    // step = 1 m: the point at t covers the minute starting at t - 1 m
+    List<RollupPoint> perMinute = store.rollupRange(new RollupQuery(T + MIN, T + 10 * MIN, MIN, MIN,
+        List.of(LabelMatcher.eq("deployment", "chat-prod"))));
+    assertThat(perMinute).hasSize(10).allMatch(p -> p.key().equals(A1) && p.requests() == 10
+        && p.coveredMillis() == MIN && p.errors() == 1);
+    assertThat(perMinute.get(0).latencyP95Ms()).isEqualTo(rollups.get(0).latencyP95Ms());
+    // step = 5 m: counts sum, quantiles are count-weighted means
+    List<RollupPoint> fiveMin = store.rollupRange(new RollupQuery(T + 5 * MIN, T + 10 * MIN, 5 * MIN, 5 * MIN,
+        List.of(LabelMatcher.eq("model_version", "v1"))));
+    assertThat(fiveMin).hasSize(2);
+    assertThat(fiveMin.get(0).requests()).isEqualTo(50);
+    assertThat(fiveMin.get(0).coveredMillis()).isEqualTo(5 * MIN);
+    double mean = 0;
+    for (int m = 0; m < 5; m++) mean += rollups.get(2 * m).latencyP95Ms() / 5;
+    assertThat(fiveMin.get(0).latencyP95Ms()).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-6));
+    // lookback longer than step: a minute counts in several points
+    List<RollupPoint> sliding = store.rollupRange(new RollupQuery(T + 3 * MIN, T + 4 * MIN, MIN, 3 * MIN,
+        List.of(LabelMatcher.eq("service", "rag"))));
+    assertThat(sliding).extracting(RollupPoint::requests).containsExactly(60L, 60L);
+    // points with no minutes are left out
+    assertThat(store.rollupRange(new RollupQuery(T + 20 * MIN, T + 30 * MIN, MIN, MIN, List.of()))).isEmpty();
+  }
+
+  @Test
+  void everyMatcherOperator() {
+    store.upsertRollups(List.of(rollup(A1, T, 1, 1), rollup(A2, T, 1, 1), rollup(B1, T, 1, 1)));
+    assertThat(keys(List.of(new LabelMatcher("model_version", LabelMatcher.Op.NEQ, "v1")))).containsExactly(A2, B1);
+    assertThat(keys(List.of(new LabelMatcher("deployment", LabelMatcher.Op.RE, "chat.*")))).containsExactly(A1, A2);
+    assertThat(keys(List.of(new LabelMatcher("deployment", LabelMatcher.Op.RE, "chat")))).as("anchored").isEmpty();
+    assertThat(keys(List.of(new LabelMatcher("model", LabelMatcher.Op.NRE, "gpt.*")))).containsExactly(B1);
+    assertThat(keys(List.of(LabelMatcher.eq("tenant", "")))).as("absent label is empty").hasSize(3);
+    assertThat(keys(List.of(LabelMatcher.eq("tenant", "acme")))).isEmpty();
+    assertThat(keys(List.of(LabelMatcher.eq("service", "x' OR '1'='1")))).as("values are bound, not spliced").isEmpty();
+  }
+
+  private List<SeriesKey> keys(List<LabelMatcher> matchers) {
+    return store.rollupRange(new RollupQuery(T + MIN, T + MIN, MIN, MIN, matchers)).stream()
+        .map(RollupPoint::key).toList();
+  }
+
+  @Test
+  void deleteOlderThanForEveryType() {
+    store.append(new Batch(List.of(sparse(T, A1), sparse(T + 2 * MIN, A1)),
+        List.of(new LogRecord(T, null, null, "old", null, null, null)),
+        List.of(new Deployment(T, "s", "d", "m", null, "v1")),
+        List.of(new Score(T, "n", 1, null, "r", null, null)),
+        List.of(new Sample("x", Map.of(), T, 1))));
+    store.upsertRollups(List.of(rollup(A1, T, 1, 1), rollup(A1, T + 2 * MIN, 1, 1)));
+    for (RecordType type : RecordType.values()) {
+      long before = store.count(type);
+      long deleted = store.deleteOlderThan(type, T + MIN);
+      assertThat(deleted).as(type.configName()).isPositive();
+      assertThat(store.count(type)).isEqualTo(before - deleted);
+    }
+    assertThat(store.count(RecordType.INFERENCE)).isEqualTo(1);
+    assertThat(store.count(RecordType.ROLLUP)).isEqualTo(1);
+  }
+
+  @Test
+  void schemaIsMigrated() {
+    assertThat(store.schemaVersion()).isPositive();
+  }
+}
