@@ -1,6 +1,7 @@
 package dev.loupe.api;
 
 import dev.loupe.dimension.HealthEvaluator;
+import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.events.JsonEventDecoder;
@@ -27,6 +28,7 @@ public final class HttpApi {
       JsonEventDecoder decoder,
       IngestMetrics metrics,
       HealthEvaluator health,
+      InferenceWindows windows,
       PrometheusRegistry registry,
       BooleanSupplier ready,
       long maxBodyBytes,
@@ -66,6 +68,7 @@ public final class HttpApi {
         (from, to, limit) -> store.scores(from, to, limit).stream().map(RecordJson::of).toList(), p.clock()));
     r.get("/api/v1/health", new HealthHandler(p.health()));
     r.get("/api/v1/signals/query_range", new QueryRangeHandler(store));
+    r.get("/api/v1/signals", new HotSignalsHandler(p.windows()));
     r.get("/metrics", new MetricsHandler(p.registry()));
     r.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
     r.get("/readyz", ctx -> {

@@ -91,7 +91,7 @@ public final class LoupeServer implements AutoCloseable {
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
       this.app =
           HttpApi.create(
-              new HttpApi.Parts(store, pipeline, decoder, metrics, health, registry, () -> ready,
+              new HttpApi.Parts(store, pipeline, decoder, metrics, health, windows, registry, () -> ready,
                   config.ingest().maxBodyBytes(), clock));
       app.start(config.server().host(), config.server().port());
       this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {

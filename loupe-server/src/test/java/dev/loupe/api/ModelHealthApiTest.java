@@ -46,6 +46,17 @@ class ModelHealthApiTest {
 
       assertRegression(loupe.get("api/v1/health").json());
 
+      JsonNode hot = loupe.get("api/v1/signals").json().get("data");
+      assertThat(hot).hasSize(2);
+      JsonNode v2 = hot.get(1);
+      assertThat(v2.get("model_version").asText()).isEqualTo("v2");
+      JsonNode fiveMin = v2.get("windows").get("5m");
+      assertThat(fiveMin.get("requests").asLong()).isEqualTo(300);
+      assertThat(fiveMin.get("latency_p95_ms").asDouble()).isBetween(1200 * 1.1, 1200 * 1.3);
+      assertThat(fiveMin.get("ttft_p95_ms").isNull()).isTrue();
+      assertThat(fiveMin.get("tokens_per_minute").asDouble()).isCloseTo(150 * 60, org.assertj.core.data.Offset.offset(1.0));
+      assertThat(hot.get(0).get("windows").has("1m")).as("v1 stopped at 10:25").isFalse();
+
       loupe.server().flushRollups();
       JsonNode range = queryRange(loupe, "loupe_model_latency_seconds{deployment=\"chat-prod\",quantile=\"0.95\"}");
       assertThat(range.get("status").asText()).isEqualTo("success");
