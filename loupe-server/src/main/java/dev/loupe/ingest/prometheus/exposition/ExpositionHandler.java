@@ -1,0 +1,34 @@
+package dev.loupe.ingest.prometheus.exposition;
+
+/**
+ * Receives what an exposition parser reads, in order. The parser calls {@link #sample} once per
+ * sample line; label names and values arrive as a flat array {@code [n0, v0, n1, v1, …]} of
+ * which only the first {@code 2 * labelCount} entries are valid — the array is reused by the
+ * parser, so copy what you keep. Metadata arrives before the samples of its family.
+ */
+public interface ExpositionHandler {
+  /** {@code timestampMillis} when a sample line carries no timestamp. */
+  long NO_TIMESTAMP = Long.MIN_VALUE;
+
+  /** A family's declared type, from {@code # TYPE}. */
+  default void type(String family, MetricType type) {}
+
+  /** A family's help text (unescaped), from {@code # HELP}. */
+  default void help(String family, String help) {}
+
+  /** A family's unit, from {@code # UNIT} (OpenMetrics only). */
+  default void unit(String family, String unit) {}
+
+  /**
+   * One sample. {@code family} is the family the sample belongs to (for {@code x_bucket} of
+   * histogram {@code x}, it is {@code x}); {@code name} is the sample's own metric name.
+   */
+  void sample(
+      String family,
+      MetricType type,
+      String name,
+      String[] labels,
+      int labelCount,
+      double value,
+      long timestampMillis);
+}
