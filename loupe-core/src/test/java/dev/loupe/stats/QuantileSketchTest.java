@@ -19,20 +19,26 @@ class QuantileSketchTest {
   }
 
   @Test
-  void mergeEqualsTheSketchOfTheUnion() {
+  void mergedSketchKeepsTheRankGuaranteeOfTheUnion() {
+    // KLL compacts with random coin flips, so two sketches of the same data differ; what merge
+    // must keep is the rank guarantee (k=200: about 1.65 % normalized rank error at 99 %).
     Random r = new Random(1);
     QuantileSketch a = QuantileSketch.create();
     QuantileSketch b = QuantileSketch.create();
-    QuantileSketch all = QuantileSketch.create();
-    for (int i = 0; i < 20_000; i++) {
+    double[] all = new double[20_000];
+    for (int i = 0; i < all.length; i++) {
       double v = Math.exp(r.nextGaussian());
       (i % 3 == 0 ? a : b).add(v);
-      all.add(v);
+      all[i] = v;
     }
     a.merge(b);
+    java.util.Arrays.sort(all);
     assertThat(a.count()).isEqualTo(20_000);
     for (double q : new double[] {0.5, 0.9, 0.95, 0.99}) {
-      assertThat(a.quantile(q)).isCloseTo(all.quantile(q), within(all.quantile(q) * 0.05));
+      double estimate = a.quantile(q);
+      int below = 0;
+      while (below < all.length && all[below] <= estimate) below++;
+      assertThat((double) below / all.length).as("rank of the P%s estimate", q * 100).isCloseTo(q, within(0.025));
     }
   }
 
