@@ -50,6 +50,20 @@ final class BodyReader {
     }
   }
 
+  /** The body as sent, whatever its Content-Encoding (remote write's snappy is decoded by its decoder). */
+  static byte[] readRaw(Context ctx, long limit) throws TooLarge, Unreadable {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > limit) {
+      throw new TooLarge("the body is " + declared + " bytes, over the limit of " + limit
+          + " (ingest.max_body_bytes)");
+    }
+    try {
+      return readLimited(ctx.req().getInputStream(), limit);
+    } catch (IOException e) {
+      throw new Unreadable("cannot read the body: " + e.getMessage());
+    }
+  }
+
   private static byte[] readLimited(InputStream in, long limit) throws IOException, TooLarge {
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
     byte[] buf = new byte[16 * 1024];

@@ -5,6 +5,8 @@ import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.events.JsonEventDecoder;
+import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
+import dev.loupe.ingest.prometheus.scrape.TargetHealth;
 import dev.loupe.store.Store;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +35,9 @@ public final class HttpApi {
       PrometheusRegistry registry,
       BooleanSupplier ready,
       long maxBodyBytes,
-      Clock clock) {}
+      Clock clock,
+      RemoteWriteDecoder remoteWrite,
+      Supplier<List<TargetHealth>> targets) {}
 
   private HttpApi() {}
 
@@ -57,6 +62,8 @@ public final class HttpApi {
       String path = "/api/v1/" + kind.name().toLowerCase(java.util.Locale.ROOT);
       r.post(path, new IngestHandler(kind, p.decoder(), p.pipeline(), p.metrics(), p.maxBodyBytes()));
     }
+    r.post("/api/v1/write", new RemoteWriteHandler(p.remoteWrite(), p.pipeline(), p.metrics(), p.maxBodyBytes(), 16));
+    r.get("/api/v1/targets", new TargetsHandler(p.targets()));
     Store store = p.store();
     r.get("/api/v1/inferences", new RecordsHandler(
         (from, to, limit) -> store.inferences(from, to, limit).stream().map(RecordJson::of).toList(), p.clock()));

@@ -2,24 +2,46 @@ package dev.loupe.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything {@code loupe.yml} can set. Every field has a default, so an empty file (or none) is
  * a working config. Keys are snake_case, as written in the file.
  */
-public record LoupeConfig(Server server, Ingest ingest, Retention retention, Health health) {
-  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null);
+public record LoupeConfig(
+    Server server,
+    Ingest ingest,
+    Retention retention,
+    Health health,
+    ScrapeConfig.Global global,
+    @JsonProperty("scrape_configs") List<ScrapeConfig> scrapeConfigs) {
+  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null);
 
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
     ingest = ingest == null ? new Ingest(null, null, null) : ingest;
     retention = retention == null ? new Retention(null, null, null, null, null, null) : retention;
     health = health == null ? new Health(null, null, null, null) : health;
+    global = global == null ? new ScrapeConfig.Global(null, null, null) : global;
+    ScrapeConfig.Global g = global;
+    scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
+    Set<String> jobs = new HashSet<>();
+    for (ScrapeConfig c : scrapeConfigs) {
+      if (!jobs.add(c.jobName())) {
+        throw new IllegalArgumentException("job_name '" + c.jobName() + "' is used by two scrape configs");
+      }
+    }
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs);
+  }
+
+  public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
+    return new LoupeConfig(server, ingest, retention, health, global, configs);
   }
 
   /** Where Loupe listens and keeps its files. */

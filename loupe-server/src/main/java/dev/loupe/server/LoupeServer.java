@@ -11,6 +11,8 @@ import dev.loupe.ingest.CapturePolicy;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.events.JsonEventDecoder;
+import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
+import dev.loupe.ingest.prometheus.scrape.ScrapeEngine;
 import dev.loupe.model.TimestampAdmission;
 import dev.loupe.store.RecordType;
 import dev.loupe.store.Store;
@@ -51,6 +53,7 @@ public final class LoupeServer implements AutoCloseable {
   private final Javalin app;
   private final ScheduledExecutorService jobs;
   private final RetentionJob retention;
+  private final ScrapeEngine scrapes;
   private volatile boolean ready;
 
   private LoupeServer(LoupeConfig config, Clock clock) {
@@ -88,11 +91,15 @@ public final class LoupeServer implements AutoCloseable {
       HealthEvaluator health =
           new HealthEvaluator(clock, List.of(new ModelDimensionJudge(windows, deployments, detector, started)));
 
+      TimestampAdmission sampleAdmission =
+          new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().sample());
+      this.scrapes = new ScrapeEngine(config.scrapeConfigs(), clock, pipeline::accept, 2);
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
       this.app =
           HttpApi.create(
               new HttpApi.Parts(store, pipeline, decoder, metrics, health, windows, registry, () -> ready,
-                  config.ingest().maxBodyBytes(), clock));
+                  config.ingest().maxBodyBytes(), clock,
+                  new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets));
       app.start(config.server().host(), config.server().port());
       this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "loupe-jobs");
@@ -101,6 +108,7 @@ public final class LoupeServer implements AutoCloseable {
       });
       jobs.scheduleWithFixedDelay(this::flushRollupsLogged, 10, 10, TimeUnit.SECONDS);
       jobs.scheduleWithFixedDelay(this::retainLogged, 1, 60, TimeUnit.MINUTES);
+      scrapes.start();
       ready = true;
       LOG.info("Loupe listening on {} with data in {}", baseUri(), dataDir.toAbsolutePath());
     } catch (RuntimeException e) {
@@ -121,6 +129,11 @@ public final class LoupeServer implements AutoCloseable {
   /** The address to reach this server on loopback. */
   public URI baseUri() {
     return URI.create("http://127.0.0.1:" + port() + "/");
+  }
+
+  /** The scrape engine, so tests and tools can scrape on demand. */
+  public ScrapeEngine scrapes() {
+    return scrapes;
   }
 
   public LoupeConfig config() {
@@ -172,6 +185,7 @@ public final class LoupeServer implements AutoCloseable {
   public void close() {
     ready = false;
     jobs.shutdownNow();
+    scrapes.close();
     app.stop();
     try {
       flushRollups();

@@ -75,4 +75,65 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> DurationText.parse("5 m")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> DurationText.parse("m5")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void scrapeConfigsReadInPrometheussOwnShapeWithItsDefaults() {
+    LoupeConfig c = ConfigLoader.parse(
+        "global:\n  scrape_interval: 15s\n"
+            + "scrape_configs:\n"
+            + "  - job_name: dcgm\n"
+            + "    static_configs:\n"
+            + "      - targets: ['gpu-node-1:9400', 'gpu-node-2:9400']\n"
+            + "        labels: {cluster: a}\n"
+            + "    metric_relabel_configs:\n"
+            + "      - source_labels: [__name__]\n"
+            + "        regex: 'DCGM_FI_DEV_(GPU_UTIL|FB_.*)'\n"
+            + "        action: keep\n"
+            + "  - job_name: node\n"
+            + "    scrape_interval: 30s\n"
+            + "    scrape_timeout: 5s\n"
+            + "    metrics_path: /node/metrics\n"
+            + "    params:\n      collect[]: [infiniband]\n"
+            + "    honor_labels: true\n"
+            + "    file_sd_configs:\n"
+            + "      - files: ['/etc/loupe/targets/*.json']\n",
+        "loupe.yml");
+    ScrapeConfig dcgm = c.scrapeConfigs().get(0);
+    assertThat(dcgm.scrapeInterval()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(dcgm.scrapeTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(dcgm.metricsPath()).isEqualTo("/metrics");
+    assertThat(dcgm.staticConfigs().get(0).targets()).containsExactly("gpu-node-1:9400", "gpu-node-2:9400");
+    assertThat(dcgm.metricRelabelConfigs().get(0).action()).isEqualTo("keep");
+    ScrapeConfig node = c.scrapeConfigs().get(1);
+    assertThat(node.scrapeInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(node.params()).containsEntry("collect[]", java.util.List.of("infiniband"));
+    assertThat(node.honorLabels()).isTrue();
+    assertThat(node.fileSdConfigs().get(0).refreshInterval()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void scrapeConfigMistakesNameTheEntryAndLine() {
+    assertThatThrownBy(() -> ConfigLoader.parse(
+            "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: ['no-port']\n", "loupe.yml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("scrape_configs[0].static_configs[0]")
+        .hasMessageContaining("'no-port' is not host:port");
+    assertThatThrownBy(() -> ConfigLoader.parse(
+            "scrape_configs:\n  - job_name: a\n    scrape_intervall: 5s\n", "loupe.yml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("scrape_intervall")
+        .hasMessageContaining("did you mean 'scrape_interval'");
+    assertThatThrownBy(() -> ConfigLoader.parse(
+            "scrape_configs:\n  - job_name: a\n    scrape_interval: 5s\n    scrape_timeout: 10s\n", "loupe.yml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("longer than scrape_interval");
+    assertThatThrownBy(() -> ConfigLoader.parse(
+            "scrape_configs:\n  - job_name: a\n    metric_relabel_configs:\n      - action: keepp\n", "loupe.yml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown relabel action 'keepp'");
+    assertThatThrownBy(() -> ConfigLoader.parse(
+            "scrape_configs:\n  - job_name: a\n  - job_name: a\n", "loupe.yml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("job_name 'a' is used by two");
+  }
 }
