@@ -2,10 +2,13 @@ package dev.loupe.api;
 
 import dev.loupe.dimension.model.ModelSignal;
 import dev.loupe.dimension.model.RangeEvaluator;
-import dev.loupe.dimension.model.RangeSeries;
+import dev.loupe.model.RangeSeries;
 import dev.loupe.dimension.model.RollupQuery;
 import dev.loupe.model.LabelMatcher;
+import dev.loupe.model.RangeSeries;
+import dev.loupe.model.Sample;
 import dev.loupe.model.SeriesSelector;
+import dev.loupe.stats.SampleRange;
 import dev.loupe.store.Store;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -16,12 +19,17 @@ import java.util.Map;
 
 /**
  * {@code GET /api/v1/signals/query_range?query=NAME{label="v"}&start&end&step}, answered in the
- * JSON shape of Prometheus's {@code query_range} so charts and existing tools can read it. Reads
- * only the per-minute rollups, never raw events.
+ * JSON shape of Prometheus's {@code query_range} so charts and existing tools can read it. Model
+ * signals read only the per-minute rollups, never raw events; any other name is a scraped or
+ * remote-written metric, read from its samples with PromQL's 5-minute lookback and staleness.
  */
 final class QueryRangeHandler implements Handler {
   /** Prometheus refuses more points than this per series; so do we. */
   static final long MAX_POINTS = 11_000;
+  /** PromQL's default lookback for a sample to count at a step. */
+  static final long LOOKBACK_MILLIS = 5 * 60_000;
+  /** Raw samples one query may read; beyond it the answer asks for a narrower query. */
+  static final int MAX_SAMPLES = 2_000_000;
 
   private final Store store;
 
@@ -34,19 +42,28 @@ final class QueryRangeHandler implements Handler {
     SeriesSelector selector;
     ModelSignal signal;
     RollupQuery query;
+    long start;
+    long end;
+    long step;
     try {
       selector = SeriesSelector.parse(ctx.queryParam("query"));
-      signal =
-          ModelSignal.byMetricName(selector.metricName())
-              .orElseThrow(() -> new IllegalArgumentException(
-                  "unknown signal '" + selector.metricName() + "'; known: " + known()));
-      long start = QueryParams.time("start", ctx.queryParam("start"));
-      long end = QueryParams.time("end", ctx.queryParam("end"));
-      long step = QueryParams.step(ctx.queryParam("step"));
+      signal = ModelSignal.byMetricName(selector.metricName()).orElse(null);
+      start = QueryParams.time("start", ctx.queryParam("start"));
+      end = QueryParams.time("end", ctx.queryParam("end"));
+      step = QueryParams.step(ctx.queryParam("step"));
       if (end < start) throw new IllegalArgumentException("end is before start");
       if ((end - start) / step + 1 > MAX_POINTS) {
         throw new IllegalArgumentException(
             "exceeded maximum resolution of " + MAX_POINTS + " points per series; raise the step");
+      }
+      if (signal == null) {
+        List<Sample> samples = store.samples(selector.metricName(), start - LOOKBACK_MILLIS, end + 1, MAX_SAMPLES + 1);
+        if (samples.size() > MAX_SAMPLES) {
+          throw new IllegalArgumentException("the query reads more than " + MAX_SAMPLES
+              + " samples of " + selector.metricName() + "; narrow the time range");
+        }
+        answer(ctx, SampleRange.evaluate(selector, samples, start, end, step, LOOKBACK_MILLIS));
+        return;
       }
       List<LabelMatcher> storeMatchers = new ArrayList<>();
       for (LabelMatcher m : selector.matchers()) {
@@ -58,7 +75,10 @@ final class QueryRangeHandler implements Handler {
       badData(ctx, e.getMessage());
       return;
     }
-    List<RangeSeries> series = RangeEvaluator.evaluate(signal, selector, store.rollupRange(query));
+    answer(ctx, RangeEvaluator.evaluate(signal, selector, store.rollupRange(query)));
+  }
+
+  private static void answer(Context ctx, List<RangeSeries> series) {
     List<Map<String, Object>> result = new ArrayList<>();
     for (RangeSeries s : series) {
       List<List<Object>> values = new ArrayList<>(s.points().size());
@@ -93,11 +113,5 @@ final class QueryRangeHandler implements Handler {
     body.put("errorType", "bad_data");
     body.put("error", message);
     ApiJson.write(ctx, 400, body);
-  }
-
-  private static String known() {
-    List<String> names = new ArrayList<>();
-    for (ModelSignal s : ModelSignal.values()) names.add(s.metricName());
-    return String.join(", ", names);
   }
 }

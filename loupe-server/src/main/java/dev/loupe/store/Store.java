@@ -7,6 +7,7 @@ import dev.loupe.model.Batch;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
 import dev.loupe.model.LogRecord;
+import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
 import java.util.List;
 
@@ -40,6 +41,12 @@ public interface Store extends AutoCloseable {
 
   /** Scores with time in {@code [fromMillis, toMillis)}, oldest first, at most {@code limit}. */
   List<Score> scores(long fromMillis, long toMillis, int limit);
+
+  /**
+   * Samples of one metric with time in {@code [fromMillis, toMillis)}, oldest first, at most
+   * {@code limit}; staleness markers included.
+   */
+  List<Sample> samples(String name, long fromMillis, long toMillis, int limit);
 
   /** How many records of the type are kept. */
   long count(RecordType type);

@@ -105,6 +105,20 @@ public abstract class StoreContract {
   }
 
   @Test
+  void samplesReadBackByNameInTimeOrderWithStaleMarkers() {
+    Sample util = new Sample("DCGM_FI_DEV_GPU_UTIL", Map.of("gpu", "0", "Hostname", "n1"), T + 2, 97.5);
+    Sample earlier = new Sample("DCGM_FI_DEV_GPU_UTIL", Map.of("gpu", "1"), T, 3);
+    Sample other = new Sample("DCGM_FI_DEV_GPU_TEMP", Map.of("gpu", "0"), T, 70);
+    Sample ended = Sample.staleMarker("DCGM_FI_DEV_GPU_UTIL", Map.of("gpu", "1"), T + 5);
+    store.append(new Batch(List.of(), List.of(), List.of(), List.of(), List.of(util, earlier, other, ended)));
+    List<Sample> read = store.samples("DCGM_FI_DEV_GPU_UTIL", T, T + 10, 10);
+    assertThat(read).hasSize(3);
+    assertThat(read.subList(0, 2)).containsExactly(earlier, util);
+    assertThat(read.get(2).isStaleMarker()).as("the marker's NaN bits survive the store").isTrue();
+    assertThat(store.samples("DCGM_FI_DEV_GPU_UTIL", T, T + 10, 1)).containsExactly(earlier);
+  }
+
+  @Test
   void rollupsUpsertByKeyAndMinuteAndKeepTheirSketches() {
     InferenceRollup r = rollup(A1, T, 20, 100);
     store.upsertRollups(List.of(r, rollup(A2, T, 5, 100), rollup(A1, T + MIN, 3, 100)));

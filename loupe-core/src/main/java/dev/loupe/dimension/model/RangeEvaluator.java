@@ -1,6 +1,7 @@
 package dev.loupe.dimension.model;
 
 import dev.loupe.model.LabelMatcher;
+import dev.loupe.model.RangeSeries;
 import dev.loupe.model.SeriesSelector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

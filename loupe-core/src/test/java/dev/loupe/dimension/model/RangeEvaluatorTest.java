@@ -3,6 +3,7 @@ package dev.loupe.dimension.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.loupe.model.RangeSeries;
 import dev.loupe.model.SeriesKey;
 import dev.loupe.model.SeriesSelector;
 import java.util.List;

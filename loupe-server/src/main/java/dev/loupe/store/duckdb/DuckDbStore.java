@@ -10,6 +10,7 @@ import dev.loupe.model.Inference;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Outcome;
+import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
 import dev.loupe.model.ScoreSource;
 import dev.loupe.model.SeriesKey;
@@ -235,6 +236,19 @@ public final class DuckDbStore implements Store {
         rs -> new Score(rs.getLong("ts_ms"), rs.getString("name"), rs.getDouble("value"),
             ScoreSource.parse("source", rs.getString("source")), rs.getString("request_id"),
             rs.getString("trace_id"), rs.getString("comment")));
+  }
+
+  @Override
+  public List<Sample> samples(String name, long fromMillis, long toMillis, int limit) {
+    return query("SELECT * FROM samples WHERE name = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms LIMIT ?",
+        ps -> {
+          ps.setString(1, name);
+          ps.setLong(2, fromMillis);
+          ps.setLong(3, toMillis);
+          ps.setInt(4, limit);
+        },
+        rs -> new Sample(rs.getString("name"), stringMap(rs.getString("labels")), rs.getLong("ts_ms"),
+            rs.getDouble("value")));
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.loupe.dimension.model;
+package dev.loupe.model;
 
 import java.util.List;
 import java.util.SortedMap;
