@@ -1,6 +1,8 @@
 package dev.loupe.server;
 
+import dev.loupe.api.DerivedSignalsCollector;
 import dev.loupe.api.HttpApi;
+import dev.loupe.api.ModelSignalFamilies;
 import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.dimension.model.InferenceRollup;
@@ -94,6 +96,8 @@ public final class LoupeServer implements AutoCloseable {
       TimestampAdmission sampleAdmission =
           new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().sample());
       this.scrapes = new ScrapeEngine(config.scrapeConfigs(), clock, pipeline::accept, 2);
+      registry.register(new DerivedSignalsCollector(ModelSignalFamilies.NAMES, List.of(
+          () -> ModelSignalFamilies.model(windows), () -> ModelSignalFamilies.health(health))));
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
       this.app =
           HttpApi.create(

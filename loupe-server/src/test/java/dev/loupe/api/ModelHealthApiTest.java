@@ -57,6 +57,17 @@ class ModelHealthApiTest {
       assertThat(fiveMin.get("tokens_per_minute").asDouble()).isCloseTo(150 * 60, org.assertj.core.data.Offset.offset(1.0));
       assertThat(hot.get(0).get("windows").has("1m")).as("v1 stopped at 10:25").isFalse();
 
+      String metrics = loupe.get("metrics").body();
+      String v2Labels = "deployment=\"chat-prod\",model=\"gpt-4o\",model_version=\"v2\"";
+      Matcher p95 = Pattern.compile("loupe_model_latency_seconds\\{" + Pattern.quote(v2Labels)
+          + ",quantile=\"0.95\",service=\"chat-api\"} (\\S+)").matcher(metrics);
+      assertThat(p95.find()).as("P95 of v2 on /metrics:\n" + metrics).isTrue();
+      assertThat(Double.parseDouble(p95.group(1))).isBetween(1.2 * 1.1, 1.2 * 1.3);
+      assertThat(metrics).contains("loupe_model_requests_per_second{" + v2Labels + ",service=\"chat-api\"} 1.0");
+      assertThat(metrics).contains("loupe_dimension_status{dimension=\"model\"} 1.0");
+      assertThat(metrics).contains("loupe_dimension_status{dimension=\"compute\"} -1.0");
+      assertThat(metrics).doesNotContain("model_version=\"v1\",quantile").as("v1 had no traffic in the last minute");
+
       loupe.server().flushRollups();
       JsonNode range = queryRange(loupe, "loupe_model_latency_seconds{deployment=\"chat-prod\",quantile=\"0.95\"}");
       assertThat(range.get("status").asText()).isEqualTo("success");
