@@ -76,7 +76,7 @@ public final class ScrapeEngine implements AutoCloseable {
     for (var e : loops.entrySet()) {
       if (e.getValue().schedule() == null) {
         ScrapeLoop loop = e.getValue().loop();
-        long offset = Math.floorMod(e.getKey().hashCode() * 0x9E3779B97F4A7C15L, loop.intervalMillis());
+        long offset = offset(e.getKey(), loop.intervalMillis());
         e.setValue(new RunningLoop(loop,
             ticker.scheduleAtFixedRate(loop::scrape, offset, loop.intervalMillis(), TimeUnit.MILLISECONDS)));
       }
@@ -134,12 +134,22 @@ public final class ScrapeEngine implements AutoCloseable {
       if (e.getValue() == null) continue;
       ScrapeLoop loop = e.getValue();
       long interval = loop.intervalMillis();
-      long offset = Math.floorMod(e.getKey().hashCode() * 0x9E3779B97F4A7C15L, interval);
+      long offset = offset(e.getKey(), interval);
       // Before start() (tests drive scrapes with scrapeAllNow) nothing is scheduled.
       ScheduledFuture<?> f =
           started ? ticker.scheduleAtFixedRate(loop::scrape, offset, interval, TimeUnit.MILLISECONDS) : null;
       loops.put(e.getKey(), new RunningLoop(loop, f));
     }
+  }
+
+  /**
+   * Where in its interval a target is scraped: fixed per target (so its samples are evenly
+   * spaced) and spread across targets (so they don't all fire at once), like Prometheus's offset.
+   */
+  static long offset(String targetId, long intervalMillis) {
+    long h = targetId.hashCode() * 0x9E3779B97F4A7C15L;
+    h ^= h >>> 29;
+    return Math.floorMod(h, intervalMillis);
   }
 
   /** Scrapes every target once now and waits for the samples to be handed over (tests, CLI). */
