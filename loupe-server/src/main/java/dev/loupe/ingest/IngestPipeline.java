@@ -5,7 +5,9 @@ import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Inference;
 import dev.loupe.store.Store;
+import dev.loupe.model.Sample;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The one path every receiver hands its decoded batch to: apply the capture policy, make the
@@ -18,18 +20,22 @@ public final class IngestPipeline {
   private final DeploymentLog deployments;
   private final CapturePolicy capture;
   private final IngestMetrics metrics;
+  private final List<Consumer<List<Sample>>> sampleObservers;
 
+  /** {@code sampleObservers} (the judges fed by metrics: compute, network…) see every durable sample. */
   public IngestPipeline(
       Store store,
       InferenceWindows windows,
       DeploymentLog deployments,
       CapturePolicy capture,
-      IngestMetrics metrics) {
+      IngestMetrics metrics,
+      List<Consumer<List<Sample>>> sampleObservers) {
     this.store = store;
     this.windows = windows;
     this.deployments = deployments;
     this.capture = capture;
     this.metrics = metrics;
+    this.sampleObservers = List.copyOf(sampleObservers);
   }
 
   public void accept(Batch batch) {
@@ -43,5 +49,8 @@ public final class IngestPipeline {
     List<Inference> inferences = kept.inferences();
     windows.record(inferences);
     kept.deployments().forEach(deployments::add);
+    if (!kept.samples().isEmpty()) {
+      for (Consumer<List<Sample>> o : sampleObservers) o.accept(kept.samples());
+    }
   }
 }

@@ -79,7 +79,7 @@ public final class LoupeServer implements AutoCloseable {
       IngestMetrics metrics = new IngestMetrics(registry);
       CapturePolicy capture =
           new CapturePolicy(config.ingest().capture().prompts(), config.ingest().capture().completions());
-      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics);
+      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, List.of());
       JsonEventDecoder decoder =
           new JsonEventDecoder(
               new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().inference()));
