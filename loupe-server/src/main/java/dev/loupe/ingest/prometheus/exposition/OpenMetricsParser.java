@@ -19,6 +19,19 @@ import java.util.Set;
  * histogram buckets, with at most 128 characters of labels.
  */
 public final class OpenMetricsParser extends ExpositionScanner implements ExpositionParser {
+  /** How strictly the values of summaries and histograms are held to the specification. */
+  public enum Strictness {
+    /** Every MUST of OpenMetrics 1.0: what {@code loupe check metrics} and the conformance suite expect. */
+    SPECIFICATION,
+    /**
+     * Also accepts negative observations: a negative {@code _sum} or summary quantile, and a
+     * {@code _sum} on a histogram with negative buckets. The specification forbids them (the sum
+     * would no longer be a counter), but Go's client library writes them for any metric that
+     * observes negative values, and Prometheus ingests them.
+     */
+    ALLOW_NEGATIVE_OBSERVATIONS
+  }
+
   // What a sample name adds to its family name.
   private static final int NONE = 0;
   private static final int TOTAL = 1;
@@ -87,6 +100,17 @@ public final class OpenMetricsParser extends ExpositionScanner implements Exposi
   private int[] labelRaw = new int[32];
 
   private String[] exemplarLabels = new String[8];
+
+  private final boolean allowNegativeObservations;
+
+  /** A parser holding expositions to the whole specification. */
+  public OpenMetricsParser() {
+    this(Strictness.SPECIFICATION);
+  }
+
+  public OpenMetricsParser(Strictness strictness) {
+    this.allowNegativeObservations = strictness == Strictness.ALLOW_NEGATIVE_OBSERVATIONS;
+  }
 
   @Override
   public void parse(byte[] body, int offset, int length, ExpositionHandler handler)
@@ -421,7 +445,7 @@ public final class OpenMetricsParser extends ExpositionScanner implements Exposi
           if (excluded < 0) throw error(lineStart, "a summary quantile sample needs a quantile label");
           double q = labelNumber(excluded, "quantile");
           if (!(q >= 0 && q <= 1)) throw error(labelRaw[2 * excluded], "quantile must be between 0 and 1");
-          if (value < 0) throw error(valueStart, "a quantile value cannot be negative");
+          if (value < 0 && !allowNegativeObservations) throw error(valueStart, "a quantile value cannot be negative");
         }
       }
       case HISTOGRAM, GAUGE_HISTOGRAM -> {
@@ -439,7 +463,7 @@ public final class OpenMetricsParser extends ExpositionScanner implements Exposi
     }
     if (suffix != NONE && suffix != CREATED && suffix != INFO) {
       if (Double.isNaN(value)) throw error(valueStart, nameEntry.string + " cannot be NaN");
-      if (suffix != GSUM && value < 0) throw error(valueStart, nameEntry.string + " is a counter and cannot be negative");
+      if (suffix != GSUM && value < 0 && !(suffix == SUM && allowNegativeObservations)) throw error(valueStart, nameEntry.string + " is a counter and cannot be negative");
     }
     if (exemplarStart >= 0
         && !((type == MetricType.COUNTER && suffix == TOTAL)
@@ -638,7 +662,7 @@ public final class OpenMetricsParser extends ExpositionScanner implements Exposi
       reason = family + sum + " without " + family + count;
     } else if (segmentHasCount && !(segmentHasSum || segmentHasGsum)) {
       reason = family + count + " without " + family + sum;
-    } else if (segmentNegativeBucket && segmentHasSum) {
+    } else if (segmentNegativeBucket && segmentHasSum && !allowNegativeObservations) {
       reason = "histogram " + family + " has negative buckets, so it cannot have a _sum";
     } else if (!segmentNegativeBucket && segmentNegativeGsum) {
       reason = family + "_gsum is negative but no bucket is";
