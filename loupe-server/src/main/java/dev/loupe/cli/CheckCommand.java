@@ -7,19 +7,32 @@ import dev.loupe.server.LoupeConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code loupe check --config FILE}: validates a config file like {@code promtool check config}. */
+/**
+ * {@code loupe check --config FILE}: validates a config file like {@code promtool check config};
+ * {@code loupe check metrics} validates an exposition.
+ */
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
-    description = "Validate a config file; exits non-zero naming the line and key of the first problem.")
+    description = "Validate a config file; exits non-zero naming the line and key of the first problem.",
+    subcommands = CheckMetricsCommand.class)
 final class CheckCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", required = true, description = "The loupe.yml to check.")
+  @Spec CommandSpec spec;
+
+  // Not required = true: picocli would then demand it of `check metrics` too.
+  @Option(names = "--config", paramLabel = "FILE", description = "The loupe.yml to check (required unless a subcommand is given).")
   Path config;
 
   @Override
   public Integer call() {
+    if (config == null) {
+      throw new ParameterException(spec.commandLine(), "Missing required option: '--config=FILE'");
+    }
     try {
       LoupeConfig c = ConfigLoader.load(config);
       System.out.println(config + ": ok (port " + c.server().port() + ", data in " + c.server().dataDir()

@@ -31,4 +31,10 @@ public interface ExpositionHandler {
       int labelCount,
       double value,
       long timestampMillis);
+
+  /**
+   * An exemplar (OpenMetrics only) attached to the sample handed over just before. Labels arrive
+   * like a sample's, in an array of their own that is also reused.
+   */
+  default void exemplar(String[] labels, int labelCount, double value, long timestampMillis) {}
 }
