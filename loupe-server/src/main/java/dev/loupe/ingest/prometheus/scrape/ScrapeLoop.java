@@ -5,6 +5,7 @@ import dev.loupe.ingest.prometheus.exposition.ExpositionHandler;
 import dev.loupe.ingest.prometheus.exposition.ExpositionParseException;
 import dev.loupe.ingest.prometheus.exposition.ExpositionParser;
 import dev.loupe.ingest.prometheus.exposition.MetricType;
+import dev.loupe.ingest.prometheus.exposition.OpenMetricsParser;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Sample;
 import java.io.ByteArrayOutputStream;
@@ -206,7 +207,14 @@ public final class ScrapeLoop {
     ExpositionFormat format = ExpositionFormat.fromContentType(body.contentType());
     ExpositionParser[] cache = parsers.get();
     ExpositionParser parser = cache[format.ordinal()];
-    if (parser == null) parser = cache[format.ordinal()] = ExpositionParser.of(format);
+    if (parser == null) {
+      // Scraping accepts what Prometheus accepts: Go clients expose negative histogram sums and
+      // quantiles that strict OpenMetrics forbids; a target must not go down for that.
+      parser = format == ExpositionFormat.OPENMETRICS
+          ? new OpenMetricsParser(OpenMetricsParser.Strictness.ALLOW_NEGATIVE_OBSERVATIONS)
+          : ExpositionParser.of(format);
+      cache[format.ordinal()] = parser;
+    }
     int[] count = {0};
     parser.parse(body.bytes(), 0, body.bytes().length, new ExpositionHandler() {
       @Override
