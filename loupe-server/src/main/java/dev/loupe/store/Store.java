@@ -48,6 +48,12 @@ public interface Store extends AutoCloseable {
    */
   List<Sample> samples(String name, long fromMillis, long toMillis, int limit);
 
+  /**
+   * Samples whose metric name starts with one of {@code prefixes}, time in
+   * {@code [fromMillis, toMillis)}, oldest first, at most {@code limit}.
+   */
+  List<Sample> samplesByNamePrefix(List<String> prefixes, long fromMillis, long toMillis, int limit);
+
   /** How many records of the type are kept. */
   long count(RecordType type);
 

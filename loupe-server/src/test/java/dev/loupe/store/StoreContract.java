@@ -116,6 +116,9 @@ public abstract class StoreContract {
     assertThat(read.subList(0, 2)).containsExactly(earlier, util);
     assertThat(read.get(2).isStaleMarker()).as("the marker's NaN bits survive the store").isTrue();
     assertThat(store.samples("DCGM_FI_DEV_GPU_UTIL", T, T + 10, 1)).containsExactly(earlier);
+    assertThat(store.samplesByNamePrefix(List.of("DCGM_FI_DEV_GPU_T", "nothing_"), T, T + 10, 10))
+        .containsExactly(other);
+    assertThat(store.samplesByNamePrefix(List.of("DCGM_"), T + 1, T + 10, 10)).hasSize(2);
   }
 
   @Test

@@ -252,6 +252,21 @@ public final class DuckDbStore implements Store {
   }
 
   @Override
+  public List<Sample> samplesByNamePrefix(List<String> prefixes, long fromMillis, long toMillis, int limit) {
+    if (prefixes.isEmpty()) return List.of();
+    String any = String.join(" OR ", java.util.Collections.nCopies(prefixes.size(), "starts_with(name, ?)"));
+    return query("SELECT * FROM samples WHERE ts_ms >= ? AND ts_ms < ? AND (" + any + ") ORDER BY ts_ms LIMIT ?",
+        ps -> {
+          ps.setLong(1, fromMillis);
+          ps.setLong(2, toMillis);
+          for (int i = 0; i < prefixes.size(); i++) ps.setString(3 + i, prefixes.get(i));
+          ps.setInt(3 + prefixes.size(), limit);
+        },
+        rs -> new Sample(rs.getString("name"), stringMap(rs.getString("labels")), rs.getLong("ts_ms"),
+            rs.getDouble("value")));
+  }
+
+  @Override
   public long count(RecordType type) {
     return query("SELECT count(*) FROM " + table(type), ps -> {}, rs -> rs.getLong(1)).get(0);
   }

@@ -65,8 +65,7 @@ public final class ScrapeEngine implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL)
-            .executor(parsePool)
-            .build();
+            .build(); // its own executor: bodies are read blocking on parsePool, fed by the client's threads
     for (ScrapeConfig c : configs) relabelers.put(c.jobName(), new MetricRelabeler(c.metricRelabelConfigs()));
   }
 
@@ -78,7 +77,7 @@ public final class ScrapeEngine implements AutoCloseable {
         ScrapeLoop loop = e.getValue().loop();
         long offset = offset(e.getKey(), loop.intervalMillis());
         e.setValue(new RunningLoop(loop,
-            ticker.scheduleAtFixedRate(loop::scrape, offset, loop.intervalMillis(), TimeUnit.MILLISECONDS)));
+            ticker.scheduleAtFixedRate(() -> scrapeLogged(loop), offset, loop.intervalMillis(), TimeUnit.MILLISECONDS)));
       }
     }
     sync();
@@ -137,7 +136,7 @@ public final class ScrapeEngine implements AutoCloseable {
       long offset = offset(e.getKey(), interval);
       // Before start() (tests drive scrapes with scrapeAllNow) nothing is scheduled.
       ScheduledFuture<?> f =
-          started ? ticker.scheduleAtFixedRate(loop::scrape, offset, interval, TimeUnit.MILLISECONDS) : null;
+          started ? ticker.scheduleAtFixedRate(() -> scrapeLogged(loop), offset, interval, TimeUnit.MILLISECONDS) : null;
       loops.put(e.getKey(), new RunningLoop(loop, f));
     }
   }
@@ -159,6 +158,18 @@ public final class ScrapeEngine implements AutoCloseable {
       for (RunningLoop r : loops.values()) all.add(r.loop().scrape());
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+  }
+
+  /** A periodic task that throws is never run again, so nothing may escape it. */
+  private static void scrapeLogged(ScrapeLoop loop) {
+    try {
+      loop.scrape().exceptionally(e -> {
+        LOG.error("scrape of {} failed unexpectedly", loop.target().url(), e);
+        return null;
+      });
+    } catch (RuntimeException | Error e) {
+      LOG.error("scrape of {} could not start", loop.target().url(), e);
+    }
   }
 
   private void deliver(Batch batch) {

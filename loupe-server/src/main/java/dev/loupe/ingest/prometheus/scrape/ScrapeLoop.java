@@ -105,8 +105,15 @@ public final class ScrapeLoop {
     if (!inFlight.compareAndSet(false, true)) {
       return CompletableFuture.completedFuture(null);
     }
-    long start = clock.millis();
-    long startNanos = System.nanoTime();
+    try {
+      return send(clock.millis(), System.nanoTime());
+    } catch (RuntimeException e) {
+      inFlight.set(false); // a request that could not even be built must not block the next one
+      throw e;
+    }
+  }
+
+  private CompletableFuture<Void> send(long start, long startNanos) {
     HttpRequest request =
         HttpRequest.newBuilder(target.url())
             .timeout(Duration.ofMillis(timeoutMillis))

@@ -244,6 +244,17 @@ class ScrapeEngineTest {
   }
 
   @Test
+  void manyTargetsScrapedAtOnceNeverStarveTheTwoParseThreads() throws IOException {
+    // Bodies are read blocking on the parse threads; were the HTTP client fed by those same
+    // threads, a dozen simultaneous scrapes would deadlock (JUnit's timeout would fail this).
+    pages.put("/metrics", new Page(200, TEXT, fixture("dcgm-exporter-nvidia-l4.prom"), false));
+    StringBuilder yaml = new StringBuilder();
+    for (int i = 0; i < 24; i++) yaml.append(job("j" + i, "/metrics", "").replace("scrape_configs:\n", ""));
+    engine("scrape_configs:\n" + yaml).scrapeAllNow();
+    assertThat(engine.targets()).hasSize(24).allMatch(t -> t.health().equals("up") && t.samplesScraped() == 23);
+  }
+
+  @Test
   void manyTargetsSpreadOverTheInterval() {
     long interval = 15_000;
     int[] perSecond = new int[15];
