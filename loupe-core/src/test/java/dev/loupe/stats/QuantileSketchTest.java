@@ -31,9 +31,27 @@ class QuantileSketchTest {
     }
     a.merge(b);
     assertThat(a.count()).isEqualTo(20_000);
+    // KLL compacts at random, so its guarantee is on rank, not on value: in the long tail of a
+    // lognormal 1 % of rank is far more than 5 % of value. Compare the true ranks of both answers.
+    double[] sorted = values(new Random(1), 20_000);
+    java.util.Arrays.sort(sorted);
     for (double q : new double[] {0.5, 0.9, 0.95, 0.99}) {
-      assertThat(a.quantile(q)).isCloseTo(all.quantile(q), within(all.quantile(q) * 0.05));
+      assertThat(rank(sorted, a.quantile(q))).as("merged, q=" + q).isCloseTo(q, within(0.03));
+      assertThat(rank(sorted, all.quantile(q))).as("whole, q=" + q).isCloseTo(q, within(0.03));
     }
+  }
+
+  private static double[] values(Random r, int n) {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) v[i] = Math.exp(r.nextGaussian());
+    return v;
+  }
+
+  /** The fraction of {@code sorted} at or below {@code x}. */
+  private static double rank(double[] sorted, double x) {
+    int i = java.util.Arrays.binarySearch(sorted, x);
+    int atOrBelow = i >= 0 ? i + 1 : -i - 1;
+    return atOrBelow / (double) sorted.length;
   }
 
   @Test
