@@ -83,4 +83,16 @@ class SustainedConditionTest {
     assertThat(ReasonFormat.instant(java.time.Instant.parse("2026-11-18T09:46:40.999Z").toEpochMilli()))
         .isEqualTo("2026-11-18T09:46:40Z");
   }
+
+  @Test
+  void pairsMatchPointsOfOneMomentInEitherOrder() {
+    SamplePairs p = new SamplePairs(1000);
+    assertThat(p.left(15_000, 1)).isNaN();
+    assertThat(p.left(30_000, 2)).isNaN();
+    assertThat(p.right(15_400, 10)).as("series by series, as remote_write sends").isEqualTo(1);
+    assertThat(p.right(30_000, 20)).isEqualTo(2);
+    assertThat(p.right(45_000, 30)).isNaN();
+    assertThat(p.left(45_900, 3)).isEqualTo(30);
+    assertThat(p.left(47_000, 4)).as("1 s apart at most").isNaN();
+  }
 }

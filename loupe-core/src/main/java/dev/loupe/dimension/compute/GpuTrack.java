@@ -5,6 +5,7 @@ import static dev.loupe.dimension.ReasonFormat.instant;
 import static dev.loupe.dimension.ReasonFormat.number;
 
 import dev.loupe.dimension.HealthStatus;
+import dev.loupe.dimension.SamplePairs;
 import dev.loupe.dimension.SustainedCondition;
 import dev.loupe.dimension.SustainedCondition.Breach;
 import dev.loupe.model.Dimension;
@@ -41,8 +42,7 @@ final class GpuTrack {
   private double fbUsed = Double.NaN;
   private double fbFree = Double.NaN;
   private double fbReserved = Double.NaN;
-  private long fbUsedMillis = NONE;
-  private long fbFreeMillis = NONE;
+  private final SamplePairs usedAndFree = new SamplePairs(FRAMEBUFFER_PAIR_TOLERANCE_MILLIS);
   private final Map<String, Double> profiling = new TreeMap<>();
 
   private final Map<WorkloadClass, SustainedCondition> utilizationByClass = new EnumMap<>(WorkloadClass.class);
@@ -82,13 +82,11 @@ final class GpuTrack {
       }
       case FB_USED -> {
         fbUsed = value;
-        fbUsedMillis = t;
-        framebufferPair(t);
+        framebufferRatio(t, value, usedAndFree.left(t, value));
       }
       case FB_FREE -> {
         fbFree = value;
-        fbFreeMillis = t;
-        framebufferPair(t);
+        framebufferRatio(t, usedAndFree.right(t, value), value);
       }
       case FB_RESERVED -> fbReserved = value;
       case GPU_TEMP -> {
@@ -110,17 +108,16 @@ final class GpuTrack {
   }
 
   /** Feeds the framebuffer ratio once used and free of the same scrape have both arrived. */
-  private void framebufferPair(long t) {
-    if (Math.abs(fbUsedMillis - fbFreeMillis) <= FRAMEBUFFER_PAIR_TOLERANCE_MILLIS) {
-      double percent = framebufferPercent();
-      if (!Double.isNaN(percent)) framebuffer.observe(t, percent);
-    }
+  private void framebufferRatio(long t, double used, double free) {
+    double percent = framebufferPercent(used, free);
+    if (!Double.isNaN(percent)) framebuffer.observe(t, percent);
   }
 
-  private double framebufferPercent() {
-    if (Double.isNaN(fbUsed) || Double.isNaN(fbFree)) return Double.NaN;
-    double total = fbUsed + fbFree + (Double.isNaN(fbReserved) ? 0 : fbReserved);
-    return total <= 0 ? Double.NaN : 100 * fbUsed / total;
+  /** Reserved framebuffer hardly changes, so its latest value serves every pair. */
+  private double framebufferPercent(double used, double free) {
+    if (Double.isNaN(used) || Double.isNaN(free)) return Double.NaN;
+    double total = used + free + (Double.isNaN(fbReserved) ? 0 : fbReserved);
+    return total <= 0 ? Double.NaN : 100 * used / total;
   }
 
   /** The rules see the workload's namespace, pod and container even where Prometheus renamed them. */
@@ -267,7 +264,7 @@ final class GpuTrack {
   }
 
   private GpuSignals signals() {
-    double fbPercent = framebufferPercent();
+    double fbPercent = framebufferPercent(fbUsed, fbFree);
     return new GpuSignals(
         boxed(utilization), boxed(fbPercent), boxed(fbUsed), boxed(fbFree), boxed(fbReserved),
         boxed(temperature), boxed(power), boxed(smClock), ecc.total(), xid.lastCode(),

@@ -118,6 +118,19 @@ class ComputeDimensionJudgeTest {
   }
 
   @Test
+  void framebufferPairsSurviveBatchesOrderedSeriesBySeries() {
+    GpuFeed g = server();
+    // as remote_write sends them: four points of FB_USED, then the same four of FB_FREE
+    for (long batch = 0; batch <= 300; batch += 60) {
+      for (long s = batch; s < batch + 60; s += 15) g.one("DCGM_FI_DEV_FB_USED", s, 78_000);
+      for (long s = batch; s < batch + 60; s += 15) g.one("DCGM_FI_DEV_FB_FREE", s, 2_000);
+    }
+    DimensionHealth h = health(at(345));
+    assertThat(h.status()).isEqualTo(HealthStatus.CRITICAL);
+    assertThat(h.sinceMillis()).isEqualTo(at(0));
+  }
+
+  @Test
   void temperatureAbove78For5mWarnsAndAbove83For2mIsCritical() {
     GpuFeed g = server();
     g.every("DCGM_FI_DEV_GPU_TEMP", 0, 4 * 60 + 45, 80);
