@@ -69,7 +69,8 @@ public final class ComputeDimensionJudge implements DimensionJudge {
       return;
     }
     GpuKey key = GpuKey.from(sample.labels());
-    tracks.computeIfAbsent(key.physicalId(), id -> new GpuTrack(thresholds))
+    tracks.computeIfAbsent(key.physicalId(),
+            id -> new GpuTrack(thresholds, key, sample.labels(), sample.timestampMillis(), classifier))
         .observe(field, key, sample.name(), sample.labels(), sample.timestampMillis(), sample.value(), classifier);
     lastSampleMillis.accumulateAndGet(sample.timestampMillis(), Math::max);
   }

@@ -26,14 +26,13 @@ import java.util.TreeMap;
  * track, which is cheap as only one GPU's samples meet here.
  */
 final class GpuTrack {
-  private static final long NONE = Long.MIN_VALUE;
   /** Framebuffer samples of one scrape carry one timestamp; allow for receivers that jitter. */
   private static final long FRAMEBUFFER_PAIR_TOLERANCE_MILLIS = 1_000;
 
   private final ComputeThresholds thresholds;
   private GpuKey key;
   private WorkloadClass workloadClass;
-  private long lastSeenMillis = NONE;
+  private long lastSeenMillis;
 
   private double utilization = Double.NaN;
   private double temperature = Double.NaN;
@@ -51,8 +50,13 @@ final class GpuTrack {
   private final EccEvents ecc;
   private final XidEvents xid;
 
-  GpuTrack(ComputeThresholds thresholds) {
+  /** A track is born with the key and time of its first sample, so it is never seen half made. */
+  GpuTrack(ComputeThresholds thresholds, GpuKey key, Map<String, String> labels, long firstMillis,
+      WorkloadClassifier classifier) {
     this.thresholds = thresholds;
+    this.key = key;
+    this.workloadClass = classifier.classify(workloadLabels(key, labels));
+    this.lastSeenMillis = firstMillis;
     for (WorkloadClass c : WorkloadClass.values()) {
       if (thresholds.utilization(c).enabled()) {
         utilizationByClass.put(c, new SustainedCondition(thresholds.utilization(c), thresholds.staleAfter()));
@@ -66,7 +70,7 @@ final class GpuTrack {
 
   synchronized void observe(DcgmField field, GpuKey sampleKey, String metricName, Map<String, String> labels,
       long t, double value, WorkloadClassifier classifier) {
-    if (key == null || (t >= lastSeenMillis && !sampleKey.equals(key))) {
+    if (t >= lastSeenMillis && !sampleKey.equals(key)) {
       key = sampleKey;
       workloadClass = classifier.classify(workloadLabels(sampleKey, labels));
     }

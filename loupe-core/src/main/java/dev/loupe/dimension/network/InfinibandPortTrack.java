@@ -28,7 +28,7 @@ final class InfinibandPortTrack {
   private final InfinibandPortKey key;
   private final NetworkThresholds thresholds;
   private final long firstSeenMillis;
-  private long lastSeenMillis = NONE;
+  private long lastSeenMillis;
 
   private Integer stateId;
   private Integer physicalStateId;
@@ -50,6 +50,7 @@ final class InfinibandPortTrack {
     this.key = key;
     this.thresholds = thresholds;
     this.firstSeenMillis = firstSeenMillis;
+    this.lastSeenMillis = firstSeenMillis;
     Map<InfinibandCounter, Long> longestWindow = new EnumMap<>(InfinibandCounter.class);
     for (CounterRateRule r : thresholds.counterRules()) {
       longestWindow.merge(r.counter(), r.window().toMillis(), Math::max);

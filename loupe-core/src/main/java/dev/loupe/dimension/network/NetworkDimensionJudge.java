@@ -79,7 +79,7 @@ public final class NetworkDimensionJudge implements DimensionJudge {
       else track.observeRate(t, v);
     } else if (name.equals(PROBE_SUCCESS) || name.equals(PROBE_DURATION)) {
       ProbeKey key = ProbeKey.from(sample.labels());
-      ProbeTrack track = probeTrack(key, sample.labels());
+      ProbeTrack track = probeTrack(key, sample.labels(), t);
       if (track == null) return;
       if (name.equals(PROBE_SUCCESS)) track.observeSuccess(t, v);
       else track.observeDuration(t, v);
@@ -93,7 +93,7 @@ public final class NetworkDimensionJudge implements DimensionJudge {
     for (Sample s : samples) observe(s);
   }
 
-  private ProbeTrack probeTrack(ProbeKey key, Map<String, String> labels) {
+  private ProbeTrack probeTrack(ProbeKey key, Map<String, String> labels, long firstMillis) {
     ProbeTrack track = probes.get(key);
     if (track != null || ignoredProbes.contains(key)) return track;
     for (LabelMatcher m : probeSelector) {
@@ -102,7 +102,7 @@ public final class NetworkDimensionJudge implements DimensionJudge {
         return null;
       }
     }
-    return probes.computeIfAbsent(key, k -> new ProbeTrack(k, thresholds));
+    return probes.computeIfAbsent(key, k -> new ProbeTrack(k, thresholds, firstMillis));
   }
 
   /** The per-port gauges, by their name without the prefix, or null. */

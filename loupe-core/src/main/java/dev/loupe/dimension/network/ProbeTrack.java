@@ -28,15 +28,16 @@ final class ProbeTrack {
   private final NetworkThresholds thresholds;
   private final SustainedCondition failure;
   private final SustainedCondition latency;
-  private long lastSeenMillis = NONE;
+  private long lastSeenMillis;
   private final SamplePairs successAndDuration = new SamplePairs(PAIR_TOLERANCE_MILLIS);
   private double success = Double.NaN;
   private long successMillis = NONE;
   private double durationSeconds = Double.NaN;
   private long durationMillis = NONE;
 
-  ProbeTrack(ProbeKey key, NetworkThresholds thresholds) {
+  ProbeTrack(ProbeKey key, NetworkThresholds thresholds, long firstSeenMillis) {
     this.key = key;
+    this.lastSeenMillis = firstSeenMillis;
     this.thresholds = thresholds;
     this.failure = new SustainedCondition(thresholds.probeSuccess(), thresholds.staleAfter());
     this.latency = new SustainedCondition(thresholds.probeLatencySeconds(), thresholds.staleAfter());
