@@ -39,4 +39,18 @@ public record DimensionHealth(
             .orElse(okSinceMillis);
     return new DimensionHealth(status, sorted.stream().map(Finding::reason).toList(), since, sorted);
   }
+
+  /**
+   * As {@link #fromFindings(List, long)}, with informational notes appended after the findings'
+   * reasons. Notes never change the status: an ok dimension with a note is still ok.
+   */
+  public static DimensionHealth fromFindings(List<Finding> findings, List<String> notes, long okSinceMillis) {
+    DimensionHealth health = fromFindings(findings, okSinceMillis);
+    if (notes.isEmpty()) {
+      return health;
+    }
+    List<String> reasons = new java.util.ArrayList<>(health.reasons());
+    reasons.addAll(notes);
+    return new DimensionHealth(health.status(), reasons, health.sinceMillis(), health.findings());
+  }
 }

@@ -83,4 +83,19 @@ class HealthEvaluatorTest {
     assertThat(HealthStatus.CRITICAL.worst(HealthStatus.WARNING)).isEqualTo(HealthStatus.CRITICAL);
     assertThat(HealthStatus.NO_DATA.wireName()).isEqualTo("no_data");
   }
+
+  @Test
+  void computeAndNetworkJudgesSpeakLikeTheUnfedDimensions() {
+    HealthEvaluator withAll = new HealthEvaluator(clock, List.of(
+        new dev.loupe.dimension.compute.ComputeDimensionJudge(dev.loupe.dimension.compute.ComputeThresholds.DEFAULTS,
+            dev.loupe.dimension.compute.WorkloadClassifier.defaults(), clock.millis()),
+        new dev.loupe.dimension.network.NetworkDimensionJudge(dev.loupe.dimension.network.NetworkThresholds.DEFAULTS,
+            List.of(), clock.millis())));
+    HealthReport r = withAll.evaluate();
+    HealthReport unfed = evaluator.evaluate();
+    for (Dimension d : List.of(Dimension.COMPUTE, Dimension.NETWORK)) {
+      assertThat(r.dimensions().get(d).status()).isEqualTo(HealthStatus.NO_DATA);
+      assertThat(r.dimensions().get(d).reasons()).isEqualTo(unfed.dimensions().get(d).reasons());
+    }
+  }
 }
