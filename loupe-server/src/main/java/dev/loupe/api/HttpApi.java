@@ -1,7 +1,9 @@
 package dev.loupe.api;
 
 import dev.loupe.dimension.HealthEvaluator;
+import dev.loupe.dimension.compute.ComputeDimensionJudge;
 import dev.loupe.dimension.model.InferenceWindows;
+import dev.loupe.dimension.network.NetworkDimensionJudge;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.events.JsonEventDecoder;
@@ -37,7 +39,9 @@ public final class HttpApi {
       long maxBodyBytes,
       Clock clock,
       RemoteWriteDecoder remoteWrite,
-      Supplier<List<TargetHealth>> targets) {}
+      Supplier<List<TargetHealth>> targets,
+      ComputeDimensionJudge compute,
+      NetworkDimensionJudge network) {}
 
   private HttpApi() {}
 
@@ -64,6 +68,9 @@ public final class HttpApi {
     }
     r.post("/api/v1/write", new RemoteWriteHandler(p.remoteWrite(), p.pipeline(), p.metrics(), p.maxBodyBytes(), 16));
     r.get("/api/v1/targets", new TargetsHandler(p.targets()));
+    InfrastructureHandler infrastructure = new InfrastructureHandler(p.compute(), p.network(), p.clock());
+    r.get("/api/v1/gpus", infrastructure::gpus);
+    r.get("/api/v1/network", infrastructure::network);
     Store store = p.store();
     r.get("/api/v1/inferences", new RecordsHandler(
         (from, to, limit) -> store.inferences(from, to, limit).stream().map(RecordJson::of).toList(), p.clock()));

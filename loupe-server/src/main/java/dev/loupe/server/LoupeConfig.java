@@ -1,6 +1,11 @@
 package dev.loupe.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.loupe.dimension.compute.WorkloadClass;
+import dev.loupe.dimension.compute.WorkloadClassRule;
+import dev.loupe.dimension.compute.WorkloadClassifier;
+import dev.loupe.model.LabelMatcher;
+import dev.loupe.model.SeriesSelector;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -17,8 +22,10 @@ public record LoupeConfig(
     Retention retention,
     Health health,
     ScrapeConfig.Global global,
-    @JsonProperty("scrape_configs") List<ScrapeConfig> scrapeConfigs) {
-  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null);
+    @JsonProperty("scrape_configs") List<ScrapeConfig> scrapeConfigs,
+    Compute compute,
+    Network network) {
+  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null);
 
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
@@ -26,6 +33,8 @@ public record LoupeConfig(
     retention = retention == null ? new Retention(null, null, null, null, null, null) : retention;
     health = health == null ? new Health(null, null, null, null) : health;
     global = global == null ? new ScrapeConfig.Global(null, null, null) : global;
+    compute = compute == null ? new Compute(null, null) : compute;
+    network = network == null ? new Network(null) : network;
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
     Set<String> jobs = new HashSet<>();
@@ -37,11 +46,11 @@ public record LoupeConfig(
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network);
   }
 
   public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
-    return new LoupeConfig(server, ingest, retention, health, global, configs);
+    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network);
   }
 
   /** Where Loupe listens and keeps its files. */
@@ -124,6 +133,67 @@ public record LoupeConfig(
             "need 0 < latency_regression_warning <= latency_regression_critical");
       }
       if (minSamples < 1) throw new IllegalArgumentException("min_samples must be >= 1");
+    }
+  }
+
+  /**
+   * How GPUs are judged: each GPU's workload class comes from the first rule whose label matches
+   * (low utilization is waste for training, often intended for latency-sensitive inference).
+   */
+  public record Compute(
+      @JsonProperty("default_workload") String defaultWorkload,
+      @JsonProperty("workload_classes") List<WorkloadRule> workloadClasses) {
+    public Compute {
+      defaultWorkload = defaultWorkload == null ? WorkloadClassifier.DEFAULT_CLASS.wireName() : defaultWorkload;
+      WorkloadClass.fromWireName(defaultWorkload);
+      workloadClasses = workloadClasses == null ? null : List.copyOf(workloadClasses);
+    }
+
+    /** The classifier; without {@code workload_classes}, the built-in rules. */
+    public WorkloadClassifier classifier() {
+      List<WorkloadClassRule> rules = workloadClasses == null
+          ? WorkloadClassifier.DEFAULT_RULES
+          : workloadClasses.stream().map(WorkloadRule::toRule).toList();
+      return new WorkloadClassifier(rules, WorkloadClass.fromWireName(defaultWorkload));
+    }
+  }
+
+  /** One workload class rule: GPUs whose {@code label} fully matches {@code regex} have {@code class}. */
+  public record WorkloadRule(String label, String regex, @JsonProperty("class") String workloadClass) {
+    public WorkloadRule {
+      toRule(label, regex, workloadClass);
+    }
+
+    WorkloadClassRule toRule() {
+      return toRule(label, regex, workloadClass);
+    }
+
+    private static WorkloadClassRule toRule(String label, String regex, String workloadClass) {
+      if (workloadClass == null) throw new IllegalArgumentException("class is required (training or inference)");
+      return new WorkloadClassRule(label, regex, WorkloadClass.fromWireName(workloadClass));
+    }
+  }
+
+  /**
+   * Which blackbox-style probes are network probes between nodes, as a selector's label part
+   * ({@code '{job="ib-mesh"}'}); empty means every {@code probe_success} series.
+   */
+  public record Network(@JsonProperty("probe_selector") String probeSelector) {
+    public Network {
+      probeSelector = probeSelector == null ? "" : probeSelector.trim();
+      matchers(probeSelector);
+    }
+
+    public List<LabelMatcher> matchers() {
+      return matchers(probeSelector);
+    }
+
+    private static List<LabelMatcher> matchers(String selector) {
+      if (selector.isEmpty()) return List.of();
+      if (!selector.startsWith("{")) {
+        throw new IllegalArgumentException("probe_selector is a label selector like '{job=\"ib-mesh\"}', got " + selector);
+      }
+      return SeriesSelector.parse("probe_success" + selector).matchers();
     }
   }
 }

@@ -2,19 +2,25 @@ package dev.loupe.server;
 
 import dev.loupe.api.DerivedSignalsCollector;
 import dev.loupe.api.HttpApi;
+import dev.loupe.api.InfrastructureSignalFamilies;
 import dev.loupe.api.ModelSignalFamilies;
 import dev.loupe.dimension.HealthEvaluator;
+import dev.loupe.dimension.compute.ComputeDimensionJudge;
+import dev.loupe.dimension.compute.ComputeThresholds;
 import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.dimension.model.InferenceRollup;
 import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.dimension.model.ModelDimensionJudge;
 import dev.loupe.dimension.model.VersionRegressionDetector;
+import dev.loupe.dimension.network.NetworkDimensionJudge;
+import dev.loupe.dimension.network.NetworkThresholds;
 import dev.loupe.ingest.CapturePolicy;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.events.JsonEventDecoder;
 import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
 import dev.loupe.ingest.prometheus.scrape.ScrapeEngine;
+import dev.loupe.model.Sample;
 import dev.loupe.model.TimestampAdmission;
 import dev.loupe.store.RecordType;
 import dev.loupe.store.Store;
@@ -36,6 +42,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +54,10 @@ public final class LoupeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LoupeServer.class);
   /** A minute is rolled up once it has been closed this long (late events re-roll it). */
   static final long ROLLUP_GRACE_MILLIS = 5_000;
+  /** Metric names the compute and network judges read, replayed from the store after a start. */
+  static final List<String> METRIC_JUDGE_PREFIXES = List.of("DCGM_", "node_infiniband_", "probe_");
+  /** Longer than the longest sustained condition (15 m of low training utilization). */
+  static final java.time.Duration METRIC_JUDGE_HISTORY = java.time.Duration.ofMinutes(20);
 
   private final LoupeConfig config;
   private final Clock clock;
@@ -79,7 +90,13 @@ public final class LoupeServer implements AutoCloseable {
       IngestMetrics metrics = new IngestMetrics(registry);
       CapturePolicy capture =
           new CapturePolicy(config.ingest().capture().prompts(), config.ingest().capture().completions());
-      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, List.of());
+      ComputeDimensionJudge compute =
+          new ComputeDimensionJudge(ComputeThresholds.DEFAULTS, config.compute().classifier(), started);
+      NetworkDimensionJudge network =
+          new NetworkDimensionJudge(NetworkThresholds.DEFAULTS, config.network().matchers(), started);
+      List<Consumer<List<Sample>>> sampleJudges = List.of(compute::observe, network::observe);
+      SampleReplay.run(store, METRIC_JUDGE_PREFIXES, METRIC_JUDGE_HISTORY, started, sampleJudges);
+      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleJudges);
       JsonEventDecoder decoder =
           new JsonEventDecoder(
               new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().inference()));
@@ -91,19 +108,26 @@ public final class LoupeServer implements AutoCloseable {
                   h.latencyRegressionWarning(), h.latencyRegressionCritical(), h.minSamples(), h.currentWindow()),
               new StoredVersionBaseline(store, clock));
       HealthEvaluator health =
-          new HealthEvaluator(clock, List.of(new ModelDimensionJudge(windows, deployments, detector, started)));
+          new HealthEvaluator(clock,
+              List.of(new ModelDimensionJudge(windows, deployments, detector, started), compute, network));
 
       TimestampAdmission sampleAdmission =
           new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().sample());
       this.scrapes = new ScrapeEngine(config.scrapeConfigs(), clock, pipeline::accept, 2);
-      registry.register(new DerivedSignalsCollector(ModelSignalFamilies.NAMES, List.of(
-          () -> ModelSignalFamilies.model(windows), () -> ModelSignalFamilies.health(health))));
+      List<String> exported = new java.util.ArrayList<>(ModelSignalFamilies.NAMES);
+      exported.addAll(InfrastructureSignalFamilies.NAMES);
+      registry.register(new DerivedSignalsCollector(exported, List.of(
+          () -> ModelSignalFamilies.model(windows),
+          () -> ModelSignalFamilies.health(health),
+          () -> InfrastructureSignalFamilies.compute(compute, clock.millis()),
+          () -> InfrastructureSignalFamilies.network(network, clock.millis()))));
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
       this.app =
           HttpApi.create(
               new HttpApi.Parts(store, pipeline, decoder, metrics, health, windows, registry, () -> ready,
                   config.ingest().maxBodyBytes(), clock,
-                  new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets));
+                  new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets,
+                  compute, network));
       app.start(config.server().host(), config.server().port());
       this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "loupe-jobs");

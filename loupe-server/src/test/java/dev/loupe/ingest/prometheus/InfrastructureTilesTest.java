@@ -1,0 +1,188 @@
+package dev.loupe.ingest.prometheus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.loupe.ingest.prometheus.remote.proto.Label;
+import dev.loupe.ingest.prometheus.remote.proto.TimeSeries;
+import dev.loupe.ingest.prometheus.remote.proto.WriteRequest;
+import dev.loupe.testing.ExternalServer;
+import dev.loupe.testing.MutableClock;
+import dev.loupe.testing.TestServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xerial.snappy.Snappy;
+
+/**
+ * The compute and network tiles fed the way users feed them: scraping a real node_exporter and
+ * exporter pages (dcgm-exporter cannot run without a GPU, so its real output is served from a
+ * local target), and a GPU driven across thresholds through remote_write on an injected clock.
+ */
+class InfrastructureTilesTest {
+  static final Instant NOW = Instant.parse("2026-11-29T10:00:00Z");
+  @TempDir Path dir;
+
+  static byte[] fixture(String name) throws IOException {
+    try (InputStream in = InfrastructureTilesTest.class.getResourceAsStream("/fixtures/prometheus/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  static HttpServer serve(Map<String, byte[]> pages) throws IOException {
+    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    pages.forEach((path, body) -> s.createContext(path, exchange -> {
+      exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }));
+    s.start();
+    return s;
+  }
+
+  @Test
+  void scrapedExportersFeedTheComputeAndNetworkTiles() throws Exception {
+    Path nodeExporter = ExternalServer.binary("prometheus-node-exporter", "prometheus-node-exporter");
+    int nodePort = ExternalServer.freePort();
+    Files.createDirectories(dir.resolve("node"));
+    HttpServer pages = serve(Map.of(
+        "/dcgm", fixture("dcgm-exporter-nvidia-l4.prom"),
+        "/ib-node", fixture("node-exporter-e2e-output.txt")));
+    String local = "127.0.0.1:" + pages.getAddress().getPort();
+    MutableClock clock = new MutableClock(NOW);
+    try (ExternalServer node = ExternalServer.start(nodeExporter,
+            List.of("--web.listen-address=127.0.0.1:" + nodePort), dir.resolve("node"), nodePort, "/metrics");
+        TestServer loupe = TestServer.start(dir.resolve("loupe"), clock, String.join("\n",
+            "scrape_configs:",
+            "  - job_name: node",
+            "    scrape_interval: 1h", // scraped on demand below, on the test's clock
+            "    static_configs: [{targets: ['127.0.0.1:" + nodePort + "']}]",
+            "  - job_name: dcgm",
+            "    scrape_interval: 1h",
+            "    metrics_path: /dcgm",
+            "    static_configs: [{targets: ['" + local + "']}]",
+            "  - job_name: ib-node",
+            "    scrape_interval: 1h",
+            "    metrics_path: /ib-node",
+            "    static_configs: [{targets: ['" + local + "']}]",
+            ""))) {
+      JsonNode before = loupe.get("api/v1/health").json().get("dimensions");
+      assertThat(before.at("/compute/status").asText()).isEqualTo("no_data");
+      assertThat(before.at("/network/status").asText()).isEqualTo("no_data");
+
+      for (int i = 0; i < 3; i++) {
+        loupe.server().scrapes().scrapeAllNow();
+        clock.advance(Duration.ofSeconds(15));
+      }
+
+      JsonNode targets = loupe.get("api/v1/targets").json().at("/data/activeTargets");
+      assertThat(targets.size()).isEqualTo(3);
+      for (JsonNode t : targets) {
+        assertThat(t.get("health").asText()).as(t.toString()).isEqualTo("up");
+        assertThat(t.get("lastSamplesScraped").asInt()).isGreaterThan(20);
+      }
+
+      JsonNode dims = loupe.get("api/v1/health").json().get("dimensions");
+      JsonNode compute = dims.get("compute");
+      assertThat(compute.get("status").asText()).as(compute.toString()).isEqualTo("ok");
+      assertThat(compute.get("reasons").toString())
+          .as("the L4's exporter sends no ECC metric, and the tile says so")
+          .contains("ECC").contains("i-030791dc5a37cd257").contains("counters.csv");
+      assertThat(dims.at("/network/status").asText()).as(dims.get("network").toString()).isNotEqualTo("no_data");
+
+      JsonNode gpus = loupe.get("api/v1/gpus").json().get("data");
+      assertThat(gpus.size()).isEqualTo(1);
+      assertThat(gpus.get(0).get("host").asText()).isEqualTo("i-030791dc5a37cd257");
+      assertThat(gpus.get(0).get("model_name").asText()).isEqualTo("NVIDIA L4");
+      assertThat(gpus.get(0).at("/signals/temperature_celsius").asDouble()).isEqualTo(31);
+      JsonNode ports = loupe.get("api/v1/network").json().at("/data/ports");
+      assertThat(ports.size()).isGreaterThanOrEqualTo(2);
+
+      String metrics = loupe.get("metrics").body();
+      assertThat(metrics).contains("loupe_gpu_status{Hostname=\"i-030791dc5a37cd257\"")
+          .contains("loupe_gpu_temperature_celsius{").contains("loupe_infiniband_port_status{")
+          .contains("loupe_dimension_status{dimension=\"compute\"} 0.0");
+    } finally {
+      pages.stop(0);
+    }
+  }
+
+  /** One remote-written DCGM gauge of GPU 0 on gpu-node-1 in a training namespace. */
+  static TimeSeries gpu(String metric, long ts, double value) {
+    TimeSeries.Builder b = TimeSeries.newBuilder();
+    for (String[] l : new String[][] {{"__name__", metric}, {"Hostname", "gpu-node-1"}, {"gpu", "0"},
+        {"UUID", "GPU-0000"}, {"modelName", "NVIDIA H100"}, {"namespace", "llm-train"}, {"pod", "trainer-0"}}) {
+      b.addLabels(Label.newBuilder().setName(l[0]).setValue(l[1]));
+    }
+    return b.addSamples(dev.loupe.ingest.prometheus.remote.proto.Sample.newBuilder().setTimestamp(ts).setValue(value))
+        .build();
+  }
+
+  static void write(TestServer loupe, TimeSeries... series) throws IOException {
+    WriteRequest.Builder w = WriteRequest.newBuilder();
+    for (TimeSeries s : series) w.addTimeseries(s);
+    TestServer.Answer a = loupe.post("api/v1/write", Snappy.compress(w.build().toByteArray()),
+        "Content-Type", "application/x-protobuf", "Content-Encoding", "snappy");
+    assertThat(a.status()).as(a.body()).isEqualTo(204);
+  }
+
+  @Test
+  void aGpuDrivenAcrossThresholdsMovesTheComputeTileAtTheRightTime() throws Exception {
+    MutableClock clock = new MutableClock(NOW);
+    try (TestServer loupe = TestServer.start(dir, clock, String.join("\n",
+            "compute:",
+            "  workload_classes:",
+            "    - {label: namespace, regex: '.*-train', class: training}",
+            ""))) {
+      // Hot but busy: 80 °C is over the 78 °C warning bound, which must hold 5 minutes.
+      long t0 = clock.millis();
+      for (int s = 0; s <= 5 * 60; s += 15) {
+        clock.set(Instant.ofEpochMilli(t0 + s * 1000L));
+        write(loupe, gpu("DCGM_FI_DEV_GPU_TEMP", clock.millis(), 80), gpu("DCGM_FI_DEV_GPU_UTIL", clock.millis(), 95),
+            gpu("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", clock.millis(), 0));
+        String status = compute(loupe).get("status").asText();
+        assertThat(status).as("at %ds", s).isEqualTo(s < 5 * 60 ? "ok" : "warning");
+      }
+      JsonNode warning = compute(loupe);
+      assertThat(warning.get("reasons").get(0).asText())
+          .contains("GPU 0").contains("gpu-node-1").contains("pod llm-train/trainer-0").contains("80")
+          .contains("78").contains("2026-11-29T10:00:00Z");
+
+      // 84 °C crosses the critical bound, which must hold 2 minutes.
+      long hot = clock.millis() + 15_000;
+      for (long t = hot; t <= hot + 120_000; t += 15_000) {
+        clock.set(Instant.ofEpochMilli(t));
+        write(loupe, gpu("DCGM_FI_DEV_GPU_TEMP", t, 84), gpu("DCGM_FI_DEV_GPU_UTIL", t, 95));
+        assertThat(compute(loupe).get("status").asText()).as("%d s at 84 °C", (t - hot) / 1000)
+            .isEqualTo(t - hot < 120_000 ? "warning" : "critical");
+      }
+
+      // Cooled down, but a double-bit ECC error is critical at once and names the GPU.
+      long cool = clock.millis() + 15_000;
+      clock.set(Instant.ofEpochMilli(cool));
+      write(loupe, gpu("DCGM_FI_DEV_GPU_TEMP", cool, 60), gpu("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", cool, 2));
+      JsonNode ecc = compute(loupe);
+      assertThat(ecc.get("status").asText()).isEqualTo("critical");
+      assertThat(ecc.get("reasons").toString()).contains("ECC").contains("gpu-node-1");
+
+      JsonNode gpus = loupe.get("api/v1/gpus").json().get("data");
+      assertThat(gpus.get(0).get("workload").asText()).as("the configured rule").isEqualTo("training");
+    }
+  }
+
+  static JsonNode compute(TestServer loupe) {
+    return loupe.get("api/v1/health").json().at("/dimensions/compute");
+  }
+}
