@@ -25,12 +25,17 @@ async function refresh() {
   const start = end - WINDOW_S;
   const query = encodeURIComponent('loupe_model_latency_seconds');
   try {
-    const [health, range, deployments] = await Promise.all([
+    const [health, range, deployments, gpus, network] = await Promise.all([
       getJson('api/v1/health'),
       getJson(`api/v1/signals/query_range?query=${query}&start=${start}&end=${end}&step=${STEP_S}`),
       getJson(`api/v1/deployments?start=${start}&end=${end}`),
+      getJson('api/v1/gpus'),
+      getJson('api/v1/network'),
     ]);
-    renderHealth(health);
+    renderHealth(health, {
+      compute: gpus.data.map(gpuUnit),
+      network: network.data.ports.map(portUnit).concat(network.data.probes.map(probeUnit)),
+    });
     renderCharts(range.data.result, deployments.data, start, end);
     showBanner(null);
     document.body.classList.remove('stale');
@@ -59,7 +64,48 @@ function el(tag, attrs, text) {
   return e;
 }
 
-function renderHealth(health) {
+// One line per GPU, port or probed pair under its tile: who, its own state, its key numbers.
+function gpuUnit(g) {
+  const where = g.pod ? ` · ${g.namespace}/${g.pod}` : '';
+  const s = g.signals;
+  const nums = [pct(s.utilization_percent, 'util'), pct(s.framebuffer_used_percent, 'FB'),
+    s.temperature_celsius == null ? null : Math.round(s.temperature_celsius) + ' °C'].filter(Boolean);
+  return { name: `${g.host} GPU ${g.gpu}${where} (${g.workload})`, status: g.status, detail: nums.join(', ') };
+}
+
+function portUnit(p) {
+  const rate = (v) => v == null ? null : (v * 8 / 1e9).toFixed(1) + ' Gb/s';
+  const nums = [rate(p.receive_bytes_per_second) && 'rx ' + rate(p.receive_bytes_per_second),
+    rate(p.transmit_bytes_per_second) && 'tx ' + rate(p.transmit_bytes_per_second)].filter(Boolean);
+  return { name: `${p.host} ${p.device} port ${p.port}`, status: p.status, detail: nums.join(', ') };
+}
+
+function probeUnit(p) {
+  const ms = p.duration_seconds == null ? '' : (p.duration_seconds * 1000).toFixed(2) + ' ms';
+  return { name: `${p.source} → ${p.target}`, status: p.status, detail: ms };
+}
+
+function pct(v, what) {
+  return v == null ? null : `${what} ${Math.round(v)} %`;
+}
+
+const UNITS_SHOWN = 8;
+const RANK = { critical: 0, warning: 1, ok: 2 };
+
+function unitList(name, units) {
+  const sorted = units.slice().sort((a, b) => (RANK[a.status] ?? 3) - (RANK[b.status] ?? 3));
+  const ul = el('ul', { class: 'units', 'data-units': name });
+  for (const u of sorted.slice(0, UNITS_SHOWN)) {
+    const li = el('li', { 'data-status': u.status });
+    li.append(el('span', { class: 'dot' }), el('span', { class: 'unit-name' }, u.name),
+      el('span', { class: 'unit-detail' }, u.detail));
+    ul.append(li);
+  }
+  if (sorted.length > UNITS_SHOWN) ul.append(el('li', { class: 'more' }, `+${sorted.length - UNITS_SHOWN} more`));
+  return ul;
+}
+
+function renderHealth(health, unitsByDimension) {
   const overall = document.getElementById('overall');
   overall.dataset.status = health.status;
   overall.textContent = 'overall: ' + label(health.status);
@@ -80,6 +126,8 @@ function renderHealth(health) {
     } else {
       tile.append(el('div', { class: 'none' }, 'all signals within thresholds'));
     }
+    const units = (unitsByDimension || {})[name] || [];
+    if (units.length) tile.append(unitList(name, units));
     next.push(tile);
   }
   tiles.replaceChildren(...next);

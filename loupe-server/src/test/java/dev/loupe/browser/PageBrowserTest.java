@@ -3,6 +3,7 @@ package dev.loupe.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loupe.testing.MutableClock;
+import dev.loupe.testing.RemoteWrite;
 import dev.loupe.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,12 +39,22 @@ class PageBrowserTest {
           + "\"deployment\":\"chat-prod\",\"model\":\"gpt-4o\",\"from_version\":\"v1\",\"to_version\":\"v2\"}");
       feed(loupe, "v2", change, now, 1300);
       assertThat(loupe.server().flushRollups()).isPositive();
+      // Two GPUs: one at 86 °C for the last three minutes (critical), one cool.
+      for (int s = 180; s >= 0; s -= 15) {
+        long t = now.minusSeconds(s).toEpochMilli();
+        RemoteWrite.send(loupe,
+            RemoteWrite.series("DCGM_FI_DEV_GPU_TEMP", Map.of("Hostname", "gpu-node-1", "gpu", "0"), t, 86),
+            RemoteWrite.series("DCGM_FI_DEV_GPU_TEMP", Map.of("Hostname", "gpu-node-1", "gpu", "1"), t, 55));
+      }
 
       String dom = chromium.dumpDom(loupe.server().baseUri(), Duration.ofSeconds(5));
 
       List<String> tiles = matches(dom, "<article class=\"tile\" data-dimension=\"(\\w+)\" data-status=\"(\\w+)\"");
-      assertThat(tiles).containsExactly("compute=no_data", "cost=no_data", "model=warning", "security=no_data",
+      assertThat(tiles).containsExactly("compute=critical", "cost=no_data", "model=warning", "security=no_data",
           "network=no_data", "data=no_data");
+      assertThat(dom).contains("<ul class=\"units\" data-units=\"compute\">");
+      List<String> gpus = matches(dom, "<li data-status=\"(\\w+)\"><span class=\"dot\"></span><span class=\"unit-name\">gpu-node-1 GPU (\\d)");
+      assertThat(gpus).as("worst first").containsExactly("critical=0", "ok=1");
       assertThat(dom).contains("P95 latency +").contains("model_version v2");
       assertThat(dom).contains("data-deployment=\"chat-prod\"");
       List<String> paths = matches(dom, "<path class=\"series\" d=\"(M[^\"]+)\"[^>]*data-version=\"(\\w+)\"");

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.loupe.ingest.prometheus.remote.proto.Label;
 import dev.loupe.ingest.prometheus.remote.proto.TimeSeries;
-import dev.loupe.ingest.prometheus.remote.proto.WriteRequest;
 import dev.loupe.testing.ExternalServer;
 import dev.loupe.testing.MutableClock;
+import dev.loupe.testing.RemoteWrite;
 import dev.loupe.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xerial.snappy.Snappy;
 
 /**
  * The compute and network tiles fed the way users feed them: scraping a real node_exporter and
@@ -119,23 +117,16 @@ class InfrastructureTilesTest {
     }
   }
 
+  static final Map<String, String> TRAINER = Map.of("Hostname", "gpu-node-1", "gpu", "0", "UUID", "GPU-0000",
+      "modelName", "NVIDIA H100", "namespace", "llm-train", "pod", "trainer-0");
+
   /** One remote-written DCGM gauge of GPU 0 on gpu-node-1 in a training namespace. */
   static TimeSeries gpu(String metric, long ts, double value) {
-    TimeSeries.Builder b = TimeSeries.newBuilder();
-    for (String[] l : new String[][] {{"__name__", metric}, {"Hostname", "gpu-node-1"}, {"gpu", "0"},
-        {"UUID", "GPU-0000"}, {"modelName", "NVIDIA H100"}, {"namespace", "llm-train"}, {"pod", "trainer-0"}}) {
-      b.addLabels(Label.newBuilder().setName(l[0]).setValue(l[1]));
-    }
-    return b.addSamples(dev.loupe.ingest.prometheus.remote.proto.Sample.newBuilder().setTimestamp(ts).setValue(value))
-        .build();
+    return RemoteWrite.series(metric, TRAINER, ts, value);
   }
 
-  static void write(TestServer loupe, TimeSeries... series) throws IOException {
-    WriteRequest.Builder w = WriteRequest.newBuilder();
-    for (TimeSeries s : series) w.addTimeseries(s);
-    TestServer.Answer a = loupe.post("api/v1/write", Snappy.compress(w.build().toByteArray()),
-        "Content-Type", "application/x-protobuf", "Content-Encoding", "snappy");
-    assertThat(a.status()).as(a.body()).isEqualTo(204);
+  static void write(TestServer loupe, TimeSeries... series) {
+    RemoteWrite.send(loupe, series);
   }
 
   @Test
