@@ -1,7 +1,6 @@
 package dev.loupe.model;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One metric point, as scraped or received. Labels are sorted and never null. A value with the
@@ -13,7 +12,7 @@ public record Sample(String name, Map<String, String> labels, long timestampMill
 
   public Sample {
     Checks.name("name", name);
-    labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
+    labels = SortedLabels.copyOf(labels);
     Checks.timestamp("timestamp", timestampMillis);
   }
 

@@ -58,7 +58,7 @@ public final class DuckDbStore implements Store {
       s.execute("SET checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
     }
     this.schemaVersion = Migrations.apply(db);
-    this.writer = new GroupCommitWriter(db.duplicate());
+    this.writer = new GroupCommitWriter(db.duplicate(), SeriesIds.load(db));
   }
 
   /** Opens (creating if needed) the DuckDB file and brings its schema up to date. */
@@ -240,7 +240,8 @@ public final class DuckDbStore implements Store {
 
   @Override
   public List<Sample> samples(String name, long fromMillis, long toMillis, int limit) {
-    return query("SELECT * FROM samples WHERE name = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms LIMIT ?",
+    return query("SELECT s.ts_ms, r.name, r.labels, s.value FROM samples s JOIN series r ON r.id = s.series_id"
+            + " WHERE r.name = ? AND s.ts_ms >= ? AND s.ts_ms < ? ORDER BY s.ts_ms LIMIT ?",
         ps -> {
           ps.setString(1, name);
           ps.setLong(2, fromMillis);
@@ -254,8 +255,9 @@ public final class DuckDbStore implements Store {
   @Override
   public List<Sample> samplesByNamePrefix(List<String> prefixes, long fromMillis, long toMillis, int limit) {
     if (prefixes.isEmpty()) return List.of();
-    String any = String.join(" OR ", java.util.Collections.nCopies(prefixes.size(), "starts_with(name, ?)"));
-    return query("SELECT * FROM samples WHERE ts_ms >= ? AND ts_ms < ? AND (" + any + ") ORDER BY ts_ms LIMIT ?",
+    String any = String.join(" OR ", java.util.Collections.nCopies(prefixes.size(), "starts_with(r.name, ?)"));
+    return query("SELECT s.ts_ms, r.name, r.labels, s.value FROM samples s JOIN series r ON r.id = s.series_id"
+            + " WHERE s.ts_ms >= ? AND s.ts_ms < ? AND (" + any + ") ORDER BY s.ts_ms LIMIT ?",
         ps -> {
           ps.setLong(1, fromMillis);
           ps.setLong(2, toMillis);
@@ -386,7 +388,7 @@ public final class DuckDbStore implements Store {
     return rs.wasNull() ? null : v;
   }
 
-  private static Map<String, String> stringMap(String json) throws SQLException {
+  static Map<String, String> stringMap(String json) throws SQLException {
     try {
       return RowAppender.JSON.readValue(json, STRING_MAP);
     } catch (IOException e) {

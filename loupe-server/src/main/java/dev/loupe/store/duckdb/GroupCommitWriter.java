@@ -32,9 +32,16 @@ final class GroupCommitWriter implements AutoCloseable {
   private volatile boolean closed;
   /** Runs on the writer thread before each group is appended; tests use it to hold the writer. */
   volatile Runnable beforeGroup = () -> {};
+  /** Runs after a group is appended, before it commits; tests use it to fail a commit late. */
+  volatile Runnable beforeCommit = () -> {};
 
-  GroupCommitWriter(DuckDBConnection conn) throws SQLException {
+  private final SeriesIds seriesIds;
+  private final java.sql.PreparedStatement openTransaction;
+
+  GroupCommitWriter(DuckDBConnection conn, SeriesIds seriesIds) throws SQLException {
     this.conn = conn;
+    this.seriesIds = seriesIds;
+    this.openTransaction = conn.prepareStatement("SELECT 1");
     conn.setAutoCommit(false);
     this.thread = new Thread(this::loop, "loupe-store-writer");
     thread.setDaemon(true);
@@ -96,8 +103,15 @@ final class GroupCommitWriter implements AutoCloseable {
   private void commit(List<Pending> group) {
     try {
       beforeGroup.run();
-      RowAppender.appendAll(conn, group.stream().map(Pending::batch).toList());
+      // DuckDB's JDBC driver opens the transaction of a non-autocommit connection only when a
+      // statement runs; rows from an Appender used first would commit on their own and survive
+      // a rollback. A trivial statement opens it, so a failed group leaves nothing behind.
+      openTransaction.execute();
+      SeriesIds.Group series = seriesIds.group();
+      RowAppender.appendAll(conn, group.stream().map(Pending::batch).toList(), series);
+      beforeCommit.run();
       conn.commit();
+      series.publish();
       commits.incrementAndGet();
       group.forEach(p -> p.done().complete(null));
     } catch (SQLException | RuntimeException e) {

@@ -43,7 +43,16 @@ final class Migrations {
                   + " latency_count BIGINT NOT NULL, latency_p50_ms DOUBLE, latency_p95_ms DOUBLE,"
                   + " latency_p99_ms DOUBLE, ttft_count BIGINT NOT NULL, ttft_p50_ms DOUBLE, ttft_p95_ms DOUBLE,"
                   + " ttft_p99_ms DOUBLE, latency_sketch BLOB, ttft_sketch BLOB,"
-                  + " PRIMARY KEY (minute_ms, service, deployment, model, model_version))")));
+                  + " PRIMARY KEY (minute_ms, service, deployment, model, model_version))")),
+          new Migration(2, "metric series indexed once; samples hold a series id", List.of(
+              "CREATE TABLE series (id BIGINT PRIMARY KEY, name VARCHAR NOT NULL, labels VARCHAR NOT NULL)",
+              "INSERT INTO series SELECT row_number() OVER (ORDER BY name, labels), name, labels"
+                  + " FROM (SELECT DISTINCT name, labels FROM samples)",
+              "ALTER TABLE samples RENAME TO samples_v1",
+              "CREATE TABLE samples (ts_ms BIGINT NOT NULL, series_id BIGINT NOT NULL, value DOUBLE NOT NULL)",
+              "INSERT INTO samples SELECT v.ts_ms, r.id, v.value FROM samples_v1 v"
+                  + " JOIN series r ON r.name = v.name AND r.labels = v.labels ORDER BY v.ts_ms",
+              "DROP TABLE samples_v1")));
 
   private Migrations() {}
 

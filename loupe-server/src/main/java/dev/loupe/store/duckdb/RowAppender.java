@@ -17,10 +17,9 @@ import org.duckdb.DuckDBConnection;
 /** Writes records through DuckDB's Appender, column by column in table order. */
 final class RowAppender {
   static final ObjectMapper JSON = new ObjectMapper();
-
   private RowAppender() {}
 
-  static void appendAll(DuckDBConnection conn, List<Batch> batches) throws SQLException {
+  static void appendAll(DuckDBConnection conn, List<Batch> batches, SeriesIds.Group series) throws SQLException {
     if (batches.stream().anyMatch(b -> !b.inferences().isEmpty())) {
       try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "inferences")) {
         for (Batch b : batches) for (Inference i : b.inferences()) inference(a, i);
@@ -43,7 +42,18 @@ final class RowAppender {
     }
     if (batches.stream().anyMatch(b -> !b.samples().isEmpty())) {
       try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "samples")) {
-        for (Batch b : batches) for (Sample s : b.samples()) sample(a, s);
+        for (Batch b : batches) for (Sample s : b.samples()) sample(a, s, series.id(s));
+      }
+      if (!series.fresh.isEmpty()) {
+        try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "series")) {
+          for (var e : series.fresh.entrySet()) {
+            a.beginRow();
+            a.append(e.getValue());
+            a.append(e.getKey().name());
+            a.append(json(e.getKey().labels()));
+            a.endRow();
+          }
+        }
       }
     }
   }
@@ -111,11 +121,10 @@ final class RowAppender {
     a.endRow();
   }
 
-  private static void sample(DuckDBAppender a, Sample s) throws SQLException {
+  private static void sample(DuckDBAppender a, Sample s, long seriesId) throws SQLException {
     a.beginRow();
     a.append(s.timestampMillis());
-    a.append(s.name());
-    a.append(json(s.labels()));
+    a.append(seriesId);
     a.append(s.value());
     a.endRow();
   }

@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loupe.model.Batch;
 import dev.loupe.model.Inference;
+import dev.loupe.model.Sample;
 import dev.loupe.store.RecordType;
 import dev.loupe.store.Store;
 import dev.loupe.store.StoreContract;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,8 +90,70 @@ class DuckDbStoreTest extends StoreContract {
         .hasMessageContaining("disk on fire");
     duck.writer().beforeGroup = () -> {};
     assertThat(store.count(RecordType.INFERENCE)).isZero();
+    // Failing after the rows were appended: they must be rolled back, or a client that retries
+    // its failed request would store them twice.
+    duck.writer().beforeCommit = () -> {
+      throw new IllegalStateException("disk on fire");
+    };
+    assertThatThrownBy(() -> duck.append(Batch.ofInferences(List.of(sparse(T, A1)))))
+        .hasMessageContaining("disk on fire");
+    duck.writer().beforeCommit = () -> {};
+    assertThat(store.count(RecordType.INFERENCE)).isZero();
     duck.append(Batch.ofInferences(List.of(sparse(T, A1))));
     assertThat(store.count(RecordType.INFERENCE)).isEqualTo(1);
+  }
+
+  @Test
+  void seriesAreIndexedOnceAndARolledBackGroupLeavesNoDanglingSeries() throws Exception {
+    DuckDbStore duck = (DuckDbStore) store;
+    Sample x = new Sample("gpu_temp", Map.of("gpu", "0"), T, 50);
+    Sample y = new Sample("gpu_temp", Map.of("gpu", "1"), T, 60);
+    duck.append(samples(x));
+    duck.writer().beforeCommit = () -> {
+      throw new IllegalStateException("disk on fire");
+    };
+    assertThatThrownBy(() -> duck.append(samples(y))).hasMessageContaining("disk on fire");
+    duck.writer().beforeCommit = () -> {};
+    duck.append(samples(y));
+    assertThat(store.samples("gpu_temp", T, T + 1, 10)).containsExactlyInAnyOrder(x, y);
+    store.close();
+
+    store = open();
+    store.append(samples(new Sample("gpu_temp", Map.of("gpu", "0"), T + 1, 51)));
+    assertThat(store.samples("gpu_temp", T, T + 2, 10)).hasSize(3);
+    store.close();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("loupe.duckdb"));
+        ResultSet rs = c.createStatement().executeQuery("SELECT count(*), count(DISTINCT labels) FROM series")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("one row per series, across restarts").isEqualTo(2);
+      assertThat(rs.getInt(2)).isEqualTo(2);
+    }
+    store = open();
+  }
+
+  @Test
+  void aVersion1FileIsMigratedWithItsSamples() throws Exception {
+    store.close();
+    Path old = dir.resolve("v1.duckdb");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + old); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR NOT NULL,"
+          + " applied_at_ms BIGINT NOT NULL)");
+      for (String sql : Migrations.ALL.get(0).statements()) s.execute(sql);
+      s.execute("INSERT INTO schema_migrations VALUES (1, 'raw records and minute rollups', 0)");
+      s.execute("INSERT INTO samples VALUES (" + T + ", 'up', '{\"job\":\"node\"}', 1),"
+          + " (" + (T + 1) + ", 'up', '{\"job\":\"node\"}', 0), (" + T + ", 'up', '{\"job\":\"dcgm\"}', 1)");
+    }
+    store = DuckDbStore.open(old, Clock.systemUTC());
+    assertThat(store.schemaVersion()).isEqualTo(Migrations.ALL.size());
+    assertThat(store.samples("up", T, T + 2, 10)).containsExactlyInAnyOrder(
+        new Sample("up", Map.of("job", "node"), T, 1), new Sample("up", Map.of("job", "node"), T + 1, 0),
+        new Sample("up", Map.of("job", "dcgm"), T, 1));
+    store.append(samples(new Sample("up", Map.of("job", "node"), T + 2, 1)));
+    assertThat(store.samples("up", T, T + 3, 10)).as("the migrated series ids are reused").hasSize(4);
+  }
+
+  private static Batch samples(Sample... s) {
+    return new Batch(List.of(), List.of(), List.of(), List.of(), List.of(s));
   }
 
   @Test

@@ -5,7 +5,6 @@ import dev.loupe.server.ScrapeConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,11 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class ScrapeEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScrapeEngine.class);
   private static final long FILE_CHECK_MILLIS = 5_000;
+  /** Scrapes in flight at most; beyond it a due scrape is skipped (and logged), not queued. */
+  private static final int MAX_SCRAPE_THREADS = 64;
 
   private final List<ScrapeConfig> configs;
   private final Clock clock;
   private final Consumer<Batch> sink;
-  private final HttpClient client;
   private final ExecutorService parsePool;
   private final ScheduledExecutorService ticker;
   private final Map<String, RunningLoop> loops = new LinkedHashMap<>();
@@ -58,14 +58,11 @@ public final class ScrapeEngine implements AutoCloseable {
     this.configs = List.copyOf(configs);
     this.clock = clock;
     this.sink = sink;
-    this.parsePool = Executors.newFixedThreadPool(parseThreads, daemon("loupe-scrape"));
+    // Scrapes block on I/O; a slow target holds its thread up to its timeout, so the pool grows
+    // on demand (to a bound) instead of letting dead targets starve live ones.
+    this.parsePool = new java.util.concurrent.ThreadPoolExecutor(parseThreads, MAX_SCRAPE_THREADS, 60, TimeUnit.SECONDS,
+        new java.util.concurrent.SynchronousQueue<>(), daemon("loupe-scrape"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("loupe-scrape-ticker"));
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build(); // its own executor: bodies are read blocking on parsePool, fed by the client's threads
     for (ScrapeConfig c : configs) relabelers.put(c.jobName(), new MetricRelabeler(c.metricRelabelConfigs()));
   }
 
@@ -114,7 +111,7 @@ public final class ScrapeEngine implements AutoCloseable {
           wanted.putIfAbsent(id, null);
           if (!loops.containsKey(id)) {
             wanted.put(id, new ScrapeLoop(t, c.scrapeInterval().toMillis(), c.scrapeTimeout().toMillis(),
-                c.honorLabels(), c.honorTimestamps(), relabelers.get(c.jobName()), client, parsePool, clock,
+                c.honorLabels(), c.honorTimestamps(), relabelers.get(c.jobName()), parsePool, clock,
                 this::deliver));
           }
         }

@@ -1,0 +1,71 @@
+package dev.loupe.store.duckdb;
+
+import dev.loupe.model.Sample;
+import dev.loupe.model.SortedLabels;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The id of every metric series (name plus labels) in the {@code series} table, so a sample row
+ * is a timestamp, an id and a value instead of repeating its labels: like a TSDB's series index.
+ * Ids assigned while appending a group become visible only when the group commits, so a rolled
+ * back group never leaves an id pointing at no row.
+ */
+final class SeriesIds {
+  /** A series' identity; labels are a {@link SortedLabels}, whose hash is computed once. */
+  record Key(String name, Map<String, String> labels) {}
+
+  private final Map<Key, Long> committed = new ConcurrentHashMap<>();
+  private long next;
+
+  private SeriesIds(long next) {
+    this.next = next;
+  }
+
+  static SeriesIds load(Connection conn) throws SQLException {
+    SeriesIds ids;
+    try (Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("SELECT coalesce(max(id), 0) + 1 FROM series")) {
+      rs.next();
+      ids = new SeriesIds(rs.getLong(1));
+    }
+    try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT id, name, labels FROM series")) {
+      while (rs.next()) {
+        ids.committed.put(new Key(rs.getString(2), SortedLabels.copyOf(DuckDbStore.stringMap(rs.getString(3)))),
+            rs.getLong(1));
+      }
+    }
+    return ids;
+  }
+
+  int size() {
+    return committed.size();
+  }
+
+  /** Assignments of one group: read through to the committed ids, new ones held until publish. */
+  final class Group {
+    final Map<Key, Long> fresh = new LinkedHashMap<>();
+
+    long id(Sample s) {
+      Key k = new Key(s.name(), s.labels());
+      Long id = committed.get(k);
+      if (id == null) id = fresh.computeIfAbsent(k, x -> next + fresh.size());
+      return id;
+    }
+
+    /** The group committed: its new series are now known. */
+    void publish() {
+      committed.putAll(fresh);
+      next += fresh.size();
+    }
+  }
+
+  Group group() {
+    return new Group();
+  }
+}
