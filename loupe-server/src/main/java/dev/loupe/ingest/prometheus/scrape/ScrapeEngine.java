@@ -37,12 +37,15 @@ import org.slf4j.LoggerFactory;
 public final class ScrapeEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScrapeEngine.class);
   private static final long FILE_CHECK_MILLIS = 5_000;
+  /** How long scraped samples wait to be stored with other scrapes' (see ScrapeBuffer). */
+  static final long FLUSH_MILLIS = 1_000;
   /** Scrapes in flight at most; beyond it a due scrape is skipped (and logged), not queued. */
   private static final int MAX_SCRAPE_THREADS = 64;
 
   private final List<ScrapeConfig> configs;
   private final Clock clock;
   private final Consumer<Batch> sink;
+  private final ScrapeBuffer buffer;
   private final ExecutorService parsePool;
   private final ScheduledExecutorService ticker;
   private final Map<String, RunningLoop> loops = new LinkedHashMap<>();
@@ -58,6 +61,7 @@ public final class ScrapeEngine implements AutoCloseable {
     this.configs = List.copyOf(configs);
     this.clock = clock;
     this.sink = sink;
+    this.buffer = new ScrapeBuffer(this::deliver, FLUSH_MILLIS);
     // Scrapes block on I/O; a slow target holds its thread up to its timeout, so the pool grows
     // on demand (to a bound) instead of letting dead targets starve live ones.
     this.parsePool = new java.util.concurrent.ThreadPoolExecutor(parseThreads, MAX_SCRAPE_THREADS, 60, TimeUnit.SECONDS,
@@ -112,20 +116,23 @@ public final class ScrapeEngine implements AutoCloseable {
           if (!loops.containsKey(id)) {
             wanted.put(id, new ScrapeLoop(t, c.scrapeInterval().toMillis(), c.scrapeTimeout().toMillis(),
                 c.honorLabels(), c.honorTimestamps(), relabelers.get(c.jobName()), parsePool, clock,
-                this::deliver));
+                buffer));
           }
         }
       }
     }
+    boolean ended = false;
     for (var it = loops.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
       if (!wanted.containsKey(e.getKey())) {
         if (e.getValue().schedule() != null) e.getValue().schedule().cancel(false);
         e.getValue().loop().stop();
+        ended = true;
         it.remove();
         LOG.info("target {} of job {} went away", e.getValue().loop().target().url(), e.getValue().loop().target().job());
       }
     }
+    if (ended) buffer.flush(); // the end of a target's series is stored now, not a second later
     for (var e : wanted.entrySet()) {
       if (e.getValue() == null) continue;
       ScrapeLoop loop = e.getValue();
@@ -155,6 +162,7 @@ public final class ScrapeEngine implements AutoCloseable {
       for (RunningLoop r : loops.values()) all.add(r.loop().scrape());
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    buffer.flush();
   }
 
   /** A periodic task that throws is never run again, so nothing may escape it. */
@@ -255,6 +263,7 @@ public final class ScrapeEngine implements AutoCloseable {
   @Override
   public void close() {
     ticker.shutdownNow();
+    buffer.close();
     parsePool.shutdownNow();
   }
 
