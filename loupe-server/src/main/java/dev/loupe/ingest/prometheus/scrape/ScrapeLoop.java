@@ -16,10 +16,8 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,13 +49,10 @@ public final class ScrapeLoop {
   private static final ThreadLocal<ExpositionParser[]> PARSERS =
       ThreadLocal.withInitial(() -> new ExpositionParser[ExpositionFormat.values().length]);
 
-  private Set<SeriesRef> lastSeries = Set.of();
-  /** Raw series text (name and exposed labels) to its resolved labels, for the series of the last scrape. */
-  private Map<String, SeriesLabels> seriesCache = new HashMap<>();
+  /** Every series the target exposed in its last good scrape, with what it resolved to. */
+  private final ScrapeSeriesTable series = new ScrapeSeriesTable();
   private volatile TargetHealth health;
 
-  /** Name and labels of a series, for telling which vanished. */
-  private record SeriesRef(String name, Map<String, String> labels) {}
 
   public ScrapeLoop(
       ScrapeTarget target,
@@ -138,8 +133,8 @@ public final class ScrapeLoop {
   public synchronized void stop() {
     long now = clock.millis();
     List<Sample> markers = new ArrayList<>();
-    for (SeriesRef s : lastSeries) markers.add(Sample.staleMarker(s.name(), s.labels(), now));
-    lastSeries = Set.of();
+    series.beginScrape();
+    for (ScrapeSeriesTable.Entry e : series.removeAll()) markers.add(Sample.staleMarker(e.name, e.labels, now));
     if (!markers.isEmpty()) sink.accept(new Batch(List.of(), List.of(), List.of(), List.of(), markers));
   }
 
@@ -195,6 +190,7 @@ public final class ScrapeLoop {
     List<Sample> samples = new ArrayList<>();
     String error = "";
     int scraped = 0;
+    series.beginScrape();
     if (failure == null) {
       try {
         scraped = parse(body, start, samples);
@@ -212,14 +208,11 @@ public final class ScrapeLoop {
     boolean up = error.isEmpty();
     int postRelabel = samples.size();
 
-    Set<SeriesRef> current = new HashSet<>(samples.size() * 2);
-    for (Sample s : samples) current.add(new SeriesRef(s.name(), s.labels()));
-    int added = 0;
-    for (SeriesRef s : current) if (!lastSeries.contains(s)) added++;
-    for (SeriesRef s : lastSeries) {
-      if (!current.contains(s)) samples.add(Sample.staleMarker(s.name(), s.labels(), start));
+    // A failed scrape ends every series, as in Prometheus; a good one ends those that vanished.
+    int added = up ? series.added() : 0;
+    for (ScrapeSeriesTable.Entry e : up ? series.removeUnseen() : series.removeAll()) {
+      samples.add(Sample.staleMarker(e.name, e.labels, start));
     }
-    lastSeries = current;
 
     Map<String, String> labels = target.labels();
     samples.add(new Sample("up", labels, start, up ? 1 : 0));
@@ -245,36 +238,27 @@ public final class ScrapeLoop {
       cache[format.ordinal()] = parser;
     }
     int[] count = {0};
-    Map<String, SeriesLabels> seen = new HashMap<>(seriesCache.size() * 2 + 16);
-    StringBuilder key = new StringBuilder(256);
     parser.parse(body.bytes(), 0, body.bytes().length, new ExpositionHandler() {
       @Override
       public void sample(String family, MetricType type, String name, String[] pairs, int labelCount,
           double value, long timestampMillis) {
         count[0]++;
-        key.setLength(0);
-        key.append(name);
-        for (int i = 0; i < 2 * labelCount; i++) key.append(i % 2 == 0 ? '\u0000' : '\u0001').append(pairs[i]);
-        String k = key.toString();
-        SeriesLabels series = seriesCache.get(k);
-        if (series == null) series = seen.get(k);
-        if (series == null) series = resolve(name, pairs, labelCount);
-        seen.put(k, series);
-        if (series.dropped()) return;
+        int hash = ScrapeSeriesTable.hash(name, pairs, labelCount);
+        ScrapeSeriesTable.Entry e = series.find(name, pairs, labelCount, hash);
+        if (e == null) {
+          SeriesLabels resolved = resolve(name, pairs, labelCount);
+          e = series.add(name, pairs, labelCount, hash, resolved.name(), resolved.labels());
+        }
+        if (e.dropped()) return;
         long ts = honorTimestamps && timestampMillis != NO_TIMESTAMP ? timestampMillis : scrapeMillis;
-        out.add(new Sample(series.name(), series.labels(), ts, value));
+        out.add(new Sample(e.name, e.labels, ts, value));
       }
     });
-    seriesCache = seen;
     return count[0];
   }
 
   /** A scraped series after target labels and relabeling: its final name and labels, or dropped. */
-  private record SeriesLabels(String name, SortedLabels labels) {
-    boolean dropped() {
-      return name == null;
-    }
-  }
+  private record SeriesLabels(String name, SortedLabels labels) {}
 
   /** Done once per series, not per scrape: later scrapes find the result in the cache. */
   private SeriesLabels resolve(String name, String[] pairs, int labelCount) {

@@ -186,6 +186,24 @@ class ScrapeEngineTest {
   }
 
   @Test
+  void aFailedScrapeEndsEverySeriesItHadStored() {
+    pages.put("/metrics", new Page(200, TEXT, "x{a=\"1\"} 1\nx{a=\"2\"} 2\n", false));
+    engine(job("j", "/metrics", "")).scrapeAllNow();
+    // Breaks after a series never seen before: only the two stored series are ended.
+    pages.put("/metrics", new Page(200, TEXT, "x{a=\"1\"} 1\nx{a=\"3\"} 3\nbroken{\n", false));
+    clock.advance(java.time.Duration.ofSeconds(15));
+    engine.scrapeAllNow();
+    List<Sample> markers = lastScrape().stream().filter(Sample::isStaleMarker).toList();
+    assertThat(markers).extracting(m -> m.labels().get("a")).containsExactlyInAnyOrder("1", "2");
+
+    pages.put("/metrics", new Page(200, TEXT, "x{a=\"1\"} 1\n", false));
+    clock.advance(java.time.Duration.ofSeconds(15));
+    engine.scrapeAllNow();
+    assertThat(lastScrape().stream().filter(Sample::isStaleMarker)).isEmpty();
+    assertThat(named(lastScrape(), "scrape_series_added").value()).as("x{a=1} starts again").isEqualTo(1);
+  }
+
+  @Test
   void targetLabelsWinUnlessHonorLabelsIsSet() {
     pages.put("/metrics", new Page(200, TEXT, "m{job=\"inner\",instance=\"pod-1\"} 1\n", false));
     engine(job("outer", "/metrics", "")).scrapeAllNow();
