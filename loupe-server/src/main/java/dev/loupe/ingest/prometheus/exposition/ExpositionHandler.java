@@ -33,6 +33,21 @@ public interface ExpositionHandler {
       long timestampMillis);
 
   /**
+   * The raw bytes of a sample's series — its name and label set exactly as written — offered
+   * before the labels are decoded (text format only). A handler that already knows this series
+   * from an earlier scrape returns its token, and the parser then skips decoding the labels and
+   * calls {@link #knownSample} instead of {@link #sample}; identical bytes decode identically, so
+   * nothing is lost. Returning null (the default) takes the normal path. Like Prometheus's scrape
+   * cache, this turns the common case — the same series every scrape — into a byte comparison.
+   */
+  default Object knownSeries(byte[] buf, int from, int to) {
+    return null;
+  }
+
+  /** A sample of a series {@link #knownSeries} recognised, with its value and timestamp. */
+  default void knownSample(Object series, double value, long timestampMillis) {}
+
+  /**
    * An exemplar (OpenMetrics only) attached to the sample handed over just before. Labels arrive
    * like a sample's, in an array of their own that is also reused.
    */

@@ -71,6 +71,21 @@ public final class PrometheusTextParser extends ExpositionScanner implements Exp
   private void sample(ExpositionHandler handler) throws ExpositionParseException {
     byte[] b = buf;
     if (!isMetricNameStart(b[pos])) throw error(pos, "invalid metric name: it cannot start with " + describeAt(pos));
+    int seriesStart = pos;
+    int seriesEnd = seriesEnd(seriesStart);
+    if (seriesEnd > 0) {
+      Object known = handler.knownSeries(b, seriesStart, seriesEnd);
+      if (known != null) {
+        pos = seriesEnd;
+        skipBlanks();
+        if (!atLineEnd()) {
+          readValueAndTimestamp();
+          handler.knownSample(known, numbers.value, timestamp);
+          return;
+        }
+        pos = seriesStart; // no value: the full path names the metric in its error
+      }
+    }
     ByteStringCache.Entry name = readMetricName();
     int afterName = pos;
     skipBlanks();
@@ -84,6 +99,17 @@ public final class PrometheusTextParser extends ExpositionScanner implements Exp
     if (pos == afterName) {
       throw error(pos, "invalid metric name: unexpected " + describeAt(pos) + " after " + name.string);
     }
+    readValueAndTimestamp();
+    if (name.memoKey != typeGeneration) resolveFamily(name);
+    handler.sample(name.memoFamily, name.memoType, name.string, labels, labelCount, numbers.value, timestamp);
+  }
+
+  /** The timestamp {@link #readValueAndTimestamp} read, or NO_TIMESTAMP. */
+  private long timestamp;
+
+  /** Reads the value (into {@code numbers.value}) and optional timestamp, then the line end. */
+  private void readValueAndTimestamp() throws ExpositionParseException {
+    byte[] b = buf;
     int valueStart = pos;
     int i = pos;
     int e = end;
@@ -91,10 +117,9 @@ public final class PrometheusTextParser extends ExpositionScanner implements Exp
     if (!numbers.readGoFloat(b, valueStart, i)) {
       throw error(valueStart, "invalid value '" + text(valueStart, i) + "'");
     }
-    double value = numbers.value;
     pos = i;
     skipBlanks();
-    long timestamp = ExpositionHandler.NO_TIMESTAMP;
+    timestamp = ExpositionHandler.NO_TIMESTAMP;
     if (!atLineEnd()) {
       int tsStart = pos;
       i = pos;
@@ -105,8 +130,40 @@ public final class PrometheusTextParser extends ExpositionScanner implements Exp
     } else {
       nextLine();
     }
-    if (name.memoKey != typeGeneration) resolveFamily(name);
-    handler.sample(name.memoFamily, name.memoType, name.string, labels, labelCount, value, timestamp);
+  }
+
+  /**
+   * Where the series text starting at {@code start} ends — after the metric name, or after the
+   * label set's closing brace (quotes and escapes respected) — if a blank follows it; -1 when
+   * the line is not that simple, so the full path reads it and reports any fault.
+   */
+  private int seriesEnd(int start) {
+    byte[] b = buf;
+    int e = end;
+    int i = start;
+    while (i < e && isMetricNameChar(b[i])) i++;
+    if (i < e && b[i] == '{') {
+      boolean quoted = false;
+      for (i++; ; i++) {
+        if (i >= e || b[i] == '\n') return -1;
+        byte c = b[i];
+        if (quoted) {
+          if (c == '\\') i++;
+          else if (c == '"') quoted = false;
+        } else if (c == '"') {
+          quoted = true;
+        } else if (c == '}') {
+          i++;
+          break;
+        }
+      }
+    } else {
+      // "name {…}" (blank before the brace) is valid too, but rare: the full path reads it.
+      int j = i;
+      while (j < e && (b[j] == ' ' || b[j] == '\t')) j++;
+      if (j < e && b[j] == '{') return -1;
+    }
+    return i < e && (b[i] == ' ' || b[i] == '\t') ? i : -1;
   }
 
   /** Reads {@code {name="value", …}} at {@link #pos}; returns the label count. */

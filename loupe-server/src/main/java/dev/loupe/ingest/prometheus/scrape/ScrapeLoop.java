@@ -239,22 +239,69 @@ public final class ScrapeLoop {
     }
     int[] count = {0};
     parser.parse(body.bytes(), 0, body.bytes().length, new ExpositionHandler() {
+      /** The series text of the line being read when it was not known, for adding it. */
+      private byte[] pendingBuf;
+      private int pendingFrom;
+      private int pendingTo;
+      private int pendingHash;
+
+      @Override
+      public Object knownSeries(byte[] buf, int from, int to) {
+        int hash = ScrapeSeriesTable.hash(buf, from, to);
+        ScrapeSeriesTable.Entry e = series.find(buf, from, to, hash);
+        if (e == null) {
+          pendingBuf = buf;
+          pendingFrom = from;
+          pendingTo = to;
+          pendingHash = hash;
+        }
+        return e;
+      }
+
+      @Override
+      public void knownSample(Object known, double value, long timestampMillis) {
+        count[0]++;
+        emit((ScrapeSeriesTable.Entry) known, value, timestampMillis);
+      }
+
       @Override
       public void sample(String family, MetricType type, String name, String[] pairs, int labelCount,
           double value, long timestampMillis) {
         count[0]++;
-        int hash = ScrapeSeriesTable.hash(name, pairs, labelCount);
-        ScrapeSeriesTable.Entry e = series.find(name, pairs, labelCount, hash);
-        if (e == null) {
-          SeriesLabels resolved = resolve(name, pairs, labelCount);
-          e = series.add(name, pairs, labelCount, hash, resolved.name(), resolved.labels());
+        byte[] key;
+        int hash;
+        if (pendingBuf != null) {
+          key = java.util.Arrays.copyOfRange(pendingBuf, pendingFrom, pendingTo);
+          hash = pendingHash;
+          pendingBuf = null;
+        } else {
+          // OpenMetrics, or text the quick scan left to the full path: key on the decoded strings.
+          key = syntheticKey(name, pairs, labelCount);
+          hash = ScrapeSeriesTable.hash(key, 0, key.length);
+          ScrapeSeriesTable.Entry e = series.find(key, 0, key.length, hash);
+          if (e != null) {
+            emit(e, value, timestampMillis);
+            return;
+          }
         }
+        SeriesLabels resolved = resolve(name, pairs, labelCount);
+        emit(series.add(key, hash, resolved.name(), resolved.labels()), value, timestampMillis);
+      }
+
+      private void emit(ScrapeSeriesTable.Entry e, double value, long timestampMillis) {
         if (e.dropped()) return;
         long ts = honorTimestamps && timestampMillis != NO_TIMESTAMP ? timestampMillis : scrapeMillis;
         out.add(new Sample(e.name, e.labels, ts, value));
       }
     });
     return count[0];
+  }
+
+  /** A key that cannot equal any raw series text: it starts with NUL, which no metric name does. */
+  private static byte[] syntheticKey(String name, String[] pairs, int labelCount) {
+    StringBuilder b = new StringBuilder("\u0000").append(name);
+    for (int i = 0; i < 2 * labelCount; i++) b.append('\u0000').append(pairs[i]);
+    return b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** A scraped series after target labels and relabeling: its final name and labels, or dropped. */

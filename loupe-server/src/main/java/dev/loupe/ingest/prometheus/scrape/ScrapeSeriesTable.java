@@ -6,16 +6,15 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The series one target exposes, found by the strings the parser hands over (its name cache
- * returns the same instances scrape after scrape, so a lookup mostly compares references and
- * allocates nothing). Each entry holds what the series became after target labels and
- * relabeling, and the scrape it was last seen in, which is how vanished series are found.
+ * The series one target exposes, found by the bytes of their series text ({@code name{labels}}
+ * as the target wrote it), so a series seen before is recognised by a byte comparison, without
+ * decoding its labels or allocating. Each entry holds what the series became after target labels
+ * and relabeling, and the scrape it was last seen in, which is how vanished series are found.
  */
 final class ScrapeSeriesTable {
   /** One exposed series and what it resolved to; {@code name} is null when relabeling dropped it. */
   static final class Entry {
-    final String exposedName;
-    final String[] exposedPairs;
+    final byte[] key;
     final int hash;
     final String name;
     final SortedLabels labels;
@@ -23,9 +22,8 @@ final class ScrapeSeriesTable {
     long firstSeenIn;
     Entry next;
 
-    Entry(String exposedName, String[] exposedPairs, int hash, String name, SortedLabels labels) {
-      this.exposedName = exposedName;
-      this.exposedPairs = exposedPairs;
+    Entry(byte[] key, int hash, String name, SortedLabels labels) {
+      this.key = key;
       this.hash = hash;
       this.name = name;
       this.labels = labels;
@@ -41,9 +39,9 @@ final class ScrapeSeriesTable {
   private long scrape;
   private int added;
 
-  static int hash(String name, String[] pairs, int labelCount) {
-    int h = name.hashCode();
-    for (int i = 0; i < 2 * labelCount; i++) h = h * 31 + pairs[i].hashCode();
+  static int hash(byte[] b, int from, int to) {
+    int h = 1;
+    for (int i = from; i < to; i++) h = 31 * h + b[i];
     return h ^ (h >>> 16);
   }
 
@@ -54,10 +52,9 @@ final class ScrapeSeriesTable {
   }
 
   /** The entry of this exposed series, marked seen in the current scrape; null when new. */
-  Entry find(String name, String[] pairs, int labelCount, int hash) {
+  Entry find(byte[] b, int from, int to, int hash) {
     for (Entry e = buckets[hash & (buckets.length - 1)]; e != null; e = e.next) {
-      if (e.hash == hash && e.exposedPairs.length == 2 * labelCount && e.exposedName.equals(name)
-          && samePairs(e.exposedPairs, pairs)) {
+      if (e.hash == hash && Arrays.equals(e.key, 0, e.key.length, b, from, to)) {
         e.seenIn = scrape;
         return e;
       }
@@ -65,8 +62,9 @@ final class ScrapeSeriesTable {
     return null;
   }
 
-  Entry add(String exposedName, String[] pairs, int labelCount, int hash, String name, SortedLabels labels) {
-    Entry e = new Entry(exposedName, Arrays.copyOf(pairs, 2 * labelCount), hash, name, labels);
+  /** Adds a series first seen now; {@code key} is owned by the table from here on. */
+  Entry add(byte[] key, int hash, String name, SortedLabels labels) {
+    Entry e = new Entry(key, hash, name, labels);
     e.seenIn = scrape;
     e.firstSeenIn = scrape;
     int i = hash & (buckets.length - 1);
@@ -113,15 +111,6 @@ final class ScrapeSeriesTable {
       }
     }
     return gone;
-  }
-
-  private static boolean samePairs(String[] known, String[] pairs) {
-    for (int i = 0; i < known.length; i++) {
-      String a = known[i];
-      String b = pairs[i];
-      if (a != b && !a.equals(b)) return false;
-    }
-    return true;
   }
 
   private void grow() {
