@@ -1,6 +1,7 @@
 package dev.loupe.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.ingest.prometheus.remote.proto.WriteRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,12 +16,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.xerial.snappy.Snappy;
 
 /**
  * The traffic behind {@code loupe demo}: three deployments sending inference events through the
  * same public HTTP API a user's services call. It first back-fills half an hour of history, then
  * sends every second; after {@code changeAfter} one deployment rolls out a new model version
- * whose latency is {@code latencyFactor} times the old one.
+ * whose latency is {@code latencyFactor} times the old one. Alongside, the GPUs and InfiniBand
+ * ports serving them report every 15 s through {@code /api/v1/write}, as a Prometheus agent
+ * forwarding dcgm-exporter and node_exporter would.
  */
 public final class DemoSimulator implements AutoCloseable {
   public static final String OLD_VERSION = "2024-08-06";
@@ -44,7 +48,8 @@ public final class DemoSimulator implements AutoCloseable {
         return t;
       });
   private long lastSentMillis;
-
+  private final GpuFleetModel fleet;
+  private long lastFleetMillis;
 
   public DemoSimulator(URI base, Clock clock, Duration changeAfter, double latencyFactor, Consumer<String> out) {
     this.base = base;
@@ -52,6 +57,7 @@ public final class DemoSimulator implements AutoCloseable {
     this.changeAfter = changeAfter;
     this.latencyFactor = latencyFactor;
     this.out = out;
+    this.fleet = new GpuFleetModel(clock.millis() - BACKFILL.toMillis());
     this.changing =
         new TrafficModel(
             new SimulatedDeployment("chat-api", "chat-prod", "gpt-4o", "chat", 12, 820, 0.28, 900, 220),
@@ -81,6 +87,9 @@ public final class DemoSimulator implements AutoCloseable {
       sendInterval(t, Math.min(t + 60_000, now));
     }
     lastSentMillis = now;
+    // GPU history only as far back as the compute judge looks (its longest rule is 15 m).
+    lastFleetMillis = now - Duration.ofMinutes(20).toMillis();
+    sendFleetUntil(now);
   }
 
   /** Sends the traffic of the time since the last send. */
@@ -88,6 +97,38 @@ public final class DemoSimulator implements AutoCloseable {
     long now = clock.millis();
     sendInterval(lastSentMillis, now);
     lastSentMillis = now;
+    sendFleetUntil(now);
+  }
+
+  /** Remote-writes the fleet's scrapes due since the last, one request per minute of them. */
+  private void sendFleetUntil(long now) throws IOException, InterruptedException {
+    WriteRequest.Builder batch = WriteRequest.newBuilder();
+    int steps = 0;
+    for (long t = lastFleetMillis + GpuFleetModel.STEP_MILLIS; t <= now; t += GpuFleetModel.STEP_MILLIS) {
+      batch.addAllTimeseries(fleet.at(t));
+      lastFleetMillis = t;
+      if (++steps == 4) {
+        remoteWrite(batch.build());
+        batch = WriteRequest.newBuilder();
+        steps = 0;
+      }
+    }
+    if (steps > 0) remoteWrite(batch.build());
+  }
+
+  private void remoteWrite(WriteRequest request) throws IOException, InterruptedException {
+    HttpRequest req =
+        HttpRequest.newBuilder(base.resolve("api/v1/write"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/x-protobuf")
+            .header("Content-Encoding", "snappy")
+            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(request.toByteArray())))
+            .build();
+    HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+    if (res.statusCode() / 100 != 2) {
+      throw new IOException("api/v1/write answered " + res.statusCode() + ": " + res.body());
+    }
   }
 
   private void tick() {

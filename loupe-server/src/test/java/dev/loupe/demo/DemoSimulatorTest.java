@@ -36,6 +36,13 @@ class DemoSimulatorTest {
       JsonNode deployments = loupe.get("api/v1/inferences?start=2026-11-28T13:59:00Z&limit=100000").json().get("data");
       assertThat(deployments).extracting(n -> n.get("deployment").asText())
           .contains("chat-prod", "summarize-prod", "embed-prod");
+      // The GPUs and InfiniBand ports behind them report too, healthy.
+      assertThat(healthy.at("/dimensions/compute/status").asText()).as(healthy.toString()).isEqualTo("ok");
+      assertThat(healthy.at("/dimensions/network/status").asText()).as(healthy.toString()).isEqualTo("ok");
+      JsonNode gpus = loupe.get("api/v1/gpus").json().get("data");
+      assertThat(gpus.size()).isEqualTo(8);
+      assertThat(gpus).allMatch(g -> g.get("status").asText().equals("ok") && g.get("workload").asText().equals("inference"));
+      assertThat(loupe.get("api/v1/network").json().at("/data/ports").size()).isEqualTo(2);
 
       sim.rollOut();
       assertThat(said).anyMatch(l -> l.contains(DemoSimulator.NEW_VERSION));
