@@ -3,10 +3,10 @@ package dev.loupe.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.loupe.ingest.prometheus.remote.proto.Label;
 import dev.loupe.ingest.prometheus.remote.proto.TimeSeries;
 import dev.loupe.ingest.prometheus.remote.proto.WriteRequest;
 import dev.loupe.testing.MutableClock;
+import dev.loupe.testing.RemoteWrite;
 import dev.loupe.testing.TestServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -26,12 +26,7 @@ class RemoteWriteApiTest {
   final MutableClock clock = new MutableClock(NOW);
 
   static TimeSeries gpuUtil(String gpu, long ts, double v) {
-    return TimeSeries.newBuilder()
-        .addLabels(Label.newBuilder().setName("__name__").setValue("DCGM_FI_DEV_GPU_UTIL"))
-        .addLabels(Label.newBuilder().setName("gpu").setValue(gpu))
-        .addLabels(Label.newBuilder().setName("Hostname").setValue("gpu-node-1"))
-        .addSamples(dev.loupe.ingest.prometheus.remote.proto.Sample.newBuilder().setTimestamp(ts).setValue(v))
-        .build();
+    return RemoteWrite.series("DCGM_FI_DEV_GPU_UTIL", java.util.Map.of("gpu", gpu, "Hostname", "gpu-node-1"), ts, v);
   }
 
   static byte[] body(TimeSeries... ts) throws Exception {

@@ -91,29 +91,22 @@ abstract class ExpositionScanner {
    * interns it; leaves {@link #pos} after it.
    */
   final ByteStringCache.Entry readMetricName() {
-    byte[] b = buf;
-    int start = pos;
-    int h = b[start];
-    int i = start + 1;
-    int e = end;
-    byte c;
-    while (i < e && isMetricNameChar(c = b[i])) {
-      h = 31 * h + c;
-      i++;
-    }
-    pos = i;
-    return names.intern(b, start, i, h, true);
+    return readName(true);
   }
 
   /** Like {@link #readMetricName} for a label name. */
   final ByteStringCache.Entry readLabelName() {
+    return readName(false);
+  }
+
+  private ByteStringCache.Entry readName(boolean metric) {
     byte[] b = buf;
     int start = pos;
     int h = b[start];
     int i = start + 1;
     int e = end;
     byte c;
-    while (i < e && isLabelNameChar(c = b[i])) {
+    while (i < e && (metric ? isMetricNameChar(c = b[i]) : isLabelNameChar(c = b[i]))) {
       h = 31 * h + c;
       i++;
     }

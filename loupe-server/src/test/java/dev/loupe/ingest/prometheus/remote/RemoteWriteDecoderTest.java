@@ -8,6 +8,7 @@ import dev.loupe.ingest.prometheus.remote.proto.TimeSeries;
 import dev.loupe.ingest.prometheus.remote.proto.WriteRequest;
 import dev.loupe.model.Sample;
 import dev.loupe.model.TimestampAdmission;
+import dev.loupe.testing.RemoteWrite;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,11 +26,14 @@ class RemoteWriteDecoderTest {
           1 << 20);
 
   static TimeSeries series(String name, long ts, double value, String... labels) {
-    TimeSeries.Builder b = TimeSeries.newBuilder();
-    if (name != null) b.addLabels(Label.newBuilder().setName("__name__").setValue(name));
-    for (int i = 0; i < labels.length; i += 2) b.addLabels(Label.newBuilder().setName(labels[i]).setValue(labels[i + 1]));
-    b.addSamples(dev.loupe.ingest.prometheus.remote.proto.Sample.newBuilder().setTimestamp(ts).setValue(value));
-    return b.build();
+    if (name == null) {
+      return TimeSeries.newBuilder().addLabels(Label.newBuilder().setName(labels[0]).setValue(labels[1]))
+          .addSamples(dev.loupe.ingest.prometheus.remote.proto.Sample.newBuilder().setTimestamp(ts).setValue(value))
+          .build();
+    }
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < labels.length; i += 2) m.put(labels[i], labels[i + 1]);
+    return RemoteWrite.series(name, m, ts, value);
   }
 
   static byte[] body(TimeSeries... series) throws Exception {
