@@ -82,4 +82,19 @@ class RemoteWriteApiTest {
       assertThat(q.json().at("/data/result").size()).as("the valid series of the partial batch was kept").isEqualTo(1);
     }
   }
+
+  @Test
+  void anOversizedBodyIs413AndTheServerGoesOn() throws Exception {
+    long t = NOW.toEpochMilli();
+    try (TestServer loupe = TestServer.start(dir, clock, "ingest:\n  max_body_bytes: 1024\n")) {
+      TimeSeries[] many = new TimeSeries[200];
+      for (int i = 0; i < many.length; i++) many[i] = gpuUtil(Integer.toString(i), t, i);
+      byte[] big = body(many);
+      assertThat(big.length).isGreaterThan(1024);
+      TestServer.Answer a = loupe.post("api/v1/write", big, HEADERS);
+      assertThat(a.status()).isEqualTo(413);
+      assertThat(a.body()).contains("max_body_bytes");
+      assertThat(loupe.post("api/v1/write", body(gpuUtil("0", t, 1)), HEADERS).status()).isEqualTo(204);
+    }
+  }
 }
