@@ -8,8 +8,9 @@ public record Batch(
     List<LogRecord> logs,
     List<Deployment> deployments,
     List<Score> scores,
-    List<Sample> samples) {
-  public static final Batch EMPTY = new Batch(List.of(), List.of(), List.of(), List.of(), List.of());
+    List<Sample> samples,
+    List<Span> spans) {
+  public static final Batch EMPTY = new Batch(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
   public Batch {
     inferences = List.copyOf(inferences);
@@ -17,14 +18,19 @@ public record Batch(
     deployments = List.copyOf(deployments);
     scores = List.copyOf(scores);
     samples = List.copyOf(samples);
+    spans = List.copyOf(spans);
   }
 
   public static Batch ofInferences(List<Inference> inferences) {
-    return new Batch(inferences, List.of(), List.of(), List.of(), List.of());
+    return new Batch(inferences, List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+
+  public static Batch ofSamples(List<Sample> samples) {
+    return new Batch(List.of(), List.of(), List.of(), List.of(), samples, List.of());
   }
 
   public int size() {
-    return inferences.size() + logs.size() + deployments.size() + scores.size() + samples.size();
+    return inferences.size() + logs.size() + deployments.size() + scores.size() + samples.size() + spans.size();
   }
 
   public boolean isEmpty() {

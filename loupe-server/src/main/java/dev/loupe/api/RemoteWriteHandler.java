@@ -69,7 +69,7 @@ final class RemoteWriteHandler implements Handler {
         return;
       }
       try {
-        pipeline.accept(new Batch(List.of(), List.of(), List.of(), List.of(), decoded.samples()));
+        pipeline.accept(Batch.ofSamples(decoded.samples()));
       } catch (RuntimeException e) {
         LOG.error("store append failed; answering 503 so Prometheus retries", e);
         ctx.header("Retry-After", "5");

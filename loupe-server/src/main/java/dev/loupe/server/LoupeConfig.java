@@ -30,7 +30,7 @@ public record LoupeConfig(
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
     ingest = ingest == null ? new Ingest(null, null, null) : ingest;
-    retention = retention == null ? new Retention(null, null, null, null, null, null) : retention;
+    retention = retention == null ? new Retention(null, null, null, null, null, null, null) : retention;
     health = health == null ? new Health(null, null, null, null) : health;
     global = global == null ? new ScrapeConfig.Global(null, null, null) : global;
     compute = compute == null ? new Compute(null, null) : compute;
@@ -98,17 +98,18 @@ public record LoupeConfig(
 
   /** How long each record type is kept; rollups far longer than raw events. */
   public record Retention(
-      Duration inference, Duration log, Duration score, Duration sample, Duration deployment,
+      Duration inference, Duration log, Duration score, Duration sample, Duration span, Duration deployment,
       Duration rollup) {
     public Retention {
       inference = inference == null ? Duration.ofDays(30) : inference;
       log = log == null ? Duration.ofDays(30) : log;
       score = score == null ? Duration.ofDays(30) : score;
       sample = sample == null ? Duration.ofDays(30) : sample;
+      span = span == null ? Duration.ofDays(30) : span;
       deployment = deployment == null ? Duration.ofDays(400) : deployment;
       rollup = rollup == null ? Duration.ofDays(400) : rollup;
       for (Map.Entry<String, Duration> e :
-          Map.of("inference", inference, "log", log, "score", score, "sample", sample,
+          Map.of("inference", inference, "log", log, "score", score, "sample", sample, "span", span,
               "deployment", deployment, "rollup", rollup).entrySet()) {
         if (e.getValue().compareTo(Duration.ofHours(1)) < 0) {
           throw new IllegalArgumentException(e.getKey() + " must be at least 1h, got " + e.getValue());

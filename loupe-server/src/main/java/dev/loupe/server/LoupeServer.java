@@ -204,6 +204,7 @@ public final class LoupeServer implements AutoCloseable {
     m.put(RecordType.LOG, r.log());
     m.put(RecordType.SCORE, r.score());
     m.put(RecordType.SAMPLE, r.sample());
+    m.put(RecordType.SPAN, r.span());
     m.put(RecordType.DEPLOYMENT, r.deployment());
     m.put(RecordType.ROLLUP, r.rollup());
     return new RetentionPolicy(m);

@@ -9,6 +9,7 @@ public enum RecordType {
   DEPLOYMENT,
   SCORE,
   SAMPLE,
+  SPAN,
   ROLLUP;
 
   /** The name used in config ({@code retention.inference}) and in metrics labels. */

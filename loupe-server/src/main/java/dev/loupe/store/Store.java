@@ -9,6 +9,7 @@ import dev.loupe.model.Inference;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
+import dev.loupe.model.Span;
 import java.util.List;
 
 /**
@@ -53,6 +54,9 @@ public interface Store extends AutoCloseable {
    * {@code [fromMillis, toMillis)}, oldest first, at most {@code limit}.
    */
   List<Sample> samplesByNamePrefix(List<String> prefixes, long fromMillis, long toMillis, int limit);
+
+  /** Every stored span of a trace, in start order (a trace may arrive in several batches). */
+  List<Span> spans(String traceId);
 
   /** How many records of the type are kept. */
   long count(RecordType type);

@@ -14,6 +14,7 @@ import dev.loupe.model.LogRecord;
 import dev.loupe.model.Outcome;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
+import dev.loupe.model.Span;
 import dev.loupe.model.ScoreSource;
 import dev.loupe.model.SeriesKey;
 import java.util.ArrayList;
@@ -88,7 +89,7 @@ public abstract class StoreContract {
     Score score = new Score(T, "helpfulness", 0.75, ScoreSource.LLM_JUDGE, "r-1", null, "terse");
     Score byTrace = new Score(T + 1, "thumbs", 1, ScoreSource.HUMAN, null, "t-9", null);
     Sample sample = new Sample("DCGM_FI_DEV_GPU_UTIL", Map.of("gpu", "0"), T, 97.0);
-    store.append(new Batch(List.of(), List.of(log, bare), List.of(d, first), List.of(score, byTrace), List.of(sample)));
+    store.append(new Batch(List.of(), List.of(log, bare), List.of(d, first), List.of(score, byTrace), List.of(sample), List.of()));
     assertThat(store.logs(T, T + 2, 10)).containsExactly(log, bare);
     assertThat(store.deployments(T, T + 2)).containsExactly(d, first);
     assertThat(store.scores(T, T + 2, 10)).containsExactly(score, byTrace);
@@ -105,12 +106,26 @@ public abstract class StoreContract {
   }
 
   @Test
+  void spansOfATraceReadBackInStartOrderAcrossBatches() {
+    long ns = T * 1_000_000;
+    Span child = new Span("t1", "s2", "s1", "llm", ns + 5, ns + 9, "ok", Map.of("gen_ai.request.model", "gpt-4o"),
+        Map.of("service.name", "chat-api"));
+    Span root = new Span("t1", "s1", null, "gateway", ns, ns + 10, null, Map.of(), Map.of());
+    Span other = new Span("t2", "s9", null, "x", ns, ns + 1, null, Map.of(), Map.of());
+    store.append(new Batch(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(child, other)));
+    store.append(new Batch(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(root)));
+    assertThat(store.spans("t1")).containsExactly(root, child);
+    assertThat(store.count(RecordType.SPAN)).isEqualTo(3);
+    assertThat(store.deleteOlderThan(RecordType.SPAN, T + 1)).isEqualTo(3);
+  }
+
+  @Test
   void samplesReadBackByNameInTimeOrderWithStaleMarkers() {
     Sample util = new Sample("DCGM_FI_DEV_GPU_UTIL", Map.of("gpu", "0", "Hostname", "n1"), T + 2, 97.5);
     Sample earlier = new Sample("DCGM_FI_DEV_GPU_UTIL", Map.of("gpu", "1"), T, 3);
     Sample other = new Sample("DCGM_FI_DEV_GPU_TEMP", Map.of("gpu", "0"), T, 70);
     Sample ended = Sample.staleMarker("DCGM_FI_DEV_GPU_UTIL", Map.of("gpu", "1"), T + 5);
-    store.append(new Batch(List.of(), List.of(), List.of(), List.of(), List.of(util, earlier, other, ended)));
+    store.append(Batch.ofSamples(List.of(util, earlier, other, ended)));
     List<Sample> read = store.samples("DCGM_FI_DEV_GPU_UTIL", T, T + 10, 10);
     assertThat(read).hasSize(3);
     assertThat(read.subList(0, 2)).containsExactly(earlier, util);
@@ -191,7 +206,8 @@ public abstract class StoreContract {
         List.of(new LogRecord(T, null, null, "old", null, null, null)),
         List.of(new Deployment(T, "s", "d", "m", null, "v1")),
         List.of(new Score(T, "n", 1, null, "r", null, null)),
-        List.of(new Sample("x", Map.of(), T, 1))));
+        List.of(new Sample("x", Map.of(), T, 1)),
+        List.of(new Span("t", "s", null, "old", T * 1_000_000, T * 1_000_000 + 5, null, Map.of(), Map.of()))));
     store.upsertRollups(List.of(rollup(A1, T, 1, 1), rollup(A1, T + 2 * MIN, 1, 1)));
     for (RecordType type : RecordType.values()) {
       long before = store.count(type);

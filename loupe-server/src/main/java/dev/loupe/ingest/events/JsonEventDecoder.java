@@ -83,7 +83,7 @@ public final class JsonEventDecoder {
     rejections.sort((a, b) -> Integer.compare(a.line(), b.line()));
     int received = split.items().size() + split.rejections().size();
     return new Decoded(
-        new Batch(inferences, logs, deployments, scores, List.of()), rejections, received);
+        new Batch(inferences, logs, deployments, scores, List.of(), List.of()), rejections, received);
   }
 
   private static String reasonOf(InvalidRecordException e) {

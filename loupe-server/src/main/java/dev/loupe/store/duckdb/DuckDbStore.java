@@ -12,6 +12,7 @@ import dev.loupe.model.LogRecord;
 import dev.loupe.model.Outcome;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
+import dev.loupe.model.Span;
 import dev.loupe.model.ScoreSource;
 import dev.loupe.model.SeriesKey;
 import dev.loupe.store.RecordType;
@@ -269,6 +270,15 @@ public final class DuckDbStore implements Store {
   }
 
   @Override
+  public List<Span> spans(String traceId) {
+    return query("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id",
+        ps -> ps.setString(1, traceId),
+        rs -> new Span(rs.getString("trace_id"), rs.getString("span_id"), rs.getString("parent_span_id"),
+            rs.getString("name"), rs.getLong("start_ns"), rs.getLong("end_ns"), rs.getString("status"),
+            stringMap(rs.getString("attributes")), stringMap(rs.getString("resource"))));
+  }
+
+  @Override
   public long count(RecordType type) {
     return query("SELECT count(*) FROM " + table(type), ps -> {}, rs -> rs.getLong(1)).get(0);
   }
@@ -309,6 +319,7 @@ public final class DuckDbStore implements Store {
       case DEPLOYMENT -> "deployments";
       case SCORE -> "scores";
       case SAMPLE -> "samples";
+      case SPAN -> "spans";
       case ROLLUP -> "inference_rollups";
     };
   }

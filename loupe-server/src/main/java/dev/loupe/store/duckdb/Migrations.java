@@ -52,7 +52,11 @@ final class Migrations {
               "CREATE TABLE samples (ts_ms BIGINT NOT NULL, series_id BIGINT NOT NULL, value DOUBLE NOT NULL)",
               "INSERT INTO samples SELECT v.ts_ms, r.id, v.value FROM samples_v1 v"
                   + " JOIN series r ON r.name = v.name AND r.labels = v.labels ORDER BY v.ts_ms",
-              "DROP TABLE samples_v1")));
+              "DROP TABLE samples_v1")),
+          new Migration(3, "trace spans", List.of(
+              "CREATE TABLE spans (ts_ms BIGINT NOT NULL, trace_id VARCHAR NOT NULL, span_id VARCHAR NOT NULL,"
+                  + " parent_span_id VARCHAR, name VARCHAR NOT NULL, start_ns BIGINT NOT NULL, end_ns BIGINT NOT NULL,"
+                  + " status VARCHAR, attributes VARCHAR NOT NULL, resource VARCHAR NOT NULL)")));
 
   private Migrations() {}
 

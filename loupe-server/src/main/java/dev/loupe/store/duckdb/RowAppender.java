@@ -8,6 +8,7 @@ import dev.loupe.model.Inference;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
+import dev.loupe.model.Span;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,11 @@ final class RowAppender {
     if (batches.stream().anyMatch(b -> !b.scores().isEmpty())) {
       try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "scores")) {
         for (Batch b : batches) for (Score s : b.scores()) score(a, s);
+      }
+    }
+    if (batches.stream().anyMatch(b -> !b.spans().isEmpty())) {
+      try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "spans")) {
+        for (Batch b : batches) for (Span s : b.spans()) span(a, s);
       }
     }
     if (batches.stream().anyMatch(b -> !b.samples().isEmpty())) {
@@ -118,6 +124,21 @@ final class RowAppender {
     text(a, s.requestId());
     text(a, s.traceId());
     text(a, s.comment());
+    a.endRow();
+  }
+
+  private static void span(DuckDBAppender a, Span s) throws SQLException {
+    a.beginRow();
+    a.append(s.startNanos() / 1_000_000);
+    a.append(s.traceId());
+    a.append(s.spanId());
+    text(a, s.parentSpanId());
+    a.append(s.name());
+    a.append(s.startNanos());
+    a.append(s.endNanos());
+    text(a, s.status());
+    a.append(json(s.attributes()));
+    a.append(json(s.resource()));
     a.endRow();
   }
 

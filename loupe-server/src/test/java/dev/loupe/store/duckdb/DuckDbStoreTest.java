@@ -153,7 +153,7 @@ class DuckDbStoreTest extends StoreContract {
   }
 
   private static Batch samples(Sample... s) {
-    return new Batch(List.of(), List.of(), List.of(), List.of(), List.of(s));
+    return Batch.ofSamples(List.of(s));
   }
 
   @Test

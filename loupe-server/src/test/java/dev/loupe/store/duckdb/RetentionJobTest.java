@@ -31,7 +31,7 @@ class RetentionJobTest {
       long recent = now.toEpochMilli() - day;
       store.append(new Batch(
           List.of(inference(old, key), inference(recent, key)), List.of(),
-          List.of(new Deployment(old, "s", "d", "m", null, "v")), List.of(), List.of()));
+          List.of(new Deployment(old, "s", "d", "m", null, "v")), List.of(), List.of(), List.of()));
       long oldMinute = Math.floorDiv(old, 60_000) * 60_000;
       store.upsertRollups(List.of(new InferenceStats().toRollup(key, oldMinute)));
       RetentionPolicy policy = new RetentionPolicy(Map.of(RecordType.INFERENCE, Duration.ofDays(30)));

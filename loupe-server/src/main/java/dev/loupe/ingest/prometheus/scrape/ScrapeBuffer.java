@@ -55,7 +55,7 @@ public final class ScrapeBuffer implements Consumer<Batch>, AutoCloseable {
       out = pending;
       pending = new ArrayList<>(out.size());
     }
-    next.accept(new Batch(List.of(), List.of(), List.of(), List.of(), out));
+    next.accept(Batch.ofSamples(out));
     return out.size();
   }
 

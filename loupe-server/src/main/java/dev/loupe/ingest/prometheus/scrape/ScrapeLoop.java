@@ -135,7 +135,7 @@ public final class ScrapeLoop {
     List<Sample> markers = new ArrayList<>();
     series.beginScrape();
     for (ScrapeSeriesTable.Entry e : series.removeAll()) markers.add(Sample.staleMarker(e.name, e.labels, now));
-    if (!markers.isEmpty()) sink.accept(new Batch(List.of(), List.of(), List.of(), List.of(), markers));
+    if (!markers.isEmpty()) sink.accept(Batch.ofSamples(markers));
   }
 
   private record Body(byte[] bytes, String contentType) {}
@@ -222,7 +222,7 @@ public final class ScrapeLoop {
     samples.add(new Sample("scrape_series_added", labels, start, added));
     health = new TargetHealth(target.job(), target.url().toString(), labels, up ? "up" : "down", error, start,
         seconds, scraped, intervalMillis, timeoutMillis);
-    sink.accept(new Batch(List.of(), List.of(), List.of(), List.of(), samples));
+    sink.accept(Batch.ofSamples(samples));
   }
 
   private int parse(Body body, long scrapeMillis, List<Sample> out) throws ExpositionParseException {
