@@ -24,8 +24,9 @@ public record LoupeConfig(
     ScrapeConfig.Global global,
     @JsonProperty("scrape_configs") List<ScrapeConfig> scrapeConfigs,
     Compute compute,
-    Network network) {
-  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null);
+    Network network,
+    Otlp otlp) {
+  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null);
 
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
@@ -35,6 +36,7 @@ public record LoupeConfig(
     global = global == null ? new ScrapeConfig.Global(null, null, null) : global;
     compute = compute == null ? new Compute(null, null) : compute;
     network = network == null ? new Network(null) : network;
+    otlp = otlp == null ? new Otlp(null) : otlp;
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
     Set<String> jobs = new HashSet<>();
@@ -46,11 +48,15 @@ public record LoupeConfig(
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp);
+  }
+
+  public LoupeConfig withOtlp(Otlp o) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o);
   }
 
   public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
-    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network);
+    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp);
   }
 
   /** Where Loupe listens and keeps its files. */
@@ -195,6 +201,16 @@ public record LoupeConfig(
         throw new IllegalArgumentException("probe_selector is a label selector like '{job=\"ib-mesh\"}', got " + selector);
       }
       return SeriesSelector.parse("probe_success" + selector).matchers();
+    }
+  }
+
+  /** The OpenTelemetry receivers: OTLP/HTTP on its own port ({@code 0} picks a free one). */
+  public record Otlp(@JsonProperty("http_port") Integer httpPort) {
+    public Otlp {
+      httpPort = httpPort == null ? 4318 : httpPort;
+      if (httpPort < 0 || httpPort > 65535) {
+        throw new IllegalArgumentException("http_port must be 0..65535 (0 picks a free port), got " + httpPort);
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.loupe.api.DerivedSignalsCollector;
 import dev.loupe.api.HttpApi;
 import dev.loupe.api.InfrastructureSignalFamilies;
 import dev.loupe.api.ModelSignalFamilies;
+import dev.loupe.api.OtlpHttpApi;
 import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.compute.ComputeDimensionJudge;
 import dev.loupe.dimension.compute.ComputeThresholds;
@@ -18,6 +19,8 @@ import dev.loupe.ingest.CapturePolicy;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.events.JsonEventDecoder;
+import dev.loupe.ingest.otlp.GenAiSpanMapping;
+import dev.loupe.ingest.otlp.OtlpTraceDecoder;
 import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
 import dev.loupe.ingest.prometheus.scrape.ScrapeEngine;
 import dev.loupe.model.Sample;
@@ -67,6 +70,7 @@ public final class LoupeServer implements AutoCloseable {
   private final ScheduledExecutorService jobs;
   private final RetentionJob retention;
   private final ScrapeEngine scrapes;
+  private Javalin otlpHttp;
   private volatile boolean ready;
 
   private LoupeServer(LoupeConfig config, Clock clock) {
@@ -136,6 +140,11 @@ public final class LoupeServer implements AutoCloseable {
       });
       jobs.scheduleWithFixedDelay(this::flushRollupsLogged, 10, 10, TimeUnit.SECONDS);
       jobs.scheduleWithFixedDelay(this::retainLogged, 1, 60, TimeUnit.MINUTES);
+      this.otlpHttp = OtlpHttpApi.create(
+          new OtlpTraceDecoder(GenAiSpanMapping.defaults(), config.ingest().capture().prompts(),
+              config.ingest().capture().completions()),
+          pipeline, metrics, config.ingest().maxBodyBytes());
+      otlpHttp.start(config.server().host(), config.otlp().httpPort());
       scrapes.start();
       ready = true;
       LOG.info("Loupe listening on {} with data in {}", baseUri(), dataDir.toAbsolutePath());
@@ -157,6 +166,16 @@ public final class LoupeServer implements AutoCloseable {
   /** The address to reach this server on loopback. */
   public URI baseUri() {
     return URI.create("http://127.0.0.1:" + port() + "/");
+  }
+
+  /** The store, for tests that check what was kept. */
+  public Store store() {
+    return store;
+  }
+
+  /** The port of the OTLP/HTTP receiver. */
+  public int otlpHttpPort() {
+    return otlpHttp.port();
   }
 
   /** The scrape engine, so tests and tools can scrape on demand. */
@@ -215,6 +234,7 @@ public final class LoupeServer implements AutoCloseable {
     ready = false;
     jobs.shutdownNow();
     scrapes.close();
+    if (otlpHttp != null) otlpHttp.stop();
     app.stop();
     try {
       flushRollups();

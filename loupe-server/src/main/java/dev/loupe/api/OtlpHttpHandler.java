@@ -1,0 +1,104 @@
+package dev.loupe.api;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import dev.loupe.ingest.IngestMetrics;
+import dev.loupe.ingest.IngestPipeline;
+import dev.loupe.ingest.otlp.OtlpTraceDecoder;
+import dev.loupe.ingest.otlp.proto.Status;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/traces} on the OTLP/HTTP port, answering as the OTLP specification says: 200
+ * with an export response (a partial success names how many spans were rejected and why); 400
+ * with a {@code google.rpc.Status} for a body that cannot be decoded (never retried); 415 for a
+ * content type other than protobuf or JSON; 413 for an oversized body; 503 with
+ * {@code Retry-After} when the store cannot make the batch durable. The answer is encoded like
+ * the request.
+ */
+final class OtlpHttpHandler implements Handler {
+  private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpHandler.class);
+  private static final String ENDPOINT = "/v1/traces";
+  private static final String PROTOBUF = "application/x-protobuf";
+  private static final String JSON = "application/json";
+
+  private final OtlpTraceDecoder decoder;
+  private final IngestPipeline pipeline;
+  private final IngestMetrics metrics;
+  private final long maxBodyBytes;
+
+  OtlpHttpHandler(OtlpTraceDecoder decoder, IngestPipeline pipeline, IngestMetrics metrics, long maxBodyBytes) {
+    this.decoder = decoder;
+    this.pipeline = pipeline;
+    this.metrics = metrics;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void handle(Context ctx) {
+    String type = ctx.header("Content-Type");
+    String media = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    boolean json = media.equals(JSON);
+    if (!json && !media.equals(PROTOBUF)) {
+      answer(ctx, 415, false, Status.newBuilder().setCode(3)
+          .setMessage("unsupported Content-Type '" + type + "': send application/x-protobuf or application/json").build());
+      return;
+    }
+    byte[] body;
+    try {
+      body = BodyReader.read(ctx, maxBodyBytes);
+    } catch (BodyReader.TooLarge e) {
+      answer(ctx, 413, json, Status.newBuilder().setCode(8).setMessage(e.getMessage()).build());
+      return;
+    } catch (BodyReader.Unreadable e) {
+      answer(ctx, 400, json, Status.newBuilder().setCode(3).setMessage(e.getMessage()).build());
+      return;
+    }
+    OtlpTraceDecoder.Decoded decoded;
+    try {
+      decoded = json ? decoder.decodeJson(body) : decoder.decodeProtobuf(body);
+    } catch (OtlpTraceDecoder.MalformedOtlp e) {
+      metrics.rejected(ENDPOINT, "malformed_body", 1);
+      answer(ctx, 400, json, Status.newBuilder().setCode(3).setMessage(e.getMessage()).build());
+      return;
+    }
+    try {
+      pipeline.accept(decoded.batch());
+    } catch (RuntimeException e) {
+      LOG.error("store append failed; answering 503 so the exporter retries", e);
+      ctx.header("Retry-After", "5");
+      answer(ctx, 503, json, Status.newBuilder().setCode(14)
+          .setMessage("the store could not make the spans durable; retry").build());
+      return;
+    }
+    metrics.accepted(ENDPOINT, decoded.batch().spans().size());
+    ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
+    if (decoded.rejected() > 0) {
+      metrics.rejected(ENDPOINT, "invalid_span", decoded.rejected());
+      response.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+          .setRejectedSpans(decoded.rejected())
+          .setErrorMessage(decoded.rejected() + " spans rejected; first: " + decoded.firstRejection()));
+    }
+    answer(ctx, 200, json, response.build());
+  }
+
+  private void answer(Context ctx, int status, boolean json, Message message) {
+    metrics.answered(ENDPOINT, status);
+    ctx.status(status);
+    if (json) {
+      try {
+        ctx.contentType(JSON).result(JsonFormat.printer().print(message));
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new IllegalStateException("an OTLP answer always prints", e);
+      }
+    } else {
+      ctx.contentType(PROTOBUF).result(message.toByteArray());
+    }
+  }
+}

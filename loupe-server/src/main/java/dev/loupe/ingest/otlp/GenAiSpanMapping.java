@@ -1,0 +1,131 @@
+package dev.loupe.ingest.otlp;
+
+import dev.loupe.model.Inference;
+import dev.loupe.model.Outcome;
+import dev.loupe.model.SeriesKey;
+import dev.loupe.model.Span;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which span attributes make a span an LLM call, and how they become an {@link Inference}: the
+ * one table of names Loupe understands, from the OpenTelemetry GenAI semantic conventions and
+ * the older names real SDKs still send (first listed wins). Model version and deployment come
+ * only from attributes that say so; when none does, the record says {@code unknown}.
+ */
+public final class GenAiSpanMapping {
+  static final List<String> MARKERS = List.of(
+      "gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.system", "gen_ai.request.model",
+      "gen_ai.response.model", "llm.model_name");
+  static final List<String> MODEL = List.of("gen_ai.response.model", "gen_ai.request.model", "llm.model_name");
+  static final List<String> INPUT_TOKENS = List.of(
+      "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt", "tokens.prompt");
+  static final List<String> OUTPUT_TOKENS = List.of(
+      "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion",
+      "tokens.completion");
+  static final List<String> CACHED_TOKENS = List.of("gen_ai.usage.cache_read.input_tokens");
+  static final List<String> TOTAL_TOKENS = List.of("llm.token_count.total");
+  /** Seconds, per the GenAI conventions. */
+  static final List<String> TIME_TO_FIRST_CHUNK = List.of("gen_ai.response.time_to_first_chunk");
+  static final List<String> RESPONSE_ID = List.of("gen_ai.response.id");
+  static final List<String> FINISH_REASONS = List.of("gen_ai.response.finish_reasons");
+  static final List<String> OPERATION = List.of("gen_ai.operation.name");
+  static final List<String> HTTP_STATUS = List.of("http.response.status_code", "http.status_code");
+  static final List<String> SERVICE = List.of("service.name");
+  static final List<String> TENANT = List.of("tenant", "tenant.id");
+
+  private final List<String> versionAttributes;
+  private final List<String> deploymentAttributes;
+
+  /** Where model version and deployment are read, span attributes first, then the resource's. */
+  public GenAiSpanMapping(List<String> versionAttributes, List<String> deploymentAttributes) {
+    this.versionAttributes = List.copyOf(versionAttributes);
+    this.deploymentAttributes = List.copyOf(deploymentAttributes);
+  }
+
+  public static GenAiSpanMapping defaults() {
+    return new GenAiSpanMapping(
+        List.of("gen_ai.model.version", "model_version", "model.version", "service.version"),
+        List.of("gen_ai.deployment.name", "deployment.name", "deployment", "deployment.environment.name"));
+  }
+
+  /** The LLM call a span describes, or null when it is not one. */
+  public Inference toInference(Span span) {
+    Map<String, String> a = span.attributes();
+    if (first(a, MARKERS) == null) return null;
+    Map<String, String> r = span.resource();
+    String model = first(a, MODEL);
+    String service = either(a, r, SERVICE);
+    Long input = integer(first(a, INPUT_TOKENS));
+    Long output = integer(first(a, OUTPUT_TOKENS));
+    Double latencyMs = (span.endNanos() - span.startNanos()) / 1e6;
+    Double ttftSeconds = number(first(a, TIME_TO_FIRST_CHUNK));
+    Double ttftMs = ttftSeconds == null ? null : Math.min(ttftSeconds * 1000, latencyMs);
+    Long http = integer(first(a, HTTP_STATUS));
+    Outcome outcome = http != null && http == 429 ? Outcome.THROTTLED
+        : "error".equals(span.status()) || (http != null && http >= 500) ? Outcome.ERROR : Outcome.OK;
+    return new Inference(
+        span.startNanos() / 1_000_000,
+        new SeriesKey(service, either(a, r, deploymentAttributes), model, either(a, r, versionAttributes)),
+        first(a, OPERATION),
+        first(a, RESPONSE_ID),
+        span.traceId(),
+        either(a, r, TENANT),
+        null,
+        input,
+        output,
+        integer(first(a, CACHED_TOKENS)),
+        latencyMs,
+        ttftMs,
+        outcome,
+        http == null ? null : http.intValue(),
+        firstOfList(first(a, FINISH_REASONS)),
+        null,
+        null,
+        null,
+        null,
+        integer(first(a, TOTAL_TOKENS)));
+  }
+
+  private static String either(Map<String, String> attributes, Map<String, String> resource, List<String> names) {
+    String v = first(attributes, names);
+    return v != null ? v : first(resource, names);
+  }
+
+  static String first(Map<String, String> m, List<String> names) {
+    for (String n : names) {
+      String v = m.get(n);
+      if (v != null && !v.isEmpty()) return v;
+    }
+    return null;
+  }
+
+  /** Array attributes are flattened as JSON-like {@code ["stop","length"]}; the first element. */
+  private static String firstOfList(String v) {
+    if (v == null || !v.startsWith("[")) return v;
+    String inner = v.substring(1, Math.max(1, v.length() - 1)).trim();
+    if (inner.isEmpty()) return null;
+    int comma = inner.indexOf(',');
+    String first = comma < 0 ? inner : inner.substring(0, comma);
+    return first.trim().replaceAll("^\"|\"$", "");
+  }
+
+  private static Long integer(String v) {
+    if (v == null) return null;
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      Double d = number(v);
+      return d == null ? null : Math.round(d);
+    }
+  }
+
+  private static Double number(String v) {
+    if (v == null) return null;
+    try {
+      return Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package dev.loupe.ingest.otlp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.loupe.model.Batch;
+import dev.loupe.model.Inference;
+import dev.loupe.model.InvalidRecordException;
+import dev.loupe.model.Span;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Decodes an OTLP trace export (protobuf, or the OTLP JSON mapping with hex ids) into spans, and
+ * the spans that are LLM calls into inferences. A span that breaks the model (no id, ends before
+ * it starts) is rejected alone and counted; a body that is not an export request fails whole.
+ * Prompt and completion content in attributes is dropped unless the capture policy keeps it.
+ */
+public final class OtlpTraceDecoder {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFormat.Parser JSON_PARSER = JsonFormat.parser().ignoringUnknownFields();
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final GenAiSpanMapping mapping;
+  private final Predicate<String> dropAttribute;
+
+  /** What a request held: the batch to keep, how many spans were rejected and the first reason. */
+  public record Decoded(Batch batch, int rejected, String firstRejection) {}
+
+  /** The body is not an OTLP trace export; retrying it cannot help. */
+  public static final class MalformedOtlp extends Exception {
+    public MalformedOtlp(String message) {
+      super(message);
+    }
+  }
+
+  public OtlpTraceDecoder(GenAiSpanMapping mapping, boolean capturePrompts, boolean captureCompletions) {
+    this.mapping = mapping;
+    this.dropAttribute = name -> (!capturePrompts && ContentAttributes.isPrompt(name))
+        || (!captureCompletions && ContentAttributes.isCompletion(name));
+  }
+
+  public Decoded decodeProtobuf(byte[] body) throws MalformedOtlp {
+    try {
+      return decode(ExportTraceServiceRequest.parseFrom(body));
+    } catch (InvalidProtocolBufferException e) {
+      throw new MalformedOtlp("the body is not an OTLP ExportTraceServiceRequest: " + e.getMessage());
+    }
+  }
+
+  public Decoded decodeJson(byte[] body) throws MalformedOtlp {
+    ExportTraceServiceRequest.Builder b = ExportTraceServiceRequest.newBuilder();
+    try {
+      JsonNode tree = JSON.readTree(body);
+      if (tree == null || !tree.isObject()) throw new MalformedOtlp("the body is not a JSON object");
+      hexIdsToBase64(tree);
+      JSON_PARSER.merge(JSON.writeValueAsString(tree), b);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      var l = e.getLocation();
+      throw new MalformedOtlp("malformed JSON" + (l == null ? "" : " at line " + l.getLineNr() + ", column "
+          + l.getColumnNr()) + ": " + e.getOriginalMessage());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new MalformedOtlp("the JSON is not an OTLP ExportTraceServiceRequest: " + e.getMessage());
+    }
+    return decode(b.build());
+  }
+
+  private Decoded decode(ExportTraceServiceRequest request) {
+    List<Span> spans = new ArrayList<>();
+    List<Inference> inferences = new ArrayList<>();
+    int rejected = 0;
+    String first = null;
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      Map<String, String> resource = attributes(rs.getResource().getAttributesList());
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        for (io.opentelemetry.proto.trace.v1.Span s : ss.getSpansList()) {
+          try {
+            Span span = new Span(hex(s.getTraceId(), 16, "trace_id"), hex(s.getSpanId(), 8, "span_id"),
+                s.getParentSpanId().isEmpty() ? null : hex(s.getParentSpanId(), 8, "parent_span_id"),
+                s.getName(), s.getStartTimeUnixNano(), s.getEndTimeUnixNano(), status(s.getStatus()),
+                attributes(s.getAttributesList()), resource);
+            Inference inference = mapping.toInference(span);
+            spans.add(span);
+            if (inference != null) inferences.add(inference);
+          } catch (InvalidRecordException e) {
+            rejected++;
+            if (first == null) first = "span '" + s.getName() + "': " + e.getMessage();
+          }
+        }
+      }
+    }
+    return new Decoded(new Batch(inferences, List.of(), List.of(), List.of(), List.of(), spans), rejected, first);
+  }
+
+  private Map<String, String> attributes(List<KeyValue> kvs) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (KeyValue kv : kvs) {
+      if (!dropAttribute.test(kv.getKey())) out.put(kv.getKey(), text(kv.getValue()));
+    }
+    return out;
+  }
+
+  /** Attribute values flattened to text: arrays and maps in a JSON-like form. */
+  static String text(AnyValue v) {
+    return switch (v.getValueCase()) {
+      case STRING_VALUE -> v.getStringValue();
+      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+      case INT_VALUE -> Long.toString(v.getIntValue());
+      case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
+      case BYTES_VALUE -> Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray());
+      case ARRAY_VALUE -> {
+        List<String> parts = new ArrayList<>();
+        for (AnyValue e : v.getArrayValue().getValuesList()) parts.add(quoted(e));
+        yield "[" + String.join(",", parts) + "]";
+      }
+      case KVLIST_VALUE -> {
+        List<String> parts = new ArrayList<>();
+        for (KeyValue e : v.getKvlistValue().getValuesList()) parts.add(quote(e.getKey()) + ":" + quoted(e.getValue()));
+        yield "{" + String.join(",", parts) + "}";
+      }
+      default -> "";
+    };
+  }
+
+  private static String quoted(AnyValue v) {
+    return v.getValueCase() == AnyValue.ValueCase.STRING_VALUE ? quote(v.getStringValue()) : text(v);
+  }
+
+  private static String quote(String s) {
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String status(Status s) {
+    return switch (s.getCode()) {
+      case STATUS_CODE_ERROR -> "error";
+      case STATUS_CODE_OK -> "ok";
+      default -> null;
+    };
+  }
+
+  private static String hex(ByteString id, int bytes, String field) {
+    if (id.size() != bytes) {
+      throw new InvalidRecordException(field, "must be " + bytes + " bytes, got " + id.size());
+    }
+    String h = HEX.formatHex(id.toByteArray());
+    if (h.chars().allMatch(c -> c == '0')) throw new InvalidRecordException(field, "is all zeroes");
+    return h;
+  }
+
+  /** OTLP JSON writes ids as hex; protobuf's JSON mapping expects base64 for bytes. */
+  private static void hexIdsToBase64(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode o = (ObjectNode) node;
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String k = e.getKey();
+        boolean id = k.equals("traceId") || k.equals("spanId") || k.equals("parentSpanId")
+            || k.equals("trace_id") || k.equals("span_id") || k.equals("parent_span_id");
+        if (id && e.getValue().isTextual()) {
+          String hex = e.getValue().asText();
+          try {
+            e.setValue(JSON.getNodeFactory().textNode(Base64.getEncoder().encodeToString(HEX.parseHex(hex))));
+          } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException(k + " '" + hex + "' is not hex");
+          }
+        } else {
+          hexIdsToBase64(e.getValue());
+        }
+      }
+    } else if (node.isArray()) {
+      for (JsonNode n : node) hexIdsToBase64(n);
+    }
+  }
+}

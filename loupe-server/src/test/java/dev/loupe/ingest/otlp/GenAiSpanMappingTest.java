@@ -1,0 +1,74 @@
+package dev.loupe.ingest.otlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loupe.model.Inference;
+import dev.loupe.model.Outcome;
+import dev.loupe.model.Span;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The mapping table against each naming convention real instrumentation sends. */
+class GenAiSpanMappingTest {
+  static final long START = 1_795_900_000_000L * 1_000_000;
+  final GenAiSpanMapping mapping = GenAiSpanMapping.defaults();
+
+  static Span span(Map<String, String> attributes, Map<String, String> resource) {
+    return new Span("5b8efff798038103d269b633813fc60c", "eee19b7ec3c1b174", null, "llm", START,
+        START + 1_500_000_000L, null, attributes, resource);
+  }
+
+  @Test
+  void currentGenAiConventions() {
+    Inference i = mapping.toInference(span(Map.of(
+        "gen_ai.operation.name", "chat", "gen_ai.provider.name", "openai", "gen_ai.request.model", "gpt-4o",
+        "gen_ai.response.model", "gpt-4o-2024-08-06", "gen_ai.usage.input_tokens", "100",
+        "gen_ai.usage.output_tokens", "20", "gen_ai.usage.cache_read.input_tokens", "60",
+        "gen_ai.response.time_to_first_chunk", "0.25", "gen_ai.response.finish_reasons", "[\"length\",\"stop\"]",
+        "gen_ai.response.id", "resp-1"), Map.of("service.name", "chat-api", "service.version", "v7")));
+    assertThat(i.key().model()).isEqualTo("gpt-4o-2024-08-06");
+    assertThat(i.key().service()).isEqualTo("chat-api");
+    assertThat(i.key().modelVersion()).as("service.version when nothing closer says").isEqualTo("v7");
+    assertThat(i.operation()).isEqualTo("chat");
+    assertThat(i.inputTokens()).isEqualTo(100);
+    assertThat(i.outputTokens()).isEqualTo(20);
+    assertThat(i.cachedTokens()).isEqualTo(60);
+    assertThat(i.ttftMs()).isEqualTo(250.0);
+    assertThat(i.latencyMs()).isEqualTo(1500.0);
+    assertThat(i.finishReason()).isEqualTo("length");
+    assertThat(i.requestId()).isEqualTo("resp-1");
+    assertThat(i.timestampMillis()).isEqualTo(START / 1_000_000);
+  }
+
+  @Test
+  void olderGenAiNamesOpenInferenceAndHandSetTokens() {
+    Inference old = mapping.toInference(span(Map.of("gen_ai.system", "openai", "gen_ai.request.model", "gpt-4",
+        "gen_ai.usage.prompt_tokens", "7", "gen_ai.usage.completion_tokens", "3"), Map.of("service.name", "s")));
+    assertThat(old.inputTokens()).isEqualTo(7);
+    assertThat(old.outputTokens()).isEqualTo(3);
+    assertThat(old.totalTokens()).isEqualTo(10);
+
+    Inference openInference = mapping.toInference(span(Map.of("llm.model_name", "claude-3", "llm.token_count.prompt",
+        "11", "llm.token_count.completion", "5", "model_version", "2024-06"), Map.of("service.name", "s")));
+    assertThat(openInference.key().model()).isEqualTo("claude-3");
+    assertThat(openInference.key().modelVersion()).isEqualTo("2024-06");
+    assertThat(openInference.inputTokens()).isEqualTo(11);
+
+    Inference byHand = mapping.toInference(span(Map.of("gen_ai.request.model", "m", "tokens.prompt", "2",
+        "tokens.completion", "1", "deployment.name", "prod-eu"), Map.of("service.name", "s")));
+    assertThat(byHand.inputTokens()).isEqualTo(2);
+    assertThat(byHand.key().deployment()).isEqualTo("prod-eu");
+  }
+
+  @Test
+  void outcomesAndWhatIsNotAnLlmCall() {
+    assertThat(mapping.toInference(span(Map.of("db.system", "qdrant"), Map.of("service.name", "s")))).isNull();
+    Inference throttled = mapping.toInference(span(Map.of("gen_ai.request.model", "m",
+        "http.response.status_code", "429"), Map.of("service.name", "s")));
+    assertThat(throttled.outcome()).isEqualTo(Outcome.THROTTLED);
+    Span failed = new Span("5b8efff798038103d269b633813fc60c", "eee19b7ec3c1b174", null, "llm", START, START + 1,
+        "error", Map.of("gen_ai.request.model", "m"), Map.of("service.name", "s"));
+    assertThat(mapping.toInference(failed).outcome()).isEqualTo(Outcome.ERROR);
+    assertThat(mapping.toInference(failed).key().modelVersion()).isEqualTo("unknown");
+  }
+}
