@@ -7,6 +7,7 @@ import dev.loupe.dimension.network.NetworkDimensionJudge;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.events.JsonEventDecoder;
+import dev.loupe.ingest.otlp.GenAiSpanMapping;
 import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
 import dev.loupe.ingest.prometheus.scrape.TargetHealth;
 import dev.loupe.store.Store;
@@ -41,7 +42,8 @@ public final class HttpApi {
       RemoteWriteDecoder remoteWrite,
       Supplier<List<TargetHealth>> targets,
       ComputeDimensionJudge compute,
-      NetworkDimensionJudge network) {}
+      NetworkDimensionJudge network,
+      GenAiSpanMapping genAi) {}
 
   private HttpApi() {}
 
@@ -70,6 +72,9 @@ public final class HttpApi {
     r.get("/api/v1/targets", new TargetsHandler(p.targets()));
     InfrastructureHandler infrastructure = new InfrastructureHandler(p.compute(), p.network(), p.clock());
     r.get("/api/v1/gpus", infrastructure::gpus);
+    TracesHandler traces = new TracesHandler(p.store(), p.genAi(), p.clock());
+    r.get("/api/v1/traces", traces::list);
+    r.get("/api/v1/traces/{traceId}", traces::one);
     r.get("/api/v1/network", infrastructure::network);
     Store store = p.store();
     r.get("/api/v1/inferences", new RecordsHandler(

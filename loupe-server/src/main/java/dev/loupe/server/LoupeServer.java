@@ -120,6 +120,7 @@ public final class LoupeServer implements AutoCloseable {
       this.scrapes = new ScrapeEngine(config.scrapeConfigs(), clock, pipeline::accept, 2);
       List<String> exported = new java.util.ArrayList<>(ModelSignalFamilies.NAMES);
       exported.addAll(InfrastructureSignalFamilies.NAMES);
+      GenAiSpanMapping genAi = GenAiSpanMapping.defaults();
       registry.register(new DerivedSignalsCollector(exported, List.of(
           () -> ModelSignalFamilies.model(windows),
           () -> ModelSignalFamilies.health(health),
@@ -131,7 +132,7 @@ public final class LoupeServer implements AutoCloseable {
               new HttpApi.Parts(store, pipeline, decoder, metrics, health, windows, registry, () -> ready,
                   config.ingest().maxBodyBytes(), clock,
                   new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets,
-                  compute, network));
+                  compute, network, genAi));
       app.start(config.server().host(), config.server().port());
       this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "loupe-jobs");
@@ -141,7 +142,7 @@ public final class LoupeServer implements AutoCloseable {
       jobs.scheduleWithFixedDelay(this::flushRollupsLogged, 10, 10, TimeUnit.SECONDS);
       jobs.scheduleWithFixedDelay(this::retainLogged, 1, 60, TimeUnit.MINUTES);
       this.otlpHttp = OtlpHttpApi.create(
-          new OtlpTraceDecoder(GenAiSpanMapping.defaults(), config.ingest().capture().prompts(),
+          new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(),
               config.ingest().capture().completions()),
           pipeline, metrics, config.ingest().maxBodyBytes());
       otlpHttp.start(config.server().host(), config.otlp().httpPort());

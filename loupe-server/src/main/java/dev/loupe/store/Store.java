@@ -58,6 +58,9 @@ public interface Store extends AutoCloseable {
   /** Every stored span of a trace, in start order (a trace may arrive in several batches). */
   List<Span> spans(String traceId);
 
+  /** Spans starting in {@code [fromMillis, toMillis)}, in start order, at most {@code limit}. */
+  List<Span> spansBetween(long fromMillis, long toMillis, int limit);
+
   /** How many records of the type are kept. */
   long count(RecordType type);
 

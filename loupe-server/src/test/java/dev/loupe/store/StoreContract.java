@@ -115,6 +115,8 @@ public abstract class StoreContract {
     store.append(new Batch(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(child, other)));
     store.append(new Batch(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(root)));
     assertThat(store.spans("t1")).containsExactly(root, child);
+    assertThat(store.spansBetween(T, T + 1, 10)).containsExactly(root, other, child);
+    assertThat(store.spansBetween(T, T + 1, 1)).hasSize(1);
     assertThat(store.count(RecordType.SPAN)).isEqualTo(3);
     assertThat(store.deleteOlderThan(RecordType.SPAN, T + 1)).isEqualTo(3);
   }

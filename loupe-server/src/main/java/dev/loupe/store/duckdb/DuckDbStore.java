@@ -272,10 +272,19 @@ public final class DuckDbStore implements Store {
   @Override
   public List<Span> spans(String traceId) {
     return query("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id",
-        ps -> ps.setString(1, traceId),
-        rs -> new Span(rs.getString("trace_id"), rs.getString("span_id"), rs.getString("parent_span_id"),
-            rs.getString("name"), rs.getLong("start_ns"), rs.getLong("end_ns"), rs.getString("status"),
-            stringMap(rs.getString("attributes")), stringMap(rs.getString("resource"))));
+        ps -> ps.setString(1, traceId), DuckDbStore::span);
+  }
+
+  @Override
+  public List<Span> spansBetween(long fromMillis, long toMillis, int limit) {
+    return query("SELECT * FROM spans WHERE ts_ms >= ? AND ts_ms < ? ORDER BY start_ns, span_id LIMIT ?",
+        range(fromMillis, toMillis, limit), DuckDbStore::span);
+  }
+
+  private static Span span(java.sql.ResultSet rs) throws SQLException {
+    return new Span(rs.getString("trace_id"), rs.getString("span_id"), rs.getString("parent_span_id"),
+        rs.getString("name"), rs.getLong("start_ns"), rs.getLong("end_ns"), rs.getString("status"),
+        stringMap(rs.getString("attributes")), stringMap(rs.getString("resource")));
   }
 
   @Override

@@ -99,6 +99,23 @@ class OtlpHttpTracesTest {
       assertThat(i.get("output_tokens").asLong()).isEqualTo(164);
       assertThat(i.get("finish_reason").asText()).isEqualTo("stop");
       assertThat(i.get("trace_id").asText()).isEqualTo(traceId);
+
+      JsonNode tree = loupe.get("api/v1/traces/" + traceId).json().get("data");
+      assertThat(tree.get("span_count").asInt()).isEqualTo(5);
+      assertThat(tree.get("roots").size()).isEqualTo(1);
+      JsonNode top = tree.get("roots").get(0);
+      assertThat(top.get("name").asText()).isEqualTo("gateway");
+      assertThat(top.get("children")).extracting(c -> c.get("name").asText())
+          .containsExactly("embedding", "vector-search", "chat gpt-4o", "post-processing");
+      double shares = top.get("share").asDouble();
+      for (JsonNode c : top.get("children")) shares += c.get("share").asDouble();
+      assertThat(shares).as("self times add up to the trace").isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
+
+      JsonNode listed = loupe.get("api/v1/traces?model=gpt-4o-2024-08-06&status=error").json().get("data");
+      assertThat(listed).extracting(t -> t.get("trace_id").asText()).containsExactly(traceId);
+      assertThat(listed.get(0).get("services").get(0).asText()).isEqualTo("rag-api");
+      assertThat(loupe.get("api/v1/traces?model=other").json().get("data")).isEmpty();
+      assertThat(loupe.get("api/v1/traces/0af7651916cd43dd8448eb211c80319c").status()).isEqualTo(404);
     }
   }
 
