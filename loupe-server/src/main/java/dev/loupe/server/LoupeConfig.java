@@ -36,7 +36,7 @@ public record LoupeConfig(
     global = global == null ? new ScrapeConfig.Global(null, null, null) : global;
     compute = compute == null ? new Compute(null, null) : compute;
     network = network == null ? new Network(null) : network;
-    otlp = otlp == null ? new Otlp(null) : otlp;
+    otlp = otlp == null ? new Otlp(null, null) : otlp;
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
     Set<String> jobs = new HashSet<>();
@@ -204,12 +204,13 @@ public record LoupeConfig(
     }
   }
 
-  /** The OpenTelemetry receivers: OTLP/HTTP on its own port ({@code 0} picks a free one). */
-  public record Otlp(@JsonProperty("http_port") Integer httpPort) {
+  /** The OpenTelemetry receivers: OTLP/HTTP and OTLP/gRPC on their own ports ({@code 0} picks a free one). */
+  public record Otlp(@JsonProperty("http_port") Integer httpPort, @JsonProperty("grpc_port") Integer grpcPort) {
     public Otlp {
       httpPort = httpPort == null ? 4318 : httpPort;
-      if (httpPort < 0 || httpPort > 65535) {
-        throw new IllegalArgumentException("http_port must be 0..65535 (0 picks a free port), got " + httpPort);
+      grpcPort = grpcPort == null ? 4317 : grpcPort;
+      for (int p : new int[] {httpPort, grpcPort}) {
+        if (p < 0 || p > 65535) throw new IllegalArgumentException("ports must be 0..65535 (0 picks a free port), got " + p);
       }
     }
   }

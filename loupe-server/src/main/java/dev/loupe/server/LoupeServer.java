@@ -20,6 +20,7 @@ import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.events.JsonEventDecoder;
 import dev.loupe.ingest.otlp.GenAiSpanMapping;
+import dev.loupe.ingest.otlp.OtlpGrpcTraceService;
 import dev.loupe.ingest.otlp.OtlpTraceDecoder;
 import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
 import dev.loupe.ingest.prometheus.scrape.ScrapeEngine;
@@ -30,6 +31,7 @@ import dev.loupe.store.Store;
 import dev.loupe.store.duckdb.DuckDbStore;
 import dev.loupe.store.duckdb.RetentionJob;
 import dev.loupe.store.duckdb.RetentionPolicy;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.javalin.Javalin;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -71,6 +73,7 @@ public final class LoupeServer implements AutoCloseable {
   private final RetentionJob retention;
   private final ScrapeEngine scrapes;
   private Javalin otlpHttp;
+  private io.grpc.Server otlpGrpc;
   private volatile boolean ready;
 
   private LoupeServer(LoupeConfig config, Clock clock) {
@@ -141,11 +144,20 @@ public final class LoupeServer implements AutoCloseable {
       });
       jobs.scheduleWithFixedDelay(this::flushRollupsLogged, 10, 10, TimeUnit.SECONDS);
       jobs.scheduleWithFixedDelay(this::retainLogged, 1, 60, TimeUnit.MINUTES);
-      this.otlpHttp = OtlpHttpApi.create(
-          new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(),
-              config.ingest().capture().completions()),
-          pipeline, metrics, config.ingest().maxBodyBytes());
+      OtlpTraceDecoder traces =
+          new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(), config.ingest().capture().completions());
+      this.otlpHttp = OtlpHttpApi.create(traces, pipeline, metrics, config.ingest().maxBodyBytes());
       otlpHttp.start(config.server().host(), config.otlp().httpPort());
+      try {
+        this.otlpGrpc = NettyServerBuilder
+            .forAddress(new java.net.InetSocketAddress(config.server().host(), config.otlp().grpcPort()))
+            .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.ingest().maxBodyBytes()))
+            .addService(new OtlpGrpcTraceService(traces, pipeline, metrics))
+            .build()
+            .start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen for OTLP/gRPC on port " + config.otlp().grpcPort(), e);
+      }
       scrapes.start();
       ready = true;
       LOG.info("Loupe listening on {} with data in {}", baseUri(), dataDir.toAbsolutePath());
@@ -172,6 +184,11 @@ public final class LoupeServer implements AutoCloseable {
   /** The store, for tests that check what was kept. */
   public Store store() {
     return store;
+  }
+
+  /** The port of the OTLP/gRPC receiver. */
+  public int otlpGrpcPort() {
+    return otlpGrpc.getPort();
   }
 
   /** The port of the OTLP/HTTP receiver. */
@@ -236,6 +253,7 @@ public final class LoupeServer implements AutoCloseable {
     jobs.shutdownNow();
     scrapes.close();
     if (otlpHttp != null) otlpHttp.stop();
+    if (otlpGrpc != null) otlpGrpc.shutdownNow();
     app.stop();
     try {
       flushRollups();

@@ -81,7 +81,8 @@ public final class OtlpTraceDecoder {
     return decode(b.build());
   }
 
-  private Decoded decode(ExportTraceServiceRequest request) {
+  /** Decodes a request already parsed (gRPC hands over the message). */
+  public Decoded decode(ExportTraceServiceRequest request) {
     List<Span> spans = new ArrayList<>();
     List<Inference> inferences = new ArrayList<>();
     int rejected = 0;

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real OpenTelemetry Java SDK, unmodified, exports a RAG-shaped trace over OTLP/HTTP
- * protobuf; Loupe stores every span with its attributes and turns the LLM span into an inference.
+ * protobuf (and a span over OTLP/gRPC); Loupe stores every span with its attributes, turns the
+ * LLM span into an inference and serves the trace back as a tree.
  */
 class OtlpHttpTracesTest {
   @TempDir Path dir;
@@ -116,6 +117,32 @@ class OtlpHttpTracesTest {
       assertThat(listed.get(0).get("services").get(0).asText()).isEqualTo("rag-api");
       assertThat(loupe.get("api/v1/traces?model=other").json().get("data")).isEmpty();
       assertThat(loupe.get("api/v1/traces/0af7651916cd43dd8448eb211c80319c").status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void theSdkExportsOverGrpcToo() throws Exception {
+    try (TestServer loupe = TestServer.start(dir, Clock.systemUTC())) {
+      io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter exporter =
+          io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter.builder()
+              .setEndpoint("http://127.0.0.1:" + loupe.server().otlpGrpcPort()).build();
+      SdkTracerProvider provider = SdkTracerProvider.builder()
+          .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "chat-api")))
+          .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+          .build();
+      var span = provider.get("loupe-test").spanBuilder("chat")
+          .setAttribute("gen_ai.request.model", "gpt-4o-mini")
+          .setAttribute("gen_ai.usage.input_tokens", 5L)
+          .setAttribute("gen_ai.usage.output_tokens", 7L)
+          .startSpan();
+      String traceId = span.getSpanContext().getTraceId();
+      span.end();
+      assertThat(provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      provider.shutdown().join(10, TimeUnit.SECONDS);
+      assertThat(loupe.server().store().spans(traceId)).extracting(Span::name).containsExactly("chat");
+      JsonNode i = loupe.get("api/v1/inferences").json().get("data").get(0);
+      assertThat(i.get("model").asText()).isEqualTo("gpt-4o-mini");
+      assertThat(i.get("total_tokens").asLong()).isEqualTo(12);
     }
   }
 
