@@ -8,14 +8,12 @@ import dev.loupe.ingest.otlp.OtlpTraceDecoder;
 import dev.loupe.ingest.otlp.proto.Status;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/traces} on the OTLP/HTTP port, answering as the OTLP specification says: 200
+ * {@code POST /v1/traces} and {@code /v1/logs} on the OTLP/HTTP port, answering as the OTLP specification says: 200
  * with an export response (a partial success names how many spans were rejected and why); 400
  * with a {@code google.rpc.Status} for a body that cannot be decoded (never retried); 415 for a
  * content type other than protobuf or JSON; 413 for an oversized body; 503 with
@@ -24,17 +22,28 @@ import org.slf4j.LoggerFactory;
  */
 final class OtlpHttpHandler implements Handler {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpHandler.class);
-  private static final String ENDPOINT = "/v1/traces";
   private static final String PROTOBUF = "application/x-protobuf";
   private static final String JSON = "application/json";
 
-  private final OtlpTraceDecoder decoder;
+  /** What differs between signals: decoding, the response message, what counts as accepted. */
+  interface Signal {
+    OtlpTraceDecoder.Decoded decode(byte[] body, boolean json) throws OtlpTraceDecoder.MalformedOtlp;
+
+    /** The export response; {@code rejected > 0} makes it a partial success. */
+    Message response(int rejected, String errorMessage);
+
+    int accepted(dev.loupe.model.Batch batch);
+  }
+
+  private final String endpoint;
+  private final Signal signal;
   private final IngestPipeline pipeline;
   private final IngestMetrics metrics;
   private final long maxBodyBytes;
 
-  OtlpHttpHandler(OtlpTraceDecoder decoder, IngestPipeline pipeline, IngestMetrics metrics, long maxBodyBytes) {
-    this.decoder = decoder;
+  OtlpHttpHandler(String endpoint, Signal signal, IngestPipeline pipeline, IngestMetrics metrics, long maxBodyBytes) {
+    this.endpoint = endpoint;
+    this.signal = signal;
     this.pipeline = pipeline;
     this.metrics = metrics;
     this.maxBodyBytes = maxBodyBytes;
@@ -62,9 +71,9 @@ final class OtlpHttpHandler implements Handler {
     }
     OtlpTraceDecoder.Decoded decoded;
     try {
-      decoded = json ? decoder.decodeJson(body) : decoder.decodeProtobuf(body);
+      decoded = signal.decode(body, json);
     } catch (OtlpTraceDecoder.MalformedOtlp e) {
-      metrics.rejected(ENDPOINT, "malformed_body", 1);
+      metrics.rejected(endpoint, "malformed_body", 1);
       answer(ctx, 400, json, Status.newBuilder().setCode(3).setMessage(e.getMessage()).build());
       return;
     }
@@ -74,22 +83,17 @@ final class OtlpHttpHandler implements Handler {
       LOG.error("store append failed; answering 503 so the exporter retries", e);
       ctx.header("Retry-After", "5");
       answer(ctx, 503, json, Status.newBuilder().setCode(14)
-          .setMessage("the store could not make the spans durable; retry").build());
+          .setMessage("the store could not make the records durable; retry").build());
       return;
     }
-    metrics.accepted(ENDPOINT, decoded.batch().spans().size());
-    ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
-    if (decoded.rejected() > 0) {
-      metrics.rejected(ENDPOINT, "invalid_span", decoded.rejected());
-      response.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
-          .setRejectedSpans(decoded.rejected())
-          .setErrorMessage(decoded.rejected() + " spans rejected; first: " + decoded.firstRejection()));
-    }
-    answer(ctx, 200, json, response.build());
+    metrics.accepted(endpoint, signal.accepted(decoded.batch()));
+    if (decoded.rejected() > 0) metrics.rejected(endpoint, "invalid_record", decoded.rejected());
+    answer(ctx, 200, json, signal.response(decoded.rejected(),
+        decoded.rejected() == 0 ? "" : decoded.rejected() + " rejected; first: " + decoded.firstRejection()));
   }
 
   private void answer(Context ctx, int status, boolean json, Message message) {
-    metrics.answered(ENDPOINT, status);
+    metrics.answered(endpoint, status);
     ctx.status(status);
     if (json) {
       try {

@@ -1,11 +1,8 @@
 package dev.loupe.ingest.otlp;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Inference;
 import dev.loupe.model.InvalidRecordException;
@@ -16,11 +13,9 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Status;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +29,6 @@ import java.util.function.Predicate;
  */
 public final class OtlpTraceDecoder {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final JsonFormat.Parser JSON_PARSER = JsonFormat.parser().ignoringUnknownFields();
   private static final HexFormat HEX = HexFormat.of();
 
   private final GenAiSpanMapping mapping;
@@ -66,18 +60,7 @@ public final class OtlpTraceDecoder {
 
   public Decoded decodeJson(byte[] body) throws MalformedOtlp {
     ExportTraceServiceRequest.Builder b = ExportTraceServiceRequest.newBuilder();
-    try {
-      JsonNode tree = JSON.readTree(body);
-      if (tree == null || !tree.isObject()) throw new MalformedOtlp("the body is not a JSON object");
-      hexIdsToBase64(tree);
-      JSON_PARSER.merge(JSON.writeValueAsString(tree), b);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      var l = e.getLocation();
-      throw new MalformedOtlp("malformed JSON" + (l == null ? "" : " at line " + l.getLineNr() + ", column "
-          + l.getColumnNr()) + ": " + e.getOriginalMessage());
-    } catch (IOException | IllegalArgumentException e) {
-      throw new MalformedOtlp("the JSON is not an OTLP ExportTraceServiceRequest: " + e.getMessage());
-    }
+    OtlpJson.merge(body, b);
     return decode(b.build());
   }
 
@@ -118,7 +101,7 @@ public final class OtlpTraceDecoder {
   }
 
   /** Attribute values flattened to text: arrays and maps in a JSON-like form. */
-  static String text(AnyValue v) {
+  public static String text(AnyValue v) {
     return switch (v.getValueCase()) {
       case STRING_VALUE -> v.getStringValue();
       case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
@@ -168,28 +151,4 @@ public final class OtlpTraceDecoder {
     return h;
   }
 
-  /** OTLP JSON writes ids as hex; protobuf's JSON mapping expects base64 for bytes. */
-  private static void hexIdsToBase64(JsonNode node) {
-    if (node.isObject()) {
-      ObjectNode o = (ObjectNode) node;
-      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        String k = e.getKey();
-        boolean id = k.equals("traceId") || k.equals("spanId") || k.equals("parentSpanId")
-            || k.equals("trace_id") || k.equals("span_id") || k.equals("parent_span_id");
-        if (id && e.getValue().isTextual()) {
-          String hex = e.getValue().asText();
-          try {
-            e.setValue(JSON.getNodeFactory().textNode(Base64.getEncoder().encodeToString(HEX.parseHex(hex))));
-          } catch (IllegalArgumentException bad) {
-            throw new IllegalArgumentException(k + " '" + hex + "' is not hex");
-          }
-        } else {
-          hexIdsToBase64(e.getValue());
-        }
-      }
-    } else if (node.isArray()) {
-      for (JsonNode n : node) hexIdsToBase64(n);
-    }
-  }
 }
