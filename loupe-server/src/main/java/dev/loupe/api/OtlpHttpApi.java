@@ -3,10 +3,13 @@ package dev.loupe.api;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.otlp.OtlpLogDecoder;
+import dev.loupe.ingest.otlp.OtlpMetricDecoder;
 import dev.loupe.ingest.otlp.OtlpTraceDecoder;
 import dev.loupe.model.Batch;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.javalin.Javalin;
@@ -15,9 +18,10 @@ import io.javalin.Javalin;
 public final class OtlpHttpApi {
   private OtlpHttpApi() {}
 
-  /** Creates (does not start) the app serving {@code POST /v1/traces} and {@code /v1/logs}. */
+  /** Creates (does not start) the app serving {@code POST /v1/traces}, {@code /v1/logs} and {@code /v1/metrics}. */
   public static Javalin create(
-      OtlpTraceDecoder traces, OtlpLogDecoder logs, IngestPipeline pipeline, IngestMetrics metrics, long maxBodyBytes) {
+      OtlpTraceDecoder traces, OtlpLogDecoder logs, OtlpMetricDecoder metricsDecoder, IngestPipeline pipeline,
+      IngestMetrics metrics, long maxBodyBytes) {
     OtlpHttpHandler.Signal traceSignal = new OtlpHttpHandler.Signal() {
       @Override
       public OtlpTraceDecoder.Decoded decode(byte[] body, boolean json) throws OtlpTraceDecoder.MalformedOtlp {
@@ -58,12 +62,33 @@ public final class OtlpHttpApi {
         return batch.logs().size();
       }
     };
+    OtlpHttpHandler.Signal metricSignal = new OtlpHttpHandler.Signal() {
+      @Override
+      public OtlpTraceDecoder.Decoded decode(byte[] body, boolean json) throws OtlpTraceDecoder.MalformedOtlp {
+        return json ? metricsDecoder.decodeJson(body) : metricsDecoder.decodeProtobuf(body);
+      }
+
+      @Override
+      public com.google.protobuf.Message response(int rejected, String error) {
+        var r = ExportMetricsServiceResponse.newBuilder();
+        if (rejected > 0) {
+          r.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder().setRejectedDataPoints(rejected).setErrorMessage(error));
+        }
+        return r.build();
+      }
+
+      @Override
+      public int accepted(Batch batch) {
+        return batch.samples().size();
+      }
+    };
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
       config.http.maxRequestSize = Long.MAX_VALUE;
       config.routes.post("/v1/traces", new OtlpHttpHandler("/v1/traces", traceSignal, pipeline, metrics, maxBodyBytes));
       config.routes.post("/v1/logs", new OtlpHttpHandler("/v1/logs", logSignal, pipeline, metrics, maxBodyBytes));
+      config.routes.post("/v1/metrics", new OtlpHttpHandler("/v1/metrics", metricSignal, pipeline, metrics, maxBodyBytes));
     });
   }
 }

@@ -22,6 +22,7 @@ import dev.loupe.ingest.events.JsonEventDecoder;
 import dev.loupe.ingest.otlp.GenAiSpanMapping;
 import dev.loupe.ingest.otlp.OtlpGrpcTraceService;
 import dev.loupe.ingest.otlp.OtlpLogDecoder;
+import dev.loupe.ingest.otlp.OtlpMetricDecoder;
 import dev.loupe.ingest.otlp.OtlpTraceDecoder;
 import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
 import dev.loupe.ingest.prometheus.scrape.ScrapeEngine;
@@ -147,7 +148,8 @@ public final class LoupeServer implements AutoCloseable {
       jobs.scheduleWithFixedDelay(this::retainLogged, 1, 60, TimeUnit.MINUTES);
       OtlpTraceDecoder traces =
           new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(), config.ingest().capture().completions());
-      this.otlpHttp = OtlpHttpApi.create(traces, new OtlpLogDecoder(), pipeline, metrics, config.ingest().maxBodyBytes());
+      this.otlpHttp = OtlpHttpApi.create(traces, new OtlpLogDecoder(), new OtlpMetricDecoder(), pipeline,
+          metrics, config.ingest().maxBodyBytes());
       otlpHttp.start(config.server().host(), config.otlp().httpPort());
       try {
         this.otlpGrpc = NettyServerBuilder

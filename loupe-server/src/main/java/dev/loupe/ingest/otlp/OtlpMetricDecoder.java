@@ -1,0 +1,178 @@
+package dev.loupe.ingest.otlp;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.loupe.model.Batch;
+import dev.loupe.model.InvalidRecordException;
+import dev.loupe.model.Sample;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Decodes an OTLP metrics export into samples named the way Prometheus names translated OTLP
+ * metrics: dots become underscores, monotonic sums end in {@code _total}, histograms become
+ * {@code _bucket{le}}, {@code _sum} and {@code _count} series (exponential histograms too, with
+ * their bucket bounds computed from scale and index). Delta sums and histograms are accumulated
+ * into cumulative series, so the samples read like a Prometheus scrape's. Data point attributes
+ * become labels, with the resource's {@code service.name} as {@code service}.
+ */
+public final class OtlpMetricDecoder {
+  /** Running totals of delta series, by series identity. */
+  private final Map<String, Double> deltaTotals = new HashMap<>();
+
+  public OtlpTraceDecoder.Decoded decodeProtobuf(byte[] body) throws OtlpTraceDecoder.MalformedOtlp {
+    try {
+      return decode(ExportMetricsServiceRequest.parseFrom(body));
+    } catch (InvalidProtocolBufferException e) {
+      throw new OtlpTraceDecoder.MalformedOtlp("the body is not an OTLP ExportMetricsServiceRequest: " + e.getMessage());
+    }
+  }
+
+  public OtlpTraceDecoder.Decoded decodeJson(byte[] body) throws OtlpTraceDecoder.MalformedOtlp {
+    ExportMetricsServiceRequest.Builder b = ExportMetricsServiceRequest.newBuilder();
+    OtlpJson.merge(body, b);
+    return decode(b.build());
+  }
+
+  public synchronized OtlpTraceDecoder.Decoded decode(ExportMetricsServiceRequest request) {
+    List<Sample> out = new ArrayList<>();
+    int[] rejected = {0};
+    String[] first = {null};
+    for (ResourceMetrics rm : request.getResourceMetricsList()) {
+      String service = null;
+      for (KeyValue kv : rm.getResource().getAttributesList()) {
+        if (kv.getKey().equals("service.name")) service = kv.getValue().getStringValue();
+      }
+      for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+        for (Metric m : sm.getMetricsList()) {
+          try {
+            samples(m, service, out);
+          } catch (InvalidRecordException e) {
+            rejected[0]++;
+            if (first[0] == null) first[0] = "metric " + m.getName() + ": " + e.getMessage();
+          }
+        }
+      }
+    }
+    return new OtlpTraceDecoder.Decoded(Batch.ofSamples(out), rejected[0], first[0]);
+  }
+
+  private void samples(Metric m, String service, List<Sample> out) {
+    String name = sanitize(m.getName());
+    switch (m.getDataCase()) {
+      case GAUGE -> {
+        for (NumberDataPoint p : m.getGauge().getDataPointsList()) out.add(number(name, p, service, false));
+      }
+      case SUM -> {
+        boolean delta = m.getSum().getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
+        String n = m.getSum().getIsMonotonic() && !name.endsWith("_total") ? name + "_total" : name;
+        for (NumberDataPoint p : m.getSum().getDataPointsList()) out.add(number(n, p, service, delta));
+      }
+      case HISTOGRAM -> {
+        boolean delta =
+            m.getHistogram().getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
+        for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) histogram(name, p, service, delta, out);
+      }
+      case EXPONENTIAL_HISTOGRAM -> {
+        boolean delta = m.getExponentialHistogram().getAggregationTemporality()
+            == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
+        for (ExponentialHistogramDataPoint p : m.getExponentialHistogram().getDataPointsList()) {
+          exponential(name, p, service, delta, out);
+        }
+      }
+      default -> { } // summaries are legacy in OTLP; nothing else carries values
+    }
+  }
+
+  private Sample number(String name, NumberDataPoint p, String service, boolean delta) {
+    Map<String, String> labels = labels(p.getAttributesList(), service);
+    double v = p.hasAsInt() ? p.getAsInt() : p.getAsDouble();
+    return new Sample(name, labels, millis(p.getTimeUnixNano()), delta ? accumulate(name, labels, v) : v);
+  }
+
+  private void histogram(String name, HistogramDataPoint p, String service, boolean delta, List<Sample> out) {
+    Map<String, String> labels = labels(p.getAttributesList(), service);
+    long ts = millis(p.getTimeUnixNano());
+    long cumulative = 0;
+    for (int i = 0; i < p.getBucketCountsCount(); i++) {
+      cumulative += p.getBucketCounts(i);
+      String le = i < p.getExplicitBoundsCount() ? format(p.getExplicitBounds(i)) : "+Inf";
+      bucket(name, labels, le, ts, cumulative, delta, out);
+    }
+    counts(name, labels, ts, p.getCount(), p.hasSum() ? p.getSum() : Double.NaN, delta, out);
+  }
+
+  private void exponential(String name, ExponentialHistogramDataPoint p, String service, boolean delta, List<Sample> out) {
+    Map<String, String> labels = labels(p.getAttributesList(), service);
+    long ts = millis(p.getTimeUnixNano());
+    double base = Math.pow(2, Math.pow(2, -p.getScale()));
+    // Negative observations are left to _sum and _count; buckets cover zero and positive values.
+    long cumulative = p.getZeroCount() + p.getNegative().getBucketCountsList().stream().mapToLong(Long::longValue).sum();
+    bucket(name, labels, format(p.getZeroThreshold()), ts, cumulative, delta, out);
+    var positive = p.getPositive();
+    for (int i = 0; i < positive.getBucketCountsCount(); i++) {
+      cumulative += positive.getBucketCounts(i);
+      double upper = Math.pow(base, positive.getOffset() + i + 1);
+      bucket(name, labels, format(upper), ts, cumulative, delta, out);
+    }
+    bucket(name, labels, "+Inf", ts, p.getCount(), delta, out);
+    counts(name, labels, ts, p.getCount(), p.hasSum() ? p.getSum() : Double.NaN, delta, out);
+  }
+
+  private void bucket(String name, Map<String, String> labels, String le, long ts, double v, boolean delta,
+      List<Sample> out) {
+    Map<String, String> l = new TreeMap<>(labels);
+    l.put("le", le);
+    out.add(new Sample(name + "_bucket", l, ts, delta ? accumulate(name + "_bucket", l, v) : v));
+  }
+
+  private void counts(String name, Map<String, String> labels, long ts, long count, double sum, boolean delta,
+      List<Sample> out) {
+    out.add(new Sample(name + "_count", labels, ts, delta ? accumulate(name + "_count", labels, count) : count));
+    if (!Double.isNaN(sum)) {
+      out.add(new Sample(name + "_sum", labels, ts, delta ? accumulate(name + "_sum", labels, sum) : sum));
+    }
+  }
+
+  private double accumulate(String name, Map<String, String> labels, double delta) {
+    return deltaTotals.merge(name + new TreeMap<>(labels), delta, Double::sum);
+  }
+
+  private static Map<String, String> labels(List<KeyValue> attributes, String service) {
+    Map<String, String> out = new TreeMap<>();
+    if (service != null) out.put("service", service);
+    for (KeyValue kv : attributes) out.put(sanitize(kv.getKey()), OtlpTraceDecoder.text(kv.getValue()));
+    return out;
+  }
+
+  private static long millis(long nanos) {
+    if (nanos <= 0) throw new InvalidRecordException("time_unix_nano", "is missing");
+    return nanos / 1_000_000;
+  }
+
+  /** Prometheus's translation: anything outside {@code [a-zA-Z0-9_:]} becomes {@code _}. */
+  static String sanitize(String name) {
+    StringBuilder b = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      b.append(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == ':' ? c : '_');
+    }
+    if (b.length() > 0 && Character.isDigit(b.charAt(0))) b.insert(0, '_');
+    return b.toString();
+  }
+
+  private static String format(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+  }
+}
