@@ -20,7 +20,7 @@ import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.events.JsonEventDecoder;
 import dev.loupe.ingest.otlp.GenAiSpanMapping;
-import dev.loupe.ingest.otlp.OtlpGrpcTraceService;
+import dev.loupe.ingest.otlp.OtlpGrpcServices;
 import dev.loupe.ingest.otlp.OtlpLogDecoder;
 import dev.loupe.ingest.otlp.OtlpMetricDecoder;
 import dev.loupe.ingest.otlp.OtlpTraceDecoder;
@@ -148,16 +148,16 @@ public final class LoupeServer implements AutoCloseable {
       jobs.scheduleWithFixedDelay(this::retainLogged, 1, 60, TimeUnit.MINUTES);
       OtlpTraceDecoder traces =
           new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(), config.ingest().capture().completions());
-      this.otlpHttp = OtlpHttpApi.create(traces, new OtlpLogDecoder(), new OtlpMetricDecoder(), pipeline,
-          metrics, config.ingest().maxBodyBytes());
+      OtlpLogDecoder otlpLogs = new OtlpLogDecoder();
+      OtlpMetricDecoder otlpMetrics = new OtlpMetricDecoder();
+      this.otlpHttp = OtlpHttpApi.create(traces, otlpLogs, otlpMetrics, pipeline, metrics, config.ingest().maxBodyBytes());
       otlpHttp.start(config.server().host(), config.otlp().httpPort());
       try {
-        this.otlpGrpc = NettyServerBuilder
+        NettyServerBuilder grpc = NettyServerBuilder
             .forAddress(new java.net.InetSocketAddress(config.server().host(), config.otlp().grpcPort()))
-            .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.ingest().maxBodyBytes()))
-            .addService(new OtlpGrpcTraceService(traces, pipeline, metrics))
-            .build()
-            .start();
+            .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.ingest().maxBodyBytes()));
+        new OtlpGrpcServices(pipeline, metrics).services(traces, otlpLogs, otlpMetrics).forEach(grpc::addService);
+        this.otlpGrpc = grpc.build().start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot listen for OTLP/gRPC on port " + config.otlp().grpcPort(), e);
       }

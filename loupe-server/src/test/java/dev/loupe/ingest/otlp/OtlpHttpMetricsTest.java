@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** OTLP metrics from the real SDK become samples named as Prometheus translates them. */
+/** OTLP metrics (and, over gRPC, logs) from the real SDK become samples named as Prometheus translates them. */
 class OtlpHttpMetricsTest {
   @TempDir Path dir;
 
@@ -59,6 +59,31 @@ class OtlpHttpMetricsTest {
       assertThat(last(loupe, "gen_ai_client_operation_duration_bucket{le=\"+Inf\"}")).isEqualTo("2");
       assertThat(last(loupe, "app_requests_total")).isEqualTo("3");
       assertThat(last(loupe, "gpu_temp")).isEqualTo("70");
+    }
+  }
+
+  @Test
+  void metricsAndLogsOverGrpcToo() {
+    try (TestServer loupe = TestServer.start(dir, Clock.systemUTC())) {
+      String endpoint = "http://127.0.0.1:" + loupe.server().otlpGrpcPort();
+      SdkMeterProvider meters = SdkMeterProvider.builder()
+          .registerMetricReader(PeriodicMetricReader.builder(
+                  io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter.builder().setEndpoint(endpoint).build())
+              .setInterval(Duration.ofHours(1)).build())
+          .build();
+      meters.get("t").counterBuilder("grpc.requests").build().add(4);
+      assertThat(meters.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      meters.shutdown().join(10, TimeUnit.SECONDS);
+      assertThat(last(loupe, "grpc_requests_total")).isEqualTo("4");
+
+      var logs = io.opentelemetry.sdk.logs.SdkLoggerProvider.builder()
+          .addLogRecordProcessor(io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor.create(
+              io.opentelemetry.exporter.otlp.logs.OtlpGrpcLogRecordExporter.builder().setEndpoint(endpoint).build()))
+          .build();
+      logs.get("t").logRecordBuilder().setTimestamp(java.time.Instant.now()).setBody("over grpc").emit();
+      assertThat(logs.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      logs.shutdown().join(10, TimeUnit.SECONDS);
+      assertThat(loupe.get("api/v1/logs").json().get("data").get(0).get("message").asText()).isEqualTo("over grpc");
     }
   }
 }
