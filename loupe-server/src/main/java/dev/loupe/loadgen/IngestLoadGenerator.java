@@ -37,17 +37,26 @@ public final class IngestLoadGenerator {
   static final int DISTINCT_BODIES = 32;
 
   private final URI target;
+  private final String contentType;
   private final int batchSize;
   private final int concurrency;
   private final HttpClient http;
   private final List<byte[]> bodies;
 
+  /** NDJSON inference events to {@code /api/v1/inferences}. */
   public IngestLoadGenerator(URI base, int batchSize, int concurrency, long nowMillis) {
-    this.target = base.resolve("api/v1/inferences");
-    this.batchSize = batchSize;
+    this(base.resolve("api/v1/inferences"), "application/x-ndjson", buildBodies(batchSize, nowMillis), batchSize,
+        concurrency);
+  }
+
+  /** Any prepared bodies of {@code recordsPerBody} records each, e.g. OTLP exports. */
+  public IngestLoadGenerator(URI target, String contentType, List<byte[]> bodies, int recordsPerBody, int concurrency) {
+    this.target = target;
+    this.contentType = contentType;
+    this.batchSize = recordsPerBody;
     this.concurrency = concurrency;
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    this.bodies = buildBodies(batchSize, nowMillis);
+    this.bodies = List.copyOf(bodies);
   }
 
   /** Sends {@code events} events (rounded up to whole batches) and measures. */
@@ -67,7 +76,7 @@ public final class IngestLoadGenerator {
           long t0 = System.nanoTime();
           try {
             HttpResponse<Void> res = http.send(
-                HttpRequest.newBuilder(target).header("Content-Type", "application/x-ndjson")
+                HttpRequest.newBuilder(target).header("Content-Type", contentType)
                     .timeout(Duration.ofSeconds(60))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.discarding());
