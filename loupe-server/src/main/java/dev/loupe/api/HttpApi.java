@@ -65,8 +65,7 @@ public final class HttpApi {
         });
     var r = config.routes;
     for (JsonEventDecoder.Kind kind : JsonEventDecoder.Kind.values()) {
-      String path = "/api/v1/" + kind.name().toLowerCase(java.util.Locale.ROOT);
-      r.post(path, new IngestHandler(kind, p.decoder(), p.pipeline(), p.metrics(), p.maxBodyBytes()));
+      r.post(kind.path(), new IngestHandler(kind, p.decoder(), p.pipeline(), p.metrics(), p.maxBodyBytes()));
     }
     r.post("/api/v1/write", new RemoteWriteHandler(p.remoteWrite(), p.pipeline(), p.metrics(), p.maxBodyBytes(), 16));
     r.get("/api/v1/targets", new TargetsHandler(p.targets()));

@@ -37,7 +37,7 @@ final class IngestHandler implements Handler {
       IngestMetrics metrics,
       long maxBodyBytes) {
     this.kind = kind;
-    this.endpoint = "/api/v1/" + kind.name().toLowerCase(java.util.Locale.ROOT);
+    this.endpoint = kind.path();
     this.decoder = decoder;
     this.pipeline = pipeline;
     this.metrics = metrics;

@@ -8,7 +8,9 @@ import dev.loupe.model.LogRecord;
 import dev.loupe.model.Score;
 import dev.loupe.model.TimestampAdmission;
 import java.util.ArrayList;
+import dev.loupe.ingest.azure.AzureOpenAiLogMapper;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decodes the body of one JSON ingest request into a {@link Batch}: every object that is valid is
@@ -18,10 +20,23 @@ public final class JsonEventDecoder {
 
   /** Which endpoint the body came to. */
   public enum Kind {
-    INFERENCES,
-    LOGS,
-    DEPLOYMENTS,
-    SCORES
+    INFERENCES("inferences"),
+    LOGS("logs"),
+    DEPLOYMENTS("deployments"),
+    SCORES("scores"),
+    /** Azure Monitor records of Azure OpenAI resources (see {@code AzureOpenAiLogMapper}). */
+    AZURE_OPENAI("azure/openai");
+
+    private final String path;
+
+    Kind(String path) {
+      this.path = path;
+    }
+
+    /** The endpoint, {@code /api/v1/…}. */
+    public String path() {
+      return "/api/v1/" + path;
+    }
   }
 
   /** The records kept, the rejections, and how many records the body held in all. */
@@ -41,6 +56,7 @@ public final class JsonEventDecoder {
     List<LogRecord> logs = new ArrayList<>();
     List<Deployment> deployments = new ArrayList<>();
     List<Score> scores = new ArrayList<>();
+    int enveloped = 0;
     for (JsonRecords.Item item : split.items()) {
       FieldReader f = new FieldReader(item.fields());
       try {
@@ -70,6 +86,26 @@ public final class JsonEventDecoder {
             scores.add(s);
             break;
           }
+          case AZURE_OPENAI: {
+            // Event Hubs and storage deliver {"records": [...]}; Log Analytics exports one per line.
+            Object envelope = item.fields().get("records");
+            List<?> records = envelope instanceof List<?> l ? l : List.of(item.fields());
+            enveloped += records.size() - 1; // each record of an envelope counts as received
+            for (int n = 0; n < records.size(); n++) {
+              try {
+                if (!(records.get(n) instanceof Map<?, ?> m)) throw new InvalidRecordException("records", "must hold objects");
+                @SuppressWarnings("unchecked")
+                Inference i = AzureOpenAiLogMapper.map((Map<String, Object>) m);
+                admission.check("time", i.timestampMillis());
+                inferences.add(i);
+              } catch (InvalidRecordException e) {
+                // One bad record of an envelope is rejected alone, named by its index.
+                String where = envelope == null ? "" : "records[" + n + "] ";
+                rejections.add(new Rejection(item.line(), 0, where + e.field(), reasonOf(e)));
+              }
+            }
+            break;
+          }
           default:
             throw new AssertionError(kind);
         }
@@ -81,7 +117,7 @@ public final class JsonEventDecoder {
       }
     }
     rejections.sort((a, b) -> Integer.compare(a.line(), b.line()));
-    int received = split.items().size() + split.rejections().size();
+    int received = split.items().size() + split.rejections().size() + enveloped;
     return new Decoded(
         new Batch(inferences, logs, deployments, scores, List.of(), List.of()), rejections, received);
   }
