@@ -6,6 +6,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Inference;
 import dev.loupe.model.InvalidRecordException;
+import dev.loupe.model.Score;
+import dev.loupe.model.ScoreSource;
 import dev.loupe.model.Span;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -68,6 +70,7 @@ public final class OtlpTraceDecoder {
   public Decoded decode(ExportTraceServiceRequest request) {
     List<Span> spans = new ArrayList<>();
     List<Inference> inferences = new ArrayList<>();
+    List<Score> scores = new ArrayList<>();
     int rejected = 0;
     String first = null;
     for (ResourceSpans rs : request.getResourceSpansList()) {
@@ -82,6 +85,10 @@ public final class OtlpTraceDecoder {
             Inference inference = mapping.toInference(span);
             spans.add(span);
             if (inference != null) inferences.add(inference);
+            for (io.opentelemetry.proto.trace.v1.Span.Event e : s.getEventsList()) {
+              Score score = evaluation(e, span, inference);
+              if (score != null) scores.add(score);
+            }
           } catch (InvalidRecordException e) {
             rejected++;
             if (first == null) first = "span '" + s.getName() + "': " + e.getMessage();
@@ -89,7 +96,32 @@ public final class OtlpTraceDecoder {
         }
       }
     }
-    return new Decoded(new Batch(inferences, List.of(), List.of(), List.of(), List.of(), spans), rejected, first);
+    return new Decoded(new Batch(inferences, List.of(), List.of(), scores, List.of(), spans), rejected, first);
+  }
+
+  /**
+   * A {@code gen_ai.evaluation.result} span event (an evaluator's verdict on the call) as a
+   * score tied to the trace and, when known, the response id. Events without a numeric score are
+   * not scores.
+   */
+  private Score evaluation(io.opentelemetry.proto.trace.v1.Span.Event e, Span span, Inference inference) {
+    if (!e.getName().equals("gen_ai.evaluation.result")) return null;
+    Map<String, String> a = attributes(e.getAttributesList());
+    String name = a.get("gen_ai.evaluation.name");
+    String value = a.get("gen_ai.evaluation.score.value");
+    if (name == null || value == null) return null;
+    double v;
+    try {
+      v = Double.parseDouble(value);
+    } catch (NumberFormatException bad) {
+      return null;
+    }
+    String label = a.get("gen_ai.evaluation.score.label");
+    String explanation = a.get("gen_ai.evaluation.explanation");
+    String comment = label == null ? explanation : explanation == null ? label : label + ": " + explanation;
+    long ts = e.getTimeUnixNano() > 0 ? e.getTimeUnixNano() / 1_000_000 : span.endNanos() / 1_000_000;
+    return new Score(ts, name, v, ScoreSource.LLM_JUDGE, inference == null ? null : inference.requestId(),
+        span.traceId(), comment);
   }
 
   private Map<String, String> attributes(List<KeyValue> kvs) {

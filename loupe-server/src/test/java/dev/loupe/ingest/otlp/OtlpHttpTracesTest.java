@@ -63,6 +63,10 @@ class OtlpHttpTracesTest {
             .setAttribute("model_version", "2024-08-06")
             .setAttribute("gen_ai.input.messages", "[{\"role\":\"user\",\"content\":\"secret\"}]")
             .startSpan();
+        llm.addEvent("gen_ai.evaluation.result", Attributes.of(
+            AttributeKey.stringKey("gen_ai.evaluation.name"), "groundedness",
+            AttributeKey.doubleKey("gen_ai.evaluation.score.value"), 0.42,
+            AttributeKey.stringKey("gen_ai.evaluation.score.label"), "ungrounded"));
         llm.end();
         var post = tracer.spanBuilder("post-processing").startSpan();
         post.setStatus(StatusCode.ERROR, "validator failed");
@@ -100,6 +104,13 @@ class OtlpHttpTracesTest {
       assertThat(i.get("output_tokens").asLong()).isEqualTo(164);
       assertThat(i.get("finish_reason").asText()).isEqualTo("stop");
       assertThat(i.get("trace_id").asText()).isEqualTo(traceId);
+      JsonNode score = loupe.get("api/v1/scores").json().get("data").get(0);
+      assertThat(score.get("name").asText()).isEqualTo("groundedness");
+      assertThat(score.get("value").asDouble()).isEqualTo(0.42);
+      assertThat(score.get("source").asText()).isEqualTo("llm_judge");
+      assertThat(score.get("request_id").asText()).isEqualTo("chatcmpl-1");
+      assertThat(score.get("trace_id").asText()).isEqualTo(traceId);
+      assertThat(score.get("comment").asText()).isEqualTo("ungrounded");
 
       JsonNode tree = loupe.get("api/v1/traces/" + traceId).json().get("data");
       assertThat(tree.get("span_count").asInt()).isEqualTo(5);
