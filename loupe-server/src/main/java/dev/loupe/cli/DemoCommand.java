@@ -71,6 +71,10 @@ final class DemoCommand implements Callable<Integer> {
     say("simulating chat-prod, summarize-prod and embed-prod; in " + DurationText.format(change)
         + " chat-prod rolls out model_version " + DemoSimulator.NEW_VERSION);
     watchModelTile(server.baseUri(), exitAfter == null ? null : DurationText.parse(exitAfter));
+    // --exit-after: end the process; the shutdown hook stops the simulator and the server.
+    // (Returning alone would leave the server's threads running: the demo counts as serving.)
+    say("demo: --exit-after reached, stopping");
+    System.exit(0);
     return 0;
   }
 

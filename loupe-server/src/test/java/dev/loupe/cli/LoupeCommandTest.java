@@ -41,7 +41,8 @@ class LoupeCommandTest {
     assertThat(v.code()).isZero();
     assertThat(v.out()).startsWith("loupe ").contains("Java");
     List<List<String>> commands = List.of(List.of(), List.of("serve"), List.of("demo"), List.of("check"),
-        List.of("bench"), List.of("bench", "ingest"));
+        List.of("bench"), List.of("bench", "ingest"), List.of("bench", "scrape"), List.of("bench", "otlp"),
+        List.of("check", "metrics"));
     for (List<String> cmd : commands) {
       List<String> withHelp = new java.util.ArrayList<>(cmd);
       withHelp.add("--help");
