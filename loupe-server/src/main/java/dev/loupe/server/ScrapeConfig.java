@@ -146,7 +146,8 @@ public record ScrapeConfig(
     }
   }
 
-  static void checkTarget(String target) {
+  /** Throws naming the target unless it is {@code host:port}; file_sd files are checked the same way. */
+  public static void checkTarget(String target) {
     URI uri;
     try {
       uri = URI.create("http://" + target);

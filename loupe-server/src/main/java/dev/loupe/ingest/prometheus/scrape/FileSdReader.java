@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.loupe.server.ScrapeConfig;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -65,8 +66,10 @@ public final class FileSdReader {
         throw new FileSdException(file + ": group " + i + " has no targets");
       }
       for (String t : e.targets()) {
-        if (!t.matches("[^/\\s]+:\\d{1,5}")) {
-          throw new FileSdException(file + ": group " + i + ": target '" + t + "' is not host:port");
+        try {
+          ScrapeConfig.checkTarget(t);
+        } catch (IllegalArgumentException bad) {
+          throw new FileSdException(file + ": group " + i + ": " + bad.getMessage());
         }
       }
       groups.add(new TargetGroup(e.targets(), e.labels() == null ? Map.of() : e.labels(), file.toString()));
