@@ -2,12 +2,8 @@ package dev.loupe.cli;
 
 import dev.loupe.loadgen.IngestLoadGenerator;
 import dev.loupe.loadgen.OtlpTraceBodies;
-import dev.loupe.server.LoupeConfig;
 import dev.loupe.server.LoupeServer;
 import java.net.URI;
-import java.nio.file.Files;
-import java.time.Clock;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,25 +32,12 @@ final class OtlpBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LoupeServer server = null;
-    URI target = url;
-    if (target == null) {
-      String dir = Files.createTempDirectory("loupe-bench-").toString();
-      server = LoupeServer.start(LoupeConfig.DEFAULTS.withServer(new LoupeConfig.Server("127.0.0.1", 0, dir))
-          .withOtlp(new LoupeConfig.Otlp(0, 0)), Clock.systemUTC());
-      target = URI.create("http://127.0.0.1:" + server.otlpHttpPort() + "/v1/traces");
-    }
+    LoupeServer server = url == null ? BenchRun.localServer() : null;
+    URI target = server == null ? url : URI.create("http://127.0.0.1:" + server.otlpHttpPort() + "/v1/traces");
     try {
       IngestLoadGenerator load = new IngestLoadGenerator(target, "application/x-protobuf",
           OtlpTraceBodies.build(32, batch, System.currentTimeMillis()), batch, concurrency);
-      if (warmup > 0) load.run(warmup);
-      IngestLoadGenerator.Result r = load.run(spans);
-      System.out.printf(Locale.ROOT,
-          "spans=%d batch=%d concurrency=%d requests=%d failed=%d seconds=%.2f%n"
-              + "throughput=%.0f spans/s ack_p50=%.1f ms ack_p99=%.1f ms ack_max=%.1f ms%n",
-          r.events(), batch, concurrency, r.requests(), r.failed(), r.seconds(), r.eventsPerSecond(),
-          r.ackP50Ms(), r.ackP99Ms(), r.ackMaxMs());
-      return r.failed() == 0 ? 0 : 1;
+      return BenchRun.measure(load, warmup, spans, "spans", batch, concurrency);
     } finally {
       if (server != null) server.close();
     }
