@@ -46,7 +46,7 @@ public final class ScrapeEngine implements AutoCloseable {
   private final Clock clock;
   private final Consumer<Batch> sink;
   private final ScrapeBuffer buffer;
-  private final ExecutorService parsePool;
+  private final ExecutorService scrapePool;
   private final ScheduledExecutorService ticker;
   private final Map<String, RunningLoop> loops = new LinkedHashMap<>();
   private final Map<String, FileState> files = new HashMap<>();
@@ -57,14 +57,14 @@ public final class ScrapeEngine implements AutoCloseable {
 
   private record FileState(long modified, long size, List<TargetGroup> groups, String error) {}
 
-  public ScrapeEngine(List<ScrapeConfig> configs, Clock clock, Consumer<Batch> sink, int parseThreads) {
+  public ScrapeEngine(List<ScrapeConfig> configs, Clock clock, Consumer<Batch> sink, int scrapeThreads) {
     this.configs = List.copyOf(configs);
     this.clock = clock;
     this.sink = sink;
     this.buffer = new ScrapeBuffer(this::deliver, FLUSH_MILLIS);
     // Scrapes block on I/O; a slow target holds its thread up to its timeout, so the pool grows
     // on demand (to a bound) instead of letting dead targets starve live ones.
-    this.parsePool = new java.util.concurrent.ThreadPoolExecutor(parseThreads, MAX_SCRAPE_THREADS, 60, TimeUnit.SECONDS,
+    this.scrapePool = new java.util.concurrent.ThreadPoolExecutor(scrapeThreads, MAX_SCRAPE_THREADS, 60, TimeUnit.SECONDS,
         new java.util.concurrent.SynchronousQueue<>(), daemon("loupe-scrape"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("loupe-scrape-ticker"));
     for (ScrapeConfig c : configs) relabelers.put(c.jobName(), new MetricRelabeler(c.metricRelabelConfigs()));
@@ -115,7 +115,7 @@ public final class ScrapeEngine implements AutoCloseable {
           wanted.putIfAbsent(id, null);
           if (!loops.containsKey(id)) {
             wanted.put(id, new ScrapeLoop(t, c.scrapeInterval().toMillis(), c.scrapeTimeout().toMillis(),
-                c.honorLabels(), c.honorTimestamps(), relabelers.get(c.jobName()), parsePool, clock,
+                c.honorLabels(), c.honorTimestamps(), relabelers.get(c.jobName()), scrapePool, clock,
                 buffer));
           }
         }
@@ -264,7 +264,7 @@ public final class ScrapeEngine implements AutoCloseable {
   public void close() {
     ticker.shutdownNow();
     buffer.close();
-    parsePool.shutdownNow();
+    scrapePool.shutdownNow();
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
