@@ -4,6 +4,8 @@ import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.otlp.OtlpLogDecoder;
 import dev.loupe.ingest.otlp.OtlpMetricDecoder;
+import dev.loupe.ingest.otlp.OtlpDecoded;
+import dev.loupe.ingest.otlp.MalformedOtlp;
 import dev.loupe.ingest.otlp.OtlpTraceDecoder;
 import dev.loupe.model.Batch;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
@@ -24,7 +26,7 @@ public final class OtlpHttpApi {
       IngestMetrics metrics, long maxBodyBytes) {
     OtlpHttpHandler.Signal traceSignal = new OtlpHttpHandler.Signal() {
       @Override
-      public OtlpTraceDecoder.Decoded decode(byte[] body, boolean json) throws OtlpTraceDecoder.MalformedOtlp {
+      public OtlpDecoded decode(byte[] body, boolean json) throws MalformedOtlp {
         return json ? traces.decodeJson(body) : traces.decodeProtobuf(body);
       }
 
@@ -44,7 +46,7 @@ public final class OtlpHttpApi {
     };
     OtlpHttpHandler.Signal logSignal = new OtlpHttpHandler.Signal() {
       @Override
-      public OtlpTraceDecoder.Decoded decode(byte[] body, boolean json) throws OtlpTraceDecoder.MalformedOtlp {
+      public OtlpDecoded decode(byte[] body, boolean json) throws MalformedOtlp {
         return json ? logs.decodeJson(body) : logs.decodeProtobuf(body);
       }
 
@@ -64,7 +66,7 @@ public final class OtlpHttpApi {
     };
     OtlpHttpHandler.Signal metricSignal = new OtlpHttpHandler.Signal() {
       @Override
-      public OtlpTraceDecoder.Decoded decode(byte[] body, boolean json) throws OtlpTraceDecoder.MalformedOtlp {
+      public OtlpDecoded decode(byte[] body, boolean json) throws MalformedOtlp {
         return json ? metricsDecoder.decodeJson(body) : metricsDecoder.decodeProtobuf(body);
       }
 

@@ -4,6 +4,8 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
+import dev.loupe.ingest.otlp.OtlpDecoded;
+import dev.loupe.ingest.otlp.MalformedOtlp;
 import dev.loupe.ingest.otlp.OtlpTraceDecoder;
 import dev.loupe.ingest.otlp.proto.Status;
 import io.javalin.http.Context;
@@ -27,7 +29,7 @@ final class OtlpHttpHandler implements Handler {
 
   /** What differs between signals: decoding, the response message, what counts as accepted. */
   interface Signal {
-    OtlpTraceDecoder.Decoded decode(byte[] body, boolean json) throws OtlpTraceDecoder.MalformedOtlp;
+    OtlpDecoded decode(byte[] body, boolean json) throws MalformedOtlp;
 
     /** The export response; {@code rejected > 0} makes it a partial success. */
     Message response(int rejected, String errorMessage);
@@ -69,10 +71,10 @@ final class OtlpHttpHandler implements Handler {
       answer(ctx, 400, json, Status.newBuilder().setCode(3).setMessage(e.getMessage()).build());
       return;
     }
-    OtlpTraceDecoder.Decoded decoded;
+    OtlpDecoded decoded;
     try {
       decoded = signal.decode(body, json);
-    } catch (OtlpTraceDecoder.MalformedOtlp e) {
+    } catch (MalformedOtlp e) {
       metrics.rejected(endpoint, "malformed_body", 1);
       answer(ctx, 400, json, Status.newBuilder().setCode(3).setMessage(e.getMessage()).build());
       return;

@@ -75,7 +75,7 @@ public final class OtlpGrpcServices {
     T of(int rejected, String message);
   }
 
-  private <T extends Message> void handle(String endpoint, OtlpTraceDecoder.Decoded decoded,
+  private <T extends Message> void handle(String endpoint, OtlpDecoded decoded,
       ToIntFunction<dev.loupe.model.Batch> accepted, StreamObserver<T> out, Response<T> response) {
     try {
       pipeline.accept(decoded.batch());

@@ -26,18 +26,18 @@ final class OtlpJson {
 
   private OtlpJson() {}
 
-  static void merge(byte[] body, Message.Builder into) throws OtlpTraceDecoder.MalformedOtlp {
+  static void merge(byte[] body, Message.Builder into) throws MalformedOtlp {
     try {
       JsonNode tree = JSON.readTree(body);
-      if (tree == null || !tree.isObject()) throw new OtlpTraceDecoder.MalformedOtlp("the body is not a JSON object");
+      if (tree == null || !tree.isObject()) throw new MalformedOtlp("the body is not a JSON object");
       hexIdsToBase64(tree);
       PARSER.merge(JSON.writeValueAsString(tree), into);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       var l = e.getLocation();
-      throw new OtlpTraceDecoder.MalformedOtlp("malformed JSON" + (l == null ? "" : " at line " + l.getLineNr()
+      throw new MalformedOtlp("malformed JSON" + (l == null ? "" : " at line " + l.getLineNr()
           + ", column " + l.getColumnNr()) + ": " + e.getOriginalMessage());
     } catch (IOException | IllegalArgumentException e) {
-      throw new OtlpTraceDecoder.MalformedOtlp(
+      throw new MalformedOtlp(
           "the JSON is not an OTLP " + into.getDescriptorForType().getName() + ": " + e.getMessage());
     }
   }

@@ -26,21 +26,21 @@ import java.util.Map;
 public final class OtlpLogDecoder {
   private static final HexFormat HEX = HexFormat.of();
 
-  public OtlpTraceDecoder.Decoded decodeProtobuf(byte[] body) throws OtlpTraceDecoder.MalformedOtlp {
+  public OtlpDecoded decodeProtobuf(byte[] body) throws MalformedOtlp {
     try {
       return decode(ExportLogsServiceRequest.parseFrom(body));
     } catch (InvalidProtocolBufferException e) {
-      throw new OtlpTraceDecoder.MalformedOtlp("the body is not an OTLP ExportLogsServiceRequest: " + e.getMessage());
+      throw new MalformedOtlp("the body is not an OTLP ExportLogsServiceRequest: " + e.getMessage());
     }
   }
 
-  public OtlpTraceDecoder.Decoded decodeJson(byte[] body) throws OtlpTraceDecoder.MalformedOtlp {
+  public OtlpDecoded decodeJson(byte[] body) throws MalformedOtlp {
     ExportLogsServiceRequest.Builder b = ExportLogsServiceRequest.newBuilder();
     OtlpJson.merge(body, b);
     return decode(b.build());
   }
 
-  public OtlpTraceDecoder.Decoded decode(ExportLogsServiceRequest request) {
+  public OtlpDecoded decode(ExportLogsServiceRequest request) {
     List<LogRecord> logs = new ArrayList<>();
     List<Inference> inferences = new ArrayList<>();
     int rejected = 0;
@@ -55,7 +55,7 @@ public final class OtlpLogDecoder {
           if (nanos != 0) fields.putIfAbsent("timestamp", nanos / 1_000_000);
           if (!r.getSeverityText().isEmpty()) fields.putIfAbsent("level", r.getSeverityText());
           else if (r.getSeverityNumberValue() > 0) fields.putIfAbsent("level", severity(r.getSeverityNumberValue()));
-          if (r.hasBody()) fields.putIfAbsent("message", OtlpTraceDecoder.text(r.getBody()));
+          if (r.hasBody()) fields.putIfAbsent("message", AnyValues.text(r.getBody()));
           if (!r.getTraceId().isEmpty()) fields.putIfAbsent("trace_id", HEX.formatHex(r.getTraceId().toByteArray()));
           if (!r.getSpanId().isEmpty()) fields.putIfAbsent("span_id", HEX.formatHex(r.getSpanId().toByteArray()));
           try {
@@ -69,7 +69,7 @@ public final class OtlpLogDecoder {
         }
       }
     }
-    return new OtlpTraceDecoder.Decoded(
+    return new OtlpDecoded(
         new Batch(inferences, logs, List.of(), List.of(), List.of(), List.of()), rejected, first);
   }
 
@@ -80,7 +80,7 @@ public final class OtlpLogDecoder {
       case DOUBLE_VALUE -> v.getDoubleValue();
       case BOOL_VALUE -> v.getBoolValue();
       case STRING_VALUE -> v.getStringValue();
-      default -> OtlpTraceDecoder.text(v);
+      default -> AnyValues.text(v);
     };
   }
 

@@ -31,21 +31,21 @@ public final class OtlpMetricDecoder {
   /** Running totals of delta series, by series identity. */
   private final Map<String, Double> deltaTotals = new HashMap<>();
 
-  public OtlpTraceDecoder.Decoded decodeProtobuf(byte[] body) throws OtlpTraceDecoder.MalformedOtlp {
+  public OtlpDecoded decodeProtobuf(byte[] body) throws MalformedOtlp {
     try {
       return decode(ExportMetricsServiceRequest.parseFrom(body));
     } catch (InvalidProtocolBufferException e) {
-      throw new OtlpTraceDecoder.MalformedOtlp("the body is not an OTLP ExportMetricsServiceRequest: " + e.getMessage());
+      throw new MalformedOtlp("the body is not an OTLP ExportMetricsServiceRequest: " + e.getMessage());
     }
   }
 
-  public OtlpTraceDecoder.Decoded decodeJson(byte[] body) throws OtlpTraceDecoder.MalformedOtlp {
+  public OtlpDecoded decodeJson(byte[] body) throws MalformedOtlp {
     ExportMetricsServiceRequest.Builder b = ExportMetricsServiceRequest.newBuilder();
     OtlpJson.merge(body, b);
     return decode(b.build());
   }
 
-  public synchronized OtlpTraceDecoder.Decoded decode(ExportMetricsServiceRequest request) {
+  public synchronized OtlpDecoded decode(ExportMetricsServiceRequest request) {
     List<Sample> out = new ArrayList<>();
     int[] rejected = {0};
     String[] first = {null};
@@ -65,7 +65,7 @@ public final class OtlpMetricDecoder {
         }
       }
     }
-    return new OtlpTraceDecoder.Decoded(Batch.ofSamples(out), rejected[0], first[0]);
+    return new OtlpDecoded(Batch.ofSamples(out), rejected[0], first[0]);
   }
 
   private void samples(Metric m, String service, List<Sample> out) {
@@ -152,7 +152,7 @@ public final class OtlpMetricDecoder {
   private static Map<String, String> labels(List<KeyValue> attributes, String service) {
     Map<String, String> out = new TreeMap<>();
     if (service != null) out.put("service", service);
-    for (KeyValue kv : attributes) out.put(sanitize(kv.getKey()), OtlpTraceDecoder.text(kv.getValue()));
+    for (KeyValue kv : attributes) out.put(sanitize(kv.getKey()), AnyValues.text(kv.getValue()));
     return out;
   }
 

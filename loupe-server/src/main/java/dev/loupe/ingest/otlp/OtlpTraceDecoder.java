@@ -1,6 +1,5 @@
 package dev.loupe.ingest.otlp;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loupe.model.Batch;
@@ -10,13 +9,11 @@ import dev.loupe.model.Score;
 import dev.loupe.model.ScoreSource;
 import dev.loupe.model.Span;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,21 +27,10 @@ import java.util.function.Predicate;
  * Prompt and completion content in attributes is dropped unless the capture policy keeps it.
  */
 public final class OtlpTraceDecoder {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();
 
   private final GenAiSpanMapping mapping;
   private final Predicate<String> dropAttribute;
-
-  /** What a request held: the batch to keep, how many spans were rejected and the first reason. */
-  public record Decoded(Batch batch, int rejected, String firstRejection) {}
-
-  /** The body is not an OTLP trace export; retrying it cannot help. */
-  public static final class MalformedOtlp extends Exception {
-    public MalformedOtlp(String message) {
-      super(message);
-    }
-  }
 
   public OtlpTraceDecoder(GenAiSpanMapping mapping, boolean capturePrompts, boolean captureCompletions) {
     this.mapping = mapping;
@@ -52,7 +38,7 @@ public final class OtlpTraceDecoder {
         || (!captureCompletions && ContentAttributes.isCompletion(name));
   }
 
-  public Decoded decodeProtobuf(byte[] body) throws MalformedOtlp {
+  public OtlpDecoded decodeProtobuf(byte[] body) throws MalformedOtlp {
     try {
       return decode(ExportTraceServiceRequest.parseFrom(body));
     } catch (InvalidProtocolBufferException e) {
@@ -60,14 +46,14 @@ public final class OtlpTraceDecoder {
     }
   }
 
-  public Decoded decodeJson(byte[] body) throws MalformedOtlp {
+  public OtlpDecoded decodeJson(byte[] body) throws MalformedOtlp {
     ExportTraceServiceRequest.Builder b = ExportTraceServiceRequest.newBuilder();
     OtlpJson.merge(body, b);
     return decode(b.build());
   }
 
   /** Decodes a request already parsed (gRPC hands over the message). */
-  public Decoded decode(ExportTraceServiceRequest request) {
+  public OtlpDecoded decode(ExportTraceServiceRequest request) {
     List<Span> spans = new ArrayList<>();
     List<Inference> inferences = new ArrayList<>();
     List<Score> scores = new ArrayList<>();
@@ -96,7 +82,7 @@ public final class OtlpTraceDecoder {
         }
       }
     }
-    return new Decoded(new Batch(inferences, List.of(), List.of(), scores, List.of(), spans), rejected, first);
+    return new OtlpDecoded(new Batch(inferences, List.of(), List.of(), scores, List.of(), spans), rejected, first);
   }
 
   /**
@@ -127,43 +113,9 @@ public final class OtlpTraceDecoder {
   private Map<String, String> attributes(List<KeyValue> kvs) {
     Map<String, String> out = new LinkedHashMap<>();
     for (KeyValue kv : kvs) {
-      if (!dropAttribute.test(kv.getKey())) out.put(kv.getKey(), text(kv.getValue()));
+      if (!dropAttribute.test(kv.getKey())) out.put(kv.getKey(), AnyValues.text(kv.getValue()));
     }
     return out;
-  }
-
-  /** Attribute values flattened to text: arrays and maps in a JSON-like form. */
-  public static String text(AnyValue v) {
-    return switch (v.getValueCase()) {
-      case STRING_VALUE -> v.getStringValue();
-      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
-      case INT_VALUE -> Long.toString(v.getIntValue());
-      case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
-      case BYTES_VALUE -> Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray());
-      case ARRAY_VALUE -> {
-        List<String> parts = new ArrayList<>();
-        for (AnyValue e : v.getArrayValue().getValuesList()) parts.add(quoted(e));
-        yield "[" + String.join(",", parts) + "]";
-      }
-      case KVLIST_VALUE -> {
-        List<String> parts = new ArrayList<>();
-        for (KeyValue e : v.getKvlistValue().getValuesList()) parts.add(quote(e.getKey()) + ":" + quoted(e.getValue()));
-        yield "{" + String.join(",", parts) + "}";
-      }
-      default -> "";
-    };
-  }
-
-  private static String quoted(AnyValue v) {
-    return v.getValueCase() == AnyValue.ValueCase.STRING_VALUE ? quote(v.getStringValue()) : text(v);
-  }
-
-  private static String quote(String s) {
-    try {
-      return JSON.writeValueAsString(s);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String status(Status s) {

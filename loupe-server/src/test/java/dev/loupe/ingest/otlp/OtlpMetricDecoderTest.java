@@ -63,7 +63,7 @@ class OtlpMetricDecoderTest {
   void aPointWithoutTimeIsRejectedAndNamesAreSanitized() {
     Metric m = Metric.newBuilder().setName("gpu.temp").setGauge(io.opentelemetry.proto.metrics.v1.Gauge.newBuilder()
         .addDataPoints(NumberDataPoint.newBuilder().setAsDouble(1))).build();
-    OtlpTraceDecoder.Decoded d = new OtlpMetricDecoder().decode(request(m));
+    OtlpDecoded d = new OtlpMetricDecoder().decode(request(m));
     assertThat(d.rejected()).isEqualTo(1);
     assertThat(d.firstRejection()).contains("gpu.temp").contains("time_unix_nano");
     assertThat(OtlpMetricDecoder.sanitize("http.server.duration-ms")).isEqualTo("http_server_duration_ms");
