@@ -28,6 +28,27 @@ public final class Checks {
   }
 
   /** A label that may be absent: absent or blank becomes {@link #UNKNOWN}. */
+  /** Prometheus's label name rule, {@code [a-zA-Z_][a-zA-Z0-9_]*}. */
+  public static boolean isLabelName(String s) {
+    return isName(s, false);
+  }
+
+  /** Prometheus's metric name rule, {@code [a-zA-Z_:][a-zA-Z0-9_:]*}. */
+  public static boolean isMetricName(String s) {
+    return isName(s, true);
+  }
+
+  private static boolean isName(String s, boolean colons) {
+    if (s == null || s.isEmpty()) return false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || colons && c == ':'
+          || i > 0 && c >= '0' && c <= '9';
+      if (!ok) return false;
+    }
+    return true;
+  }
+
   public static String labelOrUnknown(String field, String value) {
     if (value == null || value.isBlank()) {
       return UNKNOWN;

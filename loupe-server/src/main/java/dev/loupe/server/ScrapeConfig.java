@@ -160,7 +160,7 @@ public record ScrapeConfig(
   }
 
   static void checkLabelName(String name) {
-    if (!name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+    if (!dev.loupe.model.Checks.isLabelName(name)) {
       throw new IllegalArgumentException("'" + name + "' is not a valid label name");
     }
   }

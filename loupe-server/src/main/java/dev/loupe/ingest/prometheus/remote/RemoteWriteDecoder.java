@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loupe.ingest.prometheus.remote.proto.Label;
 import dev.loupe.ingest.prometheus.remote.proto.TimeSeries;
 import dev.loupe.ingest.prometheus.remote.proto.WriteRequest;
+import dev.loupe.model.Checks;
 import dev.loupe.model.InvalidRecordException;
 import dev.loupe.model.Sample;
 import dev.loupe.model.TimestampAdmission;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.xerial.snappy.Snappy;
 
 /**
@@ -22,8 +22,6 @@ import org.xerial.snappy.Snappy;
  * is rejected alone and the rest kept.
  */
 public final class RemoteWriteDecoder {
-  private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   private final TimestampAdmission admission;
   private final long maxDecodedBytes;
@@ -75,7 +73,7 @@ public final class RemoteWriteDecoder {
       for (Label l : ts.getLabelsList()) {
         if (l.getName().equals("__name__")) {
           name = l.getValue();
-        } else if (!LABEL_NAME.matcher(l.getName()).matches()) {
+        } else if (!Checks.isLabelName(l.getName())) {
           problem = "label name '" + l.getName() + "' is invalid";
         } else if (labels.put(l.getName(), l.getValue()) != null) {
           problem = "label '" + l.getName() + "' appears twice";
@@ -83,7 +81,7 @@ public final class RemoteWriteDecoder {
           labels.remove(l.getName()); // an empty label is the same as none, as in Prometheus
         }
       }
-      if (problem == null && (name == null || !METRIC_NAME.matcher(name).matches())) {
+      if (problem == null && (name == null || !Checks.isMetricName(name))) {
         problem = name == null ? "the series has no __name__ label" : "metric name '" + name + "' is invalid";
       }
       if (problem != null) {

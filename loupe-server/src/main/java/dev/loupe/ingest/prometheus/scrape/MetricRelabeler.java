@@ -1,5 +1,6 @@
 package dev.loupe.ingest.prometheus.scrape;
 
+import dev.loupe.model.Checks;
 import dev.loupe.server.ScrapeConfig.RelabelConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,7 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class MetricRelabeler {
   public static final String NAME = "__name__";
-  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   private record Rule(RelabelConfig config, Pattern regex) {}
 
@@ -55,7 +55,7 @@ public final class MetricRelabeler {
           Matcher m = rule.regex().matcher(sourceValue(c, labels));
           if (m.matches()) {
             String target = expand(c.targetLabel(), m);
-            if (LABEL_NAME.matcher(target).matches()) {
+            if (Checks.isLabelName(target)) {
               String value = expand(c.replacement(), m);
               if (value.isEmpty()) labels.remove(target);
               else labels.put(target, value);
