@@ -40,6 +40,13 @@ public final class QuantileSketch {
     }
   }
 
+  /** Adds {@code value} as if it had been seen {@code weight} times (a histogram bucket's count). */
+  public void add(double value, long weight) {
+    if (!Double.isNaN(value) && weight > 0) {
+      sketch.update(value, weight);
+    }
+  }
+
   public void merge(QuantileSketch other) {
     if (!other.sketch.isEmpty()) {
       sketch.merge(other.sketch);

@@ -59,6 +59,52 @@ public final class InferenceStats {
     }
   }
 
+  /** Adds a figure a metric reported (see {@link ReportedFigure}). */
+  public void add(ReportedFigure f) {
+    long amount = Math.round(f.value());
+    switch (f.measure()) {
+      case REQUESTS -> requests += amount;
+      case ERRORS -> errors += amount;
+      case THROTTLED -> throttled += amount;
+      case INPUT_TOKENS -> {
+        inputTokens += amount;
+        totalTokens += amount;
+      }
+      case OUTPUT_TOKENS -> {
+        outputTokens += amount;
+        totalTokens += amount;
+      }
+      case LATENCY_MS -> latency.add(f.value(), f.weight());
+      case TTFT_MS -> ttft.add(f.value(), f.weight());
+    }
+  }
+
+  /**
+   * One minute seen both call by call and through reported metrics: each group of figures
+   * (request counts, tokens, latency, time to first token) comes from the calls when they carry
+   * it, else from the metrics. Adding both would count every call twice when a team sends its
+   * logs and its Azure metrics of the same deployment.
+   */
+  public static InferenceStats preferring(InferenceStats calls, InferenceStats reported) {
+    InferenceStats s = new InferenceStats();
+    InferenceStats counts = calls.requests > 0 ? calls : reported;
+    s.requests = counts.requests;
+    s.errors = counts.errors;
+    s.throttled = counts.throttled;
+    InferenceStats tokens = calls.totalTokens > 0 ? calls : reported;
+    s.inputTokens = tokens.inputTokens;
+    s.outputTokens = tokens.outputTokens;
+    s.totalTokens = tokens.totalTokens;
+    s.latency.merge(calls.latency.isEmpty() ? reported.latency : calls.latency);
+    s.ttft.merge(calls.ttft.isEmpty() ? reported.ttft : calls.ttft);
+    return s;
+  }
+
+  /** True when it holds any figure at all. */
+  public boolean isEmpty() {
+    return requests == 0 && totalTokens == 0 && latency.isEmpty() && ttft.isEmpty();
+  }
+
   public void merge(InferenceStats o) {
     requests += o.requests;
     errors += o.errors;

@@ -64,6 +64,36 @@ public final class InferenceWindows {
         });
   }
 
+  /**
+   * Adds figures that metrics reported (Azure Monitor, OpenTelemetry GenAI histograms). Within a
+   * minute, what calls carry wins over what metrics report, group by group (see {@link
+   * InferenceStats#preferring}), so the same calls are never counted twice.
+   */
+  public void recordReported(Collection<ReportedFigure> figures) {
+    if (figures.isEmpty()) {
+      return;
+    }
+    long now = clock.millis();
+    lastReceivedMillis.accumulateAndGet(now, Math::max);
+    long current = minuteOf(now);
+    Map<SeriesKey, List<ReportedFigure>> byKey = new HashMap<>();
+    for (ReportedFigure f : figures) {
+      long minute = minuteOf(f.timestampMillis());
+      if (minute > current - BUCKETS * MINUTE && minute <= current + MINUTE) {
+        byKey.computeIfAbsent(f.key(), k -> new ArrayList<>()).add(f);
+      }
+    }
+    byKey.forEach(
+        (key, list) -> {
+          SeriesRing ring = series.computeIfAbsent(key, SeriesRing::new);
+          synchronized (ring) {
+            for (ReportedFigure f : list) {
+              ring.bucketFor(minuteOf(f.timestampMillis()), this::keepEvicted).add(f);
+            }
+          }
+        });
+  }
+
   /** Restores a closed minute from the store; merges with anything already recorded for it. */
   public void load(InferenceRollup rollup) {
     long current = minuteOf(clock.millis());
@@ -79,7 +109,7 @@ public final class InferenceWindows {
     }
   }
 
-  /** Stats of one series over the window ending now; empty when it had no request in it. */
+  /** Stats of one series over the window ending now; empty when nothing was seen or reported in it. */
   public Optional<WindowStats> stats(SeriesKey key, Duration window) {
     SeriesRing ring = series.get(key);
     if (ring == null) {
@@ -92,7 +122,7 @@ public final class InferenceWindows {
     }
   }
 
-  /** Stats of every series that had a request in the window, in key order. */
+  /** Stats of every series with anything seen or reported in the window, in key order. */
   public List<WindowStats> stats(Duration window) {
     List<WindowStats> out = new ArrayList<>();
     for (SeriesKey key : series.keySet()) {
@@ -117,7 +147,7 @@ public final class InferenceWindows {
       synchronized (ring) {
         for (Bucket b : ring.buckets) {
           if (b != null && b.dirty && b.minute + MINUTE <= closedBeforeMillis) {
-            out.add(b.stats.toRollup(ring.key, b.minute));
+            out.add(b.effective().toRollup(ring.key, b.minute));
             b.dirty = false;
           }
         }
@@ -148,6 +178,8 @@ public final class InferenceWindows {
   private static final class Bucket {
     final long minute;
     final InferenceStats stats = new InferenceStats();
+    /** What metrics reported for this minute; null until one did. */
+    InferenceStats reported;
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     boolean dirty;
@@ -160,6 +192,17 @@ public final class InferenceWindows {
       stats.add(i);
       noteTimes(i.timestampMillis(), i.timestampMillis());
       dirty = true;
+    }
+
+    void add(ReportedFigure f) {
+      if (reported == null) reported = new InferenceStats();
+      reported.add(f);
+      noteTimes(f.timestampMillis(), f.timestampMillis());
+      dirty = true;
+    }
+
+    InferenceStats effective() {
+      return reported == null ? stats : InferenceStats.preferring(stats, reported);
     }
 
     void noteTimes(long from, long to) {
@@ -182,7 +225,7 @@ public final class InferenceWindows {
       Bucket b = buckets[slot];
       if (b == null || b.minute < minute) {
         if (b != null && b.dirty) {
-          onEvictDirty.accept(b.stats.toRollup(key, b.minute));
+          onEvictDirty.accept(b.effective().toRollup(key, b.minute));
         }
         b = new Bucket(minute);
         buckets[slot] = b;
@@ -207,8 +250,10 @@ public final class InferenceWindows {
       long last = Long.MIN_VALUE;
       boolean any = false;
       for (Bucket b : buckets) {
-        if (b != null && b.minute >= fromMinute && b.minute <= toMinute && b.stats.requests() > 0) {
-          merged.merge(b.stats);
+        if (b != null && b.minute >= fromMinute && b.minute <= toMinute) {
+          InferenceStats minute = b.effective();
+          if (minute.isEmpty()) continue;
+          merged.merge(minute);
           first = Math.min(first, b.first);
           last = Math.max(last, b.last);
           any = true;
