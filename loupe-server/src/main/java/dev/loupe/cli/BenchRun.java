@@ -18,7 +18,7 @@ final class BenchRun {
     long t0 = System.nanoTime();
     LoupeServer server = LoupeServer.start(LoupeConfig.DEFAULTS
         .withServer(new LoupeConfig.Server("127.0.0.1", 0, dir))
-        .withOtlp(new LoupeConfig.Otlp(0, 0)), Clock.systemUTC());
+        .withOtlp(LoupeConfig.DEFAULTS.otlp().withPorts(0, 0)), Clock.systemUTC());
     System.out.printf(Locale.ROOT, "server started in %.0f ms (data in %s)%n", (System.nanoTime() - t0) / 1e6, dir);
     return server;
   }

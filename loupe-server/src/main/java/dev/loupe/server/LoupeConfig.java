@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.loupe.dimension.compute.WorkloadClass;
 import dev.loupe.dimension.compute.WorkloadClassRule;
 import dev.loupe.dimension.compute.WorkloadClassifier;
+import dev.loupe.ingest.otlp.GenAiSpanMapping;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.SeriesSelector;
 import java.time.Duration;
@@ -36,7 +37,7 @@ public record LoupeConfig(
     global = global == null ? new ScrapeConfig.Global(null, null, null) : global;
     compute = compute == null ? new Compute(null, null) : compute;
     network = network == null ? new Network(null) : network;
-    otlp = otlp == null ? new Otlp(null, null) : otlp;
+    otlp = otlp == null ? new Otlp(null, null, null, null) : otlp;
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
     Set<String> jobs = new HashSet<>();
@@ -205,13 +206,36 @@ public record LoupeConfig(
   }
 
   /** The OpenTelemetry receivers: OTLP/HTTP and OTLP/gRPC on their own ports ({@code 0} picks a free one). */
-  public record Otlp(@JsonProperty("http_port") Integer httpPort, @JsonProperty("grpc_port") Integer grpcPort) {
+  /**
+   * The OTLP receivers, and where a span's or a metric's model version and deployment are read:
+   * the first of these attributes present, on the span or data point, then on its resource.
+   */
+  public record Otlp(
+      @JsonProperty("http_port") Integer httpPort,
+      @JsonProperty("grpc_port") Integer grpcPort,
+      @JsonProperty("model_version_attributes") List<String> modelVersionAttributes,
+      @JsonProperty("deployment_attributes") List<String> deploymentAttributes) {
     public Otlp {
       httpPort = httpPort == null ? 4318 : httpPort;
       grpcPort = grpcPort == null ? 4317 : grpcPort;
       for (int p : new int[] {httpPort, grpcPort}) {
         if (p < 0 || p > 65535) throw new IllegalArgumentException("ports must be 0..65535 (0 picks a free port), got " + p);
       }
+      modelVersionAttributes = attributeList("model_version_attributes", modelVersionAttributes, GenAiSpanMapping.VERSION_ATTRIBUTES);
+      deploymentAttributes = attributeList("deployment_attributes", deploymentAttributes, GenAiSpanMapping.DEPLOYMENT_ATTRIBUTES);
+    }
+
+    /** The same settings on other ports (0 picks free ones). */
+    public Otlp withPorts(int http, int grpc) {
+      return new Otlp(http, grpc, modelVersionAttributes, deploymentAttributes);
+    }
+
+    private static List<String> attributeList(String key, List<String> given, List<String> defaults) {
+      if (given == null) return defaults;
+      for (String a : given) {
+        if (a == null || a.isBlank()) throw new IllegalArgumentException(key + " must not contain an empty name");
+      }
+      return List.copyOf(given);
     }
   }
 }

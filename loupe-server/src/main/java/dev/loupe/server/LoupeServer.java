@@ -23,6 +23,7 @@ import dev.loupe.ingest.otlp.GenAiSpanMapping;
 import dev.loupe.ingest.otlp.OtlpGrpcServices;
 import dev.loupe.ingest.otlp.OtlpLogDecoder;
 import dev.loupe.ingest.otlp.OtlpMetricDecoder;
+import dev.loupe.dimension.model.ModelMetricReader;
 import dev.loupe.ingest.otlp.OtlpTraceDecoder;
 import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
 import dev.loupe.ingest.prometheus.scrape.ScrapeEngine;
@@ -105,7 +106,13 @@ public final class LoupeServer implements AutoCloseable {
           new NetworkDimensionJudge(NetworkThresholds.DEFAULTS, config.network().matchers(), started);
       List<Consumer<List<Sample>>> sampleJudges = List.of(compute::observe, network::observe);
       SampleReplay.run(store, METRIC_JUDGE_PREFIXES, METRIC_JUDGE_HISTORY, started, sampleJudges);
-      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleJudges);
+      LoupeConfig.Otlp otlp = config.otlp();
+      ModelMetricReader modelMetrics = new ModelMetricReader(
+          labelNames(otlp.modelVersionAttributes(), "model_version"), labelNames(otlp.deploymentAttributes(), "deployment"));
+      List<Consumer<List<Sample>>> sampleObservers = new java.util.ArrayList<>(sampleJudges);
+      // Not among the replayed judges: the minutes these figures filled are rebuilt from rollups.
+      sampleObservers.add(samples -> windows.recordReported(modelMetrics.read(samples)));
+      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers);
       JsonEventDecoder decoder =
           new JsonEventDecoder(
               new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().inference()));
@@ -125,7 +132,7 @@ public final class LoupeServer implements AutoCloseable {
       this.scrapes = new ScrapeEngine(config.scrapeConfigs(), clock, pipeline::accept, 2);
       List<String> exported = new java.util.ArrayList<>(ModelSignalFamilies.NAMES);
       exported.addAll(InfrastructureSignalFamilies.NAMES);
-      GenAiSpanMapping genAi = GenAiSpanMapping.defaults();
+      GenAiSpanMapping genAi = new GenAiSpanMapping(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
       registry.register(new DerivedSignalsCollector(exported, List.of(
           () -> ModelSignalFamilies.model(windows),
           () -> ModelSignalFamilies.health(health),
@@ -149,7 +156,8 @@ public final class LoupeServer implements AutoCloseable {
       OtlpTraceDecoder traces =
           new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(), config.ingest().capture().completions());
       OtlpLogDecoder otlpLogs = new OtlpLogDecoder();
-      OtlpMetricDecoder otlpMetrics = new OtlpMetricDecoder();
+      OtlpMetricDecoder otlpMetrics =
+          new OtlpMetricDecoder(OtlpMetricDecoder.concat(otlp.modelVersionAttributes(), otlp.deploymentAttributes()));
       this.otlpHttp = OtlpHttpApi.create(traces, otlpLogs, otlpMetrics, pipeline, metrics, config.ingest().maxBodyBytes());
       otlpHttp.start(config.server().host(), config.otlp().httpPort());
       try {
@@ -168,6 +176,14 @@ public final class LoupeServer implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /** Attribute names as the labels OTLP metrics carry them, then Loupe's own label. */
+  private static List<String> labelNames(List<String> attributes, String loupeLabel) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String a : attributes) out.add(OtlpMetricDecoder.sanitize(a));
+    out.add(loupeLabel);
+    return out;
   }
 
   /** Starts a server; {@code port 0} picks a free one (see {@link #port()}). */

@@ -27,12 +27,25 @@ public final class GenAiSpanMapping {
   static final List<String> TOTAL_TOKENS = List.of("llm.token_count.total");
   /** Seconds, per the GenAI conventions. */
   static final List<String> TIME_TO_FIRST_CHUNK = List.of("gen_ai.response.time_to_first_chunk");
+  /**
+   * Span events that mark the first streamed chunk, read when no attribute gives the time to
+   * first chunk: OpenInference's, OpenLLMetry's per-chunk event (the earliest counts), and the
+   * plain names people add by hand.
+   */
+  static final List<String> FIRST_CHUNK_EVENTS = List.of(
+      "gen_ai.first_token", "first_token", "First Token Stream Event", "llm.content.completion.chunk");
   static final List<String> RESPONSE_ID = List.of("gen_ai.response.id");
   static final List<String> FINISH_REASONS = List.of("gen_ai.response.finish_reasons");
   static final List<String> OPERATION = List.of("gen_ai.operation.name");
   static final List<String> HTTP_STATUS = List.of("http.response.status_code", "http.status_code");
   static final List<String> SERVICE = List.of("service.name");
   static final List<String> TENANT = List.of("tenant", "tenant.id");
+  /** Where model version is read unless configured otherwise ({@code otlp.model_version_attributes}). */
+  public static final List<String> VERSION_ATTRIBUTES =
+      List.of("gen_ai.model.version", "model_version", "model.version", "service.version");
+  /** Where deployment is read unless configured otherwise ({@code otlp.deployment_attributes}). */
+  public static final List<String> DEPLOYMENT_ATTRIBUTES =
+      List.of("gen_ai.deployment.name", "deployment.name", "deployment", "deployment.environment.name");
 
   private final List<String> versionAttributes;
   private final List<String> deploymentAttributes;
@@ -44,13 +57,24 @@ public final class GenAiSpanMapping {
   }
 
   public static GenAiSpanMapping defaults() {
-    return new GenAiSpanMapping(
-        List.of("gen_ai.model.version", "model_version", "model.version", "service.version"),
-        List.of("gen_ai.deployment.name", "deployment.name", "deployment", "deployment.environment.name"));
+    return new GenAiSpanMapping(VERSION_ATTRIBUTES, DEPLOYMENT_ATTRIBUTES);
   }
 
   /** The LLM call a span describes, or null when it is not one. */
   public Inference toInference(Span span) {
+    return toInference(span, 0);
+  }
+
+  /** True for a span event that marks the first streamed chunk. */
+  public static boolean marksFirstChunk(String eventName) {
+    return FIRST_CHUNK_EVENTS.contains(eventName);
+  }
+
+  /**
+   * The LLM call a span describes, or null when it is not one; {@code firstChunkNanos} is the
+   * time of the earliest first-chunk event (see {@link #marksFirstChunk}), 0 when there was none.
+   */
+  public Inference toInference(Span span, long firstChunkNanos) {
     Map<String, String> a = span.attributes();
     if (first(a, MARKERS) == null) return null;
     Map<String, String> r = span.resource();
@@ -60,7 +84,9 @@ public final class GenAiSpanMapping {
     Long output = integer(first(a, OUTPUT_TOKENS));
     Double latencyMs = (span.endNanos() - span.startNanos()) / 1e6;
     Double ttftSeconds = number(first(a, TIME_TO_FIRST_CHUNK));
-    Double ttftMs = ttftSeconds == null ? null : Math.min(ttftSeconds * 1000, latencyMs);
+    Double ttftMs = ttftSeconds != null ? Double.valueOf(Math.min(ttftSeconds * 1000, latencyMs))
+        : firstChunkNanos >= span.startNanos() ? Double.valueOf(Math.min((firstChunkNanos - span.startNanos()) / 1e6, latencyMs))
+        : null;
     Long http = integer(first(a, HTTP_STATUS));
     Outcome outcome = http != null && http == 429 ? Outcome.THROTTLED
         : "error".equals(span.status()) || (http != null && http >= 500) ? Outcome.ERROR : Outcome.OK;

@@ -25,11 +25,31 @@ import java.util.TreeMap;
  * {@code _bucket{le}}, {@code _sum} and {@code _count} series (exponential histograms too, with
  * their bucket bounds computed from scale and index). Delta sums and histograms are accumulated
  * into cumulative series, so the samples read like a Prometheus scrape's. Data point attributes
- * become labels, with the resource's {@code service.name} as {@code service}.
+ * become labels, with the resource's {@code service.name} as {@code service} and the resource
+ * attributes that name a model version or deployment promoted (as Prometheus's
+ * {@code promote_resource_attributes} does), so GenAI metrics can be told apart by version. A
+ * data point that cannot be read is rejected alone and counted.
  */
 public final class OtlpMetricDecoder {
   /** Running totals of delta series, by series identity. */
   private final Map<String, Double> deltaTotals = new HashMap<>();
+  private final List<String> promoted;
+
+  /** Promotes the default version and deployment attributes of {@link GenAiSpanMapping}. */
+  public OtlpMetricDecoder() {
+    this(concat(GenAiSpanMapping.VERSION_ATTRIBUTES, GenAiSpanMapping.DEPLOYMENT_ATTRIBUTES));
+  }
+
+  /** {@code promotedResourceAttributes}: resource attributes that become labels of every point. */
+  public OtlpMetricDecoder(List<String> promotedResourceAttributes) {
+    this.promoted = List.copyOf(promotedResourceAttributes);
+  }
+
+  public static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
 
   public OtlpDecoded decodeProtobuf(byte[] body) throws MalformedOtlp {
     try {
@@ -47,62 +67,80 @@ public final class OtlpMetricDecoder {
 
   public synchronized OtlpDecoded decode(ExportMetricsServiceRequest request) {
     List<Sample> out = new ArrayList<>();
-    int[] rejected = {0};
-    String[] first = {null};
+    Rejections rejections = new Rejections();
     for (ResourceMetrics rm : request.getResourceMetricsList()) {
-      String service = null;
+      Map<String, String> resource = new TreeMap<>();
       for (KeyValue kv : rm.getResource().getAttributesList()) {
-        if (kv.getKey().equals("service.name")) service = kv.getValue().getStringValue();
+        if (kv.getKey().equals("service.name")) resource.put("service", kv.getValue().getStringValue());
+        else if (promoted.contains(kv.getKey())) resource.put(sanitize(kv.getKey()), AnyValues.text(kv.getValue()));
       }
       for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-        for (Metric m : sm.getMetricsList()) {
-          try {
-            samples(m, service, out);
-          } catch (InvalidRecordException e) {
-            rejected[0]++;
-            if (first[0] == null) first[0] = "metric " + m.getName() + ": " + e.getMessage();
-          }
-        }
+        for (Metric m : sm.getMetricsList()) samples(m, resource, out, rejections);
       }
     }
-    return new OtlpDecoded(Batch.ofSamples(out), rejected[0], first[0]);
+    return new OtlpDecoded(Batch.ofSamples(out), rejections.count, rejections.first);
   }
 
-  private void samples(Metric m, String service, List<Sample> out) {
+  /** Rejected data points: how many, and the first one's reason. */
+  private static final class Rejections {
+    int count;
+    String first;
+
+    void add(Metric m, int point, InvalidRecordException e) {
+      count++;
+      if (first == null) first = "metric " + m.getName() + " data point " + point + ": " + e.getMessage();
+    }
+  }
+
+  /** One metric's samples, each data point on its own: a bad one is rejected, the rest kept. */
+  private void samples(Metric m, Map<String, String> resource, List<Sample> out, Rejections rejections) {
     String name = sanitize(m.getName());
     switch (m.getDataCase()) {
-      case GAUGE -> {
-        for (NumberDataPoint p : m.getGauge().getDataPointsList()) out.add(number(name, p, service, false));
-      }
+      case GAUGE -> each(m, m.getGauge().getDataPointsList(), out, rejections,
+          (p, point) -> point.add(number(name, p, resource, false)));
       case SUM -> {
         boolean delta = m.getSum().getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
         String n = m.getSum().getIsMonotonic() && !name.endsWith("_total") ? name + "_total" : name;
-        for (NumberDataPoint p : m.getSum().getDataPointsList()) out.add(number(n, p, service, delta));
+        each(m, m.getSum().getDataPointsList(), out, rejections, (p, point) -> point.add(number(n, p, resource, delta)));
       }
       case HISTOGRAM -> {
         boolean delta =
             m.getHistogram().getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
-        for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) histogram(name, p, service, delta, out);
+        each(m, m.getHistogram().getDataPointsList(), out, rejections,
+            (p, point) -> histogram(name, p, resource, delta, point));
       }
       case EXPONENTIAL_HISTOGRAM -> {
         boolean delta = m.getExponentialHistogram().getAggregationTemporality()
             == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
-        for (ExponentialHistogramDataPoint p : m.getExponentialHistogram().getDataPointsList()) {
-          exponential(name, p, service, delta, out);
-        }
+        each(m, m.getExponentialHistogram().getDataPointsList(), out, rejections,
+            (p, point) -> exponential(name, p, resource, delta, point));
       }
       default -> { } // summaries are legacy in OTLP; nothing else carries values
     }
   }
 
-  private Sample number(String name, NumberDataPoint p, String service, boolean delta) {
-    Map<String, String> labels = labels(p.getAttributesList(), service);
+  private static <P> void each(Metric m, List<P> points, List<Sample> out, Rejections rejections,
+      java.util.function.BiConsumer<P, List<Sample>> read) {
+    for (int i = 0; i < points.size(); i++) {
+      List<Sample> point = new ArrayList<>();
+      try {
+        read.accept(points.get(i), point);
+        out.addAll(point);
+      } catch (InvalidRecordException e) {
+        rejections.add(m, i, e);
+      }
+    }
+  }
+
+  private Sample number(String name, NumberDataPoint p, Map<String, String> resource, boolean delta) {
+    Map<String, String> labels = labels(p.getAttributesList(), resource);
     double v = p.hasAsInt() ? p.getAsInt() : p.getAsDouble();
     return new Sample(name, labels, millis(p.getTimeUnixNano()), delta ? accumulate(name, labels, v) : v);
   }
 
-  private void histogram(String name, HistogramDataPoint p, String service, boolean delta, List<Sample> out) {
-    Map<String, String> labels = labels(p.getAttributesList(), service);
+  private void histogram(String name, HistogramDataPoint p, Map<String, String> resource, boolean delta,
+      List<Sample> out) {
+    Map<String, String> labels = labels(p.getAttributesList(), resource);
     long ts = millis(p.getTimeUnixNano());
     long cumulative = 0;
     for (int i = 0; i < p.getBucketCountsCount(); i++) {
@@ -113,8 +151,9 @@ public final class OtlpMetricDecoder {
     counts(name, labels, ts, p.getCount(), p.hasSum() ? p.getSum() : Double.NaN, delta, out);
   }
 
-  private void exponential(String name, ExponentialHistogramDataPoint p, String service, boolean delta, List<Sample> out) {
-    Map<String, String> labels = labels(p.getAttributesList(), service);
+  private void exponential(String name, ExponentialHistogramDataPoint p, Map<String, String> resource,
+      boolean delta, List<Sample> out) {
+    Map<String, String> labels = labels(p.getAttributesList(), resource);
     long ts = millis(p.getTimeUnixNano());
     double base = Math.pow(2, Math.pow(2, -p.getScale()));
     // Negative observations are left to _sum and _count; buckets cover zero and positive values.
@@ -149,9 +188,8 @@ public final class OtlpMetricDecoder {
     return deltaTotals.merge(name + new TreeMap<>(labels), delta, Double::sum);
   }
 
-  private static Map<String, String> labels(List<KeyValue> attributes, String service) {
-    Map<String, String> out = new TreeMap<>();
-    if (service != null) out.put("service", service);
+  private static Map<String, String> labels(List<KeyValue> attributes, Map<String, String> resource) {
+    Map<String, String> out = new TreeMap<>(resource);
     for (KeyValue kv : attributes) out.put(sanitize(kv.getKey()), AnyValues.text(kv.getValue()));
     return out;
   }
@@ -162,7 +200,7 @@ public final class OtlpMetricDecoder {
   }
 
   /** Prometheus's translation: anything outside {@code [a-zA-Z0-9_:]} becomes {@code _}. */
-  static String sanitize(String name) {
+  public static String sanitize(String name) {
     StringBuilder b = new StringBuilder(name.length());
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);

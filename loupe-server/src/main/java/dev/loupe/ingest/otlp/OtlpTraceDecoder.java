@@ -68,7 +68,13 @@ public final class OtlpTraceDecoder {
                 s.getParentSpanId().isEmpty() ? null : hex(s.getParentSpanId(), 8, "parent_span_id"),
                 s.getName(), s.getStartTimeUnixNano(), s.getEndTimeUnixNano(), status(s.getStatus()),
                 attributes(s.getAttributesList()), resource);
-            Inference inference = mapping.toInference(span);
+            long firstChunk = 0;
+            for (io.opentelemetry.proto.trace.v1.Span.Event e : s.getEventsList()) {
+              if (GenAiSpanMapping.marksFirstChunk(e.getName()) && (firstChunk == 0 || e.getTimeUnixNano() < firstChunk)) {
+                firstChunk = e.getTimeUnixNano();
+              }
+            }
+            Inference inference = mapping.toInference(span, firstChunk);
             spans.add(span);
             if (inference != null) inferences.add(inference);
             for (io.opentelemetry.proto.trace.v1.Span.Event e : s.getEventsList()) {

@@ -71,4 +71,16 @@ class GenAiSpanMappingTest {
     assertThat(mapping.toInference(failed).outcome()).isEqualTo(Outcome.ERROR);
     assertThat(mapping.toInference(failed).key().modelVersion()).isEqualTo("unknown");
   }
+
+  @Test
+  void timeToFirstTokenFromAFirstChunkEventWhenNoAttributeSaysIt() {
+    assertThat(GenAiSpanMapping.marksFirstChunk("First Token Stream Event")).isTrue();
+    assertThat(GenAiSpanMapping.marksFirstChunk("gen_ai.evaluation.result")).isFalse();
+    Span streamed = span(Map.of("gen_ai.request.model", "m"), Map.of("service.name", "s"));
+    assertThat(mapping.toInference(streamed, START + 320_000_000L).ttftMs()).isEqualTo(320.0);
+    assertThat(mapping.toInference(streamed, 0).ttftMs()).isNull();
+    Span both = span(Map.of("gen_ai.request.model", "m", "gen_ai.response.time_to_first_chunk", "0.1"),
+        Map.of("service.name", "s"));
+    assertThat(mapping.toInference(both, START + 320_000_000L).ttftMs()).as("the attribute wins").isEqualTo(100.0);
+  }
 }

@@ -145,15 +145,20 @@ class OtlpHttpTracesTest {
           .setAttribute("gen_ai.request.model", "gpt-4o-mini")
           .setAttribute("gen_ai.usage.input_tokens", 5L)
           .setAttribute("gen_ai.usage.output_tokens", 7L)
+          .setStartTimestamp(java.time.Instant.now().minusSeconds(1))
           .startSpan();
       String traceId = span.getSpanContext().getTraceId();
-      span.end();
+      long start = System.currentTimeMillis() - 1000;
+      // OpenInference marks a streamed call's first token with this event; no TTFT attribute is set.
+      span.addEvent("First Token Stream Event", java.time.Instant.ofEpochMilli(start + 250));
+      span.end(java.time.Instant.ofEpochMilli(start + 900));
       assertThat(provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
       provider.shutdown().join(10, TimeUnit.SECONDS);
       assertThat(loupe.server().store().spans(traceId)).extracting(Span::name).containsExactly("chat");
       JsonNode i = loupe.get("api/v1/inferences").json().get("data").get(0);
       assertThat(i.get("model").asText()).isEqualTo("gpt-4o-mini");
       assertThat(i.get("total_tokens").asLong()).isEqualTo(12);
+      assertThat(i.get("ttft_ms").asDouble()).as("from the first-token event").isBetween(200.0, 300.0);
     }
   }
 

@@ -68,4 +68,37 @@ class OtlpMetricDecoderTest {
     assertThat(d.firstRejection()).contains("gpu.temp").contains("time_unix_nano");
     assertThat(OtlpMetricDecoder.sanitize("http.server.duration-ms")).isEqualTo("http_server_duration_ms");
   }
+
+  @Test
+  void badPointsAreRejectedOneByOneAndTheRestOfTheirMetricIsKept() {
+    Metric m = Metric.newBuilder().setName("queue.depth").setGauge(io.opentelemetry.proto.metrics.v1.Gauge.newBuilder()
+        .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(NS).setAsInt(4))
+        .addDataPoints(NumberDataPoint.newBuilder().setAsInt(5))
+        .addDataPoints(NumberDataPoint.newBuilder().setAsInt(6))
+        .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(NS).setAsInt(7)
+            .addAttributes(io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("queue")
+                .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("b"))))).build();
+    OtlpDecoded d = new OtlpMetricDecoder().decode(request(m));
+    assertThat(d.rejected()).as("counted per data point, as rejected_data_points is").isEqualTo(2);
+    assertThat(d.firstRejection()).contains("data point 1");
+    assertThat(d.batch().samples()).extracting(Sample::value).containsExactly(4.0, 7.0);
+  }
+
+  @Test
+  void versionAndDeploymentResourceAttributesArePromotedToLabels() {
+    Metric m = Metric.newBuilder().setName("gen_ai.client.operation.duration")
+        .setGauge(io.opentelemetry.proto.metrics.v1.Gauge.newBuilder()
+            .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(NS).setAsDouble(1))).build();
+    var resource = io.opentelemetry.proto.resource.v1.Resource.newBuilder();
+    for (String[] kv : new String[][] {{"service.name", "chat-api"}, {"service.version", "1.4.0"},
+        {"deployment.name", "eu-prod"}, {"host.name", "pod-7"}}) {
+      resource.addAttributes(io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey(kv[0])
+          .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue(kv[1])));
+    }
+    ExportMetricsServiceRequest r = ExportMetricsServiceRequest.newBuilder().addResourceMetrics(ResourceMetrics
+        .newBuilder().setResource(resource).addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(m))).build();
+    Sample s = new OtlpMetricDecoder().decode(r).batch().samples().get(0);
+    assertThat(s.labels()).containsEntry("service", "chat-api").containsEntry("service_version", "1.4.0")
+        .containsEntry("deployment_name", "eu-prod").doesNotContainKey("host_name");
+  }
 }
