@@ -200,4 +200,28 @@ class OtlpHttpTracesTest {
           .as("no version attribute: unknown, never invented").isEqualTo("unknown");
     }
   }
+
+  @Test
+  void versionAndDeploymentAttributesAreConfigurable() {
+    try (TestServer loupe = TestServer.start(dir, Clock.systemUTC(),
+        "otlp:\n  model_version_attributes: [release]\n  deployment_attributes: [k8s.namespace.name]\n")) {
+      long now = System.currentTimeMillis() * 1_000_000;
+      String json = "{\"resourceSpans\":[{\"resource\":{\"attributes\":["
+          + "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"chat-api\"}},"
+          + "{\"key\":\"k8s.namespace.name\",\"value\":{\"stringValue\":\"llm-prod\"}},"
+          + "{\"key\":\"service.version\",\"value\":{\"stringValue\":\"not-this\"}}]},"
+          + "\"scopeSpans\":[{\"spans\":[{\"traceId\":\"5b8efff798038103d269b633813fc60d\","
+          + "\"spanId\":\"eee19b7ec3c1b176\",\"name\":\"chat\",\"startTimeUnixNano\":\"" + now + "\","
+          + "\"endTimeUnixNano\":\"" + (now + 500_000_000L) + "\",\"attributes\":["
+          + "{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"gpt-4o\"}},"
+          + "{\"key\":\"release\",\"value\":{\"stringValue\":\"r42\"}}]}]}]}]}";
+      TestServer.Answer a = loupe.send(HttpRequest.newBuilder(java.net.URI.create(
+              "http://127.0.0.1:" + loupe.server().otlpHttpPort() + "/v1/traces"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+      assertThat(a.status()).as(a.body()).isEqualTo(200);
+      JsonNode i = loupe.get("api/v1/inferences").json().get("data").get(0);
+      assertThat(i.get("model_version").asText()).isEqualTo("r42");
+      assertThat(i.get("deployment").asText()).isEqualTo("llm-prod");
+    }
+  }
 }
