@@ -104,6 +104,9 @@ class OtlpHttpTracesTest {
       assertThat(i.get("output_tokens").asLong()).isEqualTo(164);
       assertThat(i.get("finish_reason").asText()).isEqualTo("stop");
       assertThat(i.get("trace_id").asText()).isEqualTo(traceId);
+      assertThat(loupe.get("metrics").body()).as("the LLM span feeds the model signals")
+          .containsPattern("loupe_model_requests_per_second\\{[^}]*model=\"gpt-4o-2024-08-06\"[^}]*"
+              + "model_version=\"2024-08-06\"[^}]*\\} [0-9.]*[1-9]");
       JsonNode score = loupe.get("api/v1/scores").json().get("data").get(0);
       assertThat(score.get("name").asText()).isEqualTo("groundedness");
       assertThat(score.get("value").asDouble()).isEqualTo(0.42);
