@@ -102,6 +102,13 @@ class AzureMonitorMetricMapperTest {
   }
 
   @Test
+  void azuresSevenFractionalDigitsKeepTheMilliseconds() {
+    Map<String, Object> r = record("GeneratedTokens");
+    r.put("time", "2026-11-29T10:01:00.1234567Z");
+    assertThat(AzureMonitorMetricMapper.mapRecord(r).timestampMillis()).isEqualTo(T + 123);
+  }
+
+  @Test
   void logAnalyticsAzureMetricsRowsReadTheSame() {
     Sample s = AzureMonitorMetricMapper.mapRecord(json("{\"TimeGenerated\":\"2026-11-29T10:01:00Z\",\"_ResourceId\":\""
         + RESOURCE.toLowerCase() + "\",\"MetricName\":\"ProcessedPromptTokens\",\"Total\":2412,\"Count\":3,"
