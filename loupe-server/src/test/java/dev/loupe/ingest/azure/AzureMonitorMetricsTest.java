@@ -39,7 +39,7 @@ class AzureMonitorMetricsTest {
     List<Series> out = new ArrayList<>();
     for (JsonNode s : a.json().at("/data/result")) {
       Map<String, String> labels = new TreeMap<>();
-      s.get("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      s.get("metric").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
       List<String> values = new ArrayList<>();
       for (JsonNode v : s.get("values")) {
         values.add(Instant.ofEpochMilli(Math.round(v.get(0).asDouble() * 1000)).toString().substring(11, 16)
