@@ -109,4 +109,48 @@ class ModelSignalsFromTelemetryTest {
       assertThat(p50).as("1.2 s, read back inside its (0.64, 1.28] bucket").isBetween(0.64, 1.28);
     }
   }
+
+  @Test
+  void azureMonitorMetricsFeedRequestsThrottlingTokensAndTimeToFirstToken() {
+    try (TestServer loupe = TestServer.start(dir, Clock.systemUTC())) {
+      String minute = Instant.now().truncatedTo(ChronoUnit.MINUTES).toString();
+      String id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/my-aoai"
+          + "/providers/Microsoft.Insights/metrics/";
+      String deployment = "{\"name\":{\"value\":\"ModelDeploymentName\"},\"value\":\"gpt4o-prod\"},"
+          + "{\"name\":{\"value\":\"ModelName\"},\"value\":\"gpt-4o\"},"
+          + "{\"name\":{\"value\":\"ModelVersion\"},\"value\":\"2024-11-20\"}";
+      String requests = "{\"id\":\"" + id + "AzureOpenAIRequests\",\"name\":{\"value\":\"AzureOpenAIRequests\"},"
+          + "\"timeseries\":["
+          + "{\"metadatavalues\":[" + deployment + ",{\"name\":{\"value\":\"StatusCode\"},\"value\":\"200\"}],"
+          + "\"data\":[{\"timeStamp\":\"" + minute + "\",\"total\":90}]},"
+          + "{\"metadatavalues\":[" + deployment + ",{\"name\":{\"value\":\"StatusCode\"},\"value\":\"429\"}],"
+          + "\"data\":[{\"timeStamp\":\"" + minute + "\",\"total\":10}]}]}";
+      String tokens = "{\"id\":\"" + id + "ProcessedPromptTokens\",\"name\":{\"value\":\"ProcessedPromptTokens\"},"
+          + "\"timeseries\":[{\"metadatavalues\":[" + deployment + "],"
+          + "\"data\":[{\"timeStamp\":\"" + minute + "\",\"total\":60000}]}]}";
+      String ttft = "{\"id\":\"" + id + "AzureOpenAITimeToResponse\",\"name\":{\"value\":\"AzureOpenAITimeToResponse\"},"
+          + "\"timeseries\":[{\"metadatavalues\":[" + deployment + "],"
+          + "\"data\":[{\"timeStamp\":\"" + minute + "\",\"average\":450}]}]}";
+      String body = "{\"interval\":\"PT1M\",\"value\":[" + requests + "," + tokens + "," + ttft + "]}";
+      TestServer.Answer a = loupe.post("api/v1/azure/openai", body);
+      assertThat(a.status()).as(a.body()).isEqualTo(200);
+      assertThat(loupe.post("api/v1/azure/openai", body).status()).as("an overlapping poll, sent again").isEqualTo(200);
+
+      String exposition = loupe.get("metrics").body();
+      String[] key = {"service=\"my-aoai\"", "deployment=\"gpt4o-prod\"", "model_version=\"2024-11-20\""};
+      double requestsPerSecond = metric(exposition, "loupe_model_requests_per_second", key);
+      assertThat(metric(exposition, "loupe_model_throttled_ratio", key)).as("10 of 100 were 429").isEqualTo(0.1);
+      assertThat(metric(exposition, "loupe_model_tokens_per_minute", key) / (requestsPerSecond * 60))
+          .as("600 tokens a call, the repeated poll not counted twice").isCloseTo(600, org.assertj.core.data.Offset.offset(1.0));
+      assertThat(metric(exposition, "loupe_model_ttft_seconds", key[0], key[1], "quantile=\"0.95\""))
+          .isEqualTo(0.45);
+
+      String quiet = "{\"interval\":\"PT1M\",\"value\":[{\"id\":\"" + id + "AzureOpenAIRequests\","
+          + "\"name\":{\"value\":\"AzureOpenAIRequests\"},\"timeseries\":[{\"metadatavalues\":[],"
+          + "\"data\":[{\"timeStamp\":\"" + minute + "\"}]}]}]}";
+      TestServer.Answer nothing = loupe.post("api/v1/azure/openai", quiet);
+      assertThat(nothing.status()).as("a poll of a quiet minute is not an error: " + nothing.body()).isEqualTo(200);
+      assertThat(nothing.json().get("skipped").asInt()).isEqualTo(1);
+    }
+  }
 }

@@ -79,12 +79,20 @@ public final class AzureOpenAiLogMapper {
     throw new InvalidRecordException("properties", "is required (modelDeploymentName, modelName, modelVersion)");
   }
 
-  /** The Azure OpenAI resource: the last segment of {@code resourceId}, or {@code Resource}. */
-  private static String resourceName(FieldReader f) {
+  /**
+   * The Azure OpenAI resource: from {@code resourceId}, or {@code Resource}. {@code f} holds
+   * lower-cased field names. The metric mapper names services the same way.
+   */
+  static String resourceName(FieldReader f) {
     String id = f.string(f.firstPresent("resourceid", "_resourceid"));
-    if (id != null) return id.substring(id.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    if (id != null) return resourceName(id);
     String r = f.string(f.firstPresent("resource", "apiid", "servicename"));
     return r == null ? null : r.toLowerCase(Locale.ROOT);
+  }
+
+  /** The last segment of a resource id, lower-cased: {@code …/ACCOUNTS/AOAI-EU} is {@code aoai-eu}. */
+  static String resourceName(String resourceId) {
+    return resourceId.substring(resourceId.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
   }
 
   /** {@code ChatCompletions_Create} → {@code chat}; other operations keep their own name. */
@@ -103,7 +111,8 @@ public final class AzureOpenAiLogMapper {
     return http >= 400 ? Outcome.ERROR : Outcome.OK;
   }
 
-  private static Map<String, Object> lowerCased(Map<String, Object> record) {
+  /** The record with its field names lower-cased, since Azure's shapes differ in case only. */
+  static Map<String, Object> lowerCased(Map<String, Object> record) {
     Map<String, Object> out = new HashMap<>();
     record.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
     return out;

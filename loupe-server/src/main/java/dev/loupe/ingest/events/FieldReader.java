@@ -102,10 +102,15 @@ public final class FieldReader {
       String t = s.trim();
       try {
         return OffsetDateTime.parse(t).toInstant().toEpochMilli();
+      } catch (ArithmeticException e) {
+        // A valid year such as +999999999 has no epoch milliseconds.
+        throw new InvalidRecordException(name, "is out of range: \"" + s + "\"");
       } catch (DateTimeParseException e) {
         try {
           // "2026-11-28 10:00:00Z" as Python's isoformat(sep=' ') writes it.
           return Instant.parse(t.replace(' ', 'T')).toEpochMilli();
+        } catch (ArithmeticException e2) {
+          throw new InvalidRecordException(name, "is out of range: \"" + s + "\"");
         } catch (DateTimeParseException e2) {
           try {
             return Math.round(Double.parseDouble(t) * (Double.parseDouble(t) < SECONDS_LIMIT ? 1000 : 1));

@@ -5,9 +5,11 @@ import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
 import dev.loupe.model.InvalidRecordException;
 import dev.loupe.model.LogRecord;
+import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
 import dev.loupe.model.TimestampAdmission;
 import java.util.ArrayList;
+import dev.loupe.ingest.azure.AzureMonitorMetricMapper;
 import dev.loupe.ingest.azure.AzureOpenAiLogMapper;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,10 @@ public final class JsonEventDecoder {
     LOGS("logs"),
     DEPLOYMENTS("deployments"),
     SCORES("scores"),
-    /** Azure Monitor records of Azure OpenAI resources (see {@code AzureOpenAiLogMapper}). */
+    /**
+     * Azure Monitor records of Azure OpenAI resources: logs ({@code AzureOpenAiLogMapper}) and
+     * metrics ({@code AzureMonitorMetricMapper}), mixed as one stream carries them.
+     */
     AZURE_OPENAI("azure/openai");
 
     private final String path;
@@ -40,7 +45,11 @@ public final class JsonEventDecoder {
   }
 
   /** The records kept, the rejections, and how many records the body held in all. */
-  public record Decoded(Batch batch, List<Rejection> rejections, int received) {}
+  /**
+   * {@code skipped}: points that carry no record at all (Azure's empty minutes), neither
+   * received nor rejected.
+   */
+  public record Decoded(Batch batch, List<Rejection> rejections, int received, int skipped) {}
 
   private final TimestampAdmission admission;
 
@@ -56,7 +65,9 @@ public final class JsonEventDecoder {
     List<LogRecord> logs = new ArrayList<>();
     List<Deployment> deployments = new ArrayList<>();
     List<Score> scores = new ArrayList<>();
+    List<Sample> samples = new ArrayList<>();
     int enveloped = 0;
+    int skipped = 0;
     for (JsonRecords.Item item : split.items()) {
       FieldReader f = new FieldReader(item.fields());
       try {
@@ -88,19 +99,36 @@ public final class JsonEventDecoder {
           }
           case AZURE_OPENAI: {
             // Event Hubs and storage deliver {"records": [...]}; Log Analytics exports one per line.
+            // One stream often mixes logs and metrics, so each record is routed by its shape.
             Object envelope = item.fields().get("records");
             List<?> records = envelope instanceof List<?> l ? l : List.of(item.fields());
             enveloped += records.size() - 1; // each record of an envelope counts as received
             for (int n = 0; n < records.size(); n++) {
+              // One bad record of an envelope is rejected alone, named by its index.
+              String where = envelope == null ? "" : "records[" + n + "] ";
               try {
                 if (!(records.get(n) instanceof Map<?, ?> m)) throw new InvalidRecordException("records", "must hold objects");
                 @SuppressWarnings("unchecked")
-                Inference i = AzureOpenAiLogMapper.map((Map<String, Object>) m);
-                admission.check("time", i.timestampMillis());
-                inferences.add(i);
+                Map<String, Object> record = (Map<String, Object>) m;
+                if (AzureMonitorMetricMapper.isMetricsResponse(record)) {
+                  AzureMonitorMetricMapper.Points points = AzureMonitorMetricMapper.mapResponse(record, admission);
+                  samples.addAll(points.samples());
+                  for (AzureMonitorMetricMapper.Rejected r : points.rejected()) {
+                    rejections.add(new Rejection(item.line(), 0, where + r.field(), r.reason()));
+                  }
+                  // each data point of a response counts as a received record
+                  enveloped += points.samples().size() + points.rejected().size() - 1;
+                  skipped += points.skipped();
+                } else if (AzureMonitorMetricMapper.isMetricRecord(record)) {
+                  Sample s = AzureMonitorMetricMapper.mapRecord(record);
+                  admission.check("time", s.timestampMillis());
+                  samples.add(s);
+                } else {
+                  Inference i = AzureOpenAiLogMapper.map(record);
+                  admission.check("time", i.timestampMillis());
+                  inferences.add(i);
+                }
               } catch (InvalidRecordException e) {
-                // One bad record of an envelope is rejected alone, named by its index.
-                String where = envelope == null ? "" : "records[" + n + "] ";
                 rejections.add(new Rejection(item.line(), 0, where + e.field(), reasonOf(e)));
               }
             }
@@ -119,7 +147,7 @@ public final class JsonEventDecoder {
     rejections.sort((a, b) -> Integer.compare(a.line(), b.line()));
     int received = split.items().size() + split.rejections().size() + enveloped;
     return new Decoded(
-        new Batch(inferences, logs, deployments, scores, List.of(), List.of()), rejections, received);
+        new Batch(inferences, logs, deployments, scores, samples, List.of()), rejections, received, skipped);
   }
 
   private static String reasonOf(InvalidRecordException e) {

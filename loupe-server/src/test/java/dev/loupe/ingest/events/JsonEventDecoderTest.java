@@ -90,6 +90,15 @@ class JsonEventDecoderTest {
   }
 
   @Test
+  void aTimeBeyondEpochMillisecondsIsRejectedByName() {
+    JsonEventDecoder.Decoded d = decode(line(1).replace("2026-11-28T10:00:00Z", "+999999999-01-01T00:00:00Z"));
+    assertThat(d.rejections()).singleElement().satisfies(r -> {
+      assertThat(r.field()).isEqualTo("timestamp");
+      assertThat(r.reason()).contains("out of range");
+    });
+  }
+
+  @Test
   void timestampsInEveryAcceptedForm() {
     String base = "{\"deployment\":\"d\",\"model\":\"m\",\"timestamp\":";
     long expected = Instant.parse("2026-11-28T10:00:00Z").toEpochMilli();
