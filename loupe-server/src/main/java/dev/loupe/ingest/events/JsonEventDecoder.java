@@ -130,6 +130,10 @@ public final class JsonEventDecoder {
                 }
               } catch (InvalidRecordException e) {
                 rejections.add(new Rejection(item.line(), 0, where + e.field(), reasonOf(e)));
+              } catch (RuntimeException e) {
+                // Whatever else one record breaks, the envelope's other records are still read.
+                rejections.add(new Rejection(item.line(), 0, where.isEmpty() ? null : where.trim(),
+                    "invalid record: " + e.getMessage()));
               }
             }
             break;
