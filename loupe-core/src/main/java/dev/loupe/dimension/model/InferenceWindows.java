@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * The hot signals of the model dimension: per series, a ring of one-minute {@link
@@ -40,28 +43,7 @@ public final class InferenceWindows {
 
   /** Adds inferences; those outside the last hour (or more than a minute ahead) are not kept. */
   public void record(Collection<Inference> inferences) {
-    if (inferences.isEmpty()) {
-      return;
-    }
-    long now = clock.millis();
-    lastReceivedMillis.accumulateAndGet(now, Math::max);
-    long current = minuteOf(now);
-    Map<SeriesKey, List<Inference>> byKey = new HashMap<>();
-    for (Inference i : inferences) {
-      long minute = minuteOf(i.timestampMillis());
-      if (minute > current - BUCKETS * MINUTE && minute <= current + MINUTE) {
-        byKey.computeIfAbsent(i.key(), k -> new ArrayList<>()).add(i);
-      }
-    }
-    byKey.forEach(
-        (key, list) -> {
-          SeriesRing ring = series.computeIfAbsent(key, SeriesRing::new);
-          synchronized (ring) {
-            for (Inference i : list) {
-              ring.bucketFor(minuteOf(i.timestampMillis()), this::keepEvicted).add(i);
-            }
-          }
-        });
+    add(inferences, Inference::key, Inference::timestampMillis, Bucket::add);
   }
 
   /**
@@ -70,25 +52,31 @@ public final class InferenceWindows {
    * InferenceStats#preferring}), so the same calls are never counted twice.
    */
   public void recordReported(Collection<ReportedFigure> figures) {
-    if (figures.isEmpty()) {
+    add(figures, ReportedFigure::key, ReportedFigure::timestampMillis, Bucket::add);
+  }
+
+  /** Adds items to their minute buckets, taking each series' lock once per batch. */
+  private <T> void add(Collection<T> items, Function<T, SeriesKey> keyOf, ToLongFunction<T> timeOf,
+      BiConsumer<Bucket, T> addTo) {
+    if (items.isEmpty()) {
       return;
     }
     long now = clock.millis();
     lastReceivedMillis.accumulateAndGet(now, Math::max);
     long current = minuteOf(now);
-    Map<SeriesKey, List<ReportedFigure>> byKey = new HashMap<>();
-    for (ReportedFigure f : figures) {
-      long minute = minuteOf(f.timestampMillis());
+    Map<SeriesKey, List<T>> byKey = new HashMap<>();
+    for (T item : items) {
+      long minute = minuteOf(timeOf.applyAsLong(item));
       if (minute > current - BUCKETS * MINUTE && minute <= current + MINUTE) {
-        byKey.computeIfAbsent(f.key(), k -> new ArrayList<>()).add(f);
+        byKey.computeIfAbsent(keyOf.apply(item), k -> new ArrayList<>()).add(item);
       }
     }
     byKey.forEach(
         (key, list) -> {
           SeriesRing ring = series.computeIfAbsent(key, SeriesRing::new);
           synchronized (ring) {
-            for (ReportedFigure f : list) {
-              ring.bucketFor(minuteOf(f.timestampMillis()), this::keepEvicted).add(f);
+            for (T item : list) {
+              addTo.accept(ring.bucketFor(minuteOf(timeOf.applyAsLong(item)), this::keepEvicted), item);
             }
           }
         });
