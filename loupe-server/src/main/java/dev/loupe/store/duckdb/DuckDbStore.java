@@ -298,7 +298,11 @@ public final class DuckDbStore implements Store {
     try (Connection c = read(); PreparedStatement ps =
         c.prepareStatement("DELETE FROM " + table(type) + " WHERE " + column + " < ?")) {
       ps.setLong(1, cutoffMillis);
-      return ps.executeUpdate();
+      long deleted = ps.executeUpdate();
+      if (type == RecordType.SAMPLE && deleted > 0) {
+        writer.run((conn, ids) -> ids.deleteUnused(conn));
+      }
+      return deleted;
     } catch (SQLException e) {
       throw failure("deleting old " + type.configName() + " records", e);
     }

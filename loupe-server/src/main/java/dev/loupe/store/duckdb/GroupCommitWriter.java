@@ -21,9 +21,16 @@ final class GroupCommitWriter implements AutoCloseable {
   /** Largest group, in records, so one commit never holds a caller for long. */
   static final int MAX_GROUP_RECORDS = 200_000;
 
-  private record Pending(Batch batch, CompletableFuture<Void> done) {}
+  /** Work that must run on the writer's connection between groups (the series index is the writer's). */
+  interface Task {
+    /** Does the work inside the transaction; returns what to do once it committed. */
+    Runnable run(DuckDBConnection conn, SeriesIds seriesIds) throws SQLException;
+  }
 
-  private static final Pending STOP = new Pending(Batch.EMPTY, new CompletableFuture<>());
+  /** A batch to append, or a task to run alone. */
+  private record Pending(Batch batch, Task task, CompletableFuture<Void> done) {}
+
+  private static final Pending STOP = new Pending(Batch.EMPTY, null, new CompletableFuture<>());
 
   private final DuckDBConnection conn;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -50,8 +57,16 @@ final class GroupCommitWriter implements AutoCloseable {
 
   /** Returns once the batch is committed; throws if the commit failed. */
   void write(Batch batch) {
+    await(new Pending(batch, null, new CompletableFuture<>()));
+  }
+
+  /** Runs a task on the writer thread, in its own transaction, and returns once it committed. */
+  void run(Task task) {
+    await(new Pending(Batch.EMPTY, task, new CompletableFuture<>()));
+  }
+
+  private void await(Pending p) {
     if (closed) throw new IllegalStateException("the store is closed");
-    Pending p = new Pending(batch, new CompletableFuture<>());
     queue.add(p);
     try {
       p.done().get();
@@ -72,15 +87,26 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private void loop() {
     List<Pending> group = new ArrayList<>();
+    Pending carried = null;
     while (true) {
       try {
-        group.add(queue.take());
+        group.add(carried != null ? carried : queue.take());
       } catch (InterruptedException e) {
         return;
+      }
+      carried = null;
+      if (group.get(0).task() != null) {
+        runTask(group.get(0));
+        group.clear();
+        continue;
       }
       int records = group.get(0).batch().size();
       Pending next;
       while (records < MAX_GROUP_RECORDS && (next = queue.poll()) != null) {
+        if (next.task() != null) {
+          carried = next; // a task runs alone, after the group before it
+          break;
+        }
         group.add(next);
         records += next.batch().size();
       }
@@ -90,8 +116,26 @@ final class GroupCommitWriter implements AutoCloseable {
       }
       group.clear();
       if (stop) {
+        if (carried != null) carried.done().completeExceptionally(new IllegalStateException("the store is closed"));
         return;
       }
+    }
+  }
+
+  private void runTask(Pending p) {
+    try {
+      openTransaction.execute();
+      Runnable afterCommit = p.task().run(conn, seriesIds);
+      conn.commit();
+      afterCommit.run();
+      p.done().complete(null);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        conn.rollback();
+      } catch (SQLException rollbackFailed) {
+        e.addSuppressed(rollbackFailed);
+      }
+      p.done().completeExceptionally(new IllegalStateException("store task failed: " + e.getMessage(), e));
     }
   }
 

@@ -43,6 +43,23 @@ final class SeriesIds {
     return ids;
   }
 
+  /**
+   * Deletes the series no sample refers to any more (retention removed their last sample); the
+   * returned action forgets their ids once that committed, so churned series (pods that came and went) do not pile up. Runs on the
+   * writer thread, between groups, so no group holds an id being forgotten.
+   */
+  Runnable deleteUnused(Connection conn) throws SQLException {
+    java.util.Set<Long> deleted = new java.util.HashSet<>();
+    try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(
+        "DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM samples WHERE samples.series_id = series.id) RETURNING id")) {
+      while (rs.next()) deleted.add(rs.getLong(1));
+    }
+    // Forgotten only once the delete committed: a rolled back delete keeps its rows and their ids.
+    return () -> {
+      if (!deleted.isEmpty()) committed.values().removeIf(deleted::contains);
+    };
+  }
+
   int size() {
     return committed.size();
   }

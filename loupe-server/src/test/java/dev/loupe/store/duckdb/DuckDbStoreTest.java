@@ -132,6 +132,30 @@ class DuckDbStoreTest extends StoreContract {
   }
 
   @Test
+  void retentionDeletesSeriesWithoutSamplesAndAReturningSeriesGetsANewId() throws Exception {
+    DuckDbStore duck = (DuckDbStore) store;
+    Sample gone = new Sample("up", Map.of("instance", "pod-a:9100"), T, 1);
+    Sample stays = new Sample("up", Map.of("instance", "pod-b:9100"), T + 10, 1);
+    duck.append(samples(gone, stays));
+    assertThat(store.deleteOlderThan(RecordType.SAMPLE, T + 5)).isEqualTo(1);
+    store.close();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("loupe.duckdb"));
+        ResultSet rs = c.createStatement().executeQuery("SELECT labels FROM series")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).as("the churned pod's series went with its last sample").contains("pod-b");
+      assertThat(rs.next()).isFalse();
+    }
+    store = open();
+    duck = (DuckDbStore) store;
+    duck.append(samples(new Sample("up", Map.of("instance", "pod-c:9100"), T + 20, 1)));
+    assertThat(store.deleteOlderThan(RecordType.SAMPLE, T + 15)).isEqualTo(1);
+    Sample back = new Sample("up", Map.of("instance", "pod-b:9100"), T + 30, 0);
+    duck.append(samples(back));
+    assertThat(store.samples("up", T, T + 40, 10)).as("the forgotten id was not reused for a deleted row")
+        .containsExactlyInAnyOrder(new Sample("up", Map.of("instance", "pod-c:9100"), T + 20, 1), back);
+  }
+
+  @Test
   void aVersion1FileIsMigratedWithItsSamples() throws Exception {
     store.close();
     Path old = dir.resolve("v1.duckdb");
