@@ -2,6 +2,7 @@ package dev.loupe.api;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.otlp.OtlpDecoded;
@@ -15,10 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/traces} and {@code /v1/logs} on the OTLP/HTTP port, answering as the OTLP specification says: 200
- * with an export response (a partial success names how many spans were rejected and why); 400
- * with a {@code google.rpc.Status} for a body that cannot be decoded (never retried); 415 for a
- * content type other than protobuf or JSON; 413 for an oversized body; 503 with
+ * {@code POST /v1/traces}, {@code /v1/logs} and {@code /v1/metrics} on the OTLP/HTTP port,
+ * answering as the OTLP specification says: 200 with an export response (a partial success names
+ * how many items were rejected and why); 400 with a {@code google.rpc.Status} for a body that
+ * cannot be decoded (never retried); 415 for a content type other than protobuf or JSON; 413 for
+ * an oversized body; 429 with {@code Retry-After} when the ingest gate is full; 503 with
  * {@code Retry-After} when the store cannot make the batch durable. The answer is encoded like
  * the request.
  */
@@ -42,13 +44,16 @@ final class OtlpHttpHandler implements Handler {
   private final IngestPipeline pipeline;
   private final IngestMetrics metrics;
   private final long maxBodyBytes;
+  private final IngestAdmission admission;
 
-  OtlpHttpHandler(String endpoint, Signal signal, IngestPipeline pipeline, IngestMetrics metrics, long maxBodyBytes) {
+  OtlpHttpHandler(String endpoint, Signal signal, IngestPipeline pipeline, IngestMetrics metrics, long maxBodyBytes,
+      IngestAdmission admission) {
     this.endpoint = endpoint;
     this.signal = signal;
     this.pipeline = pipeline;
     this.metrics = metrics;
     this.maxBodyBytes = maxBodyBytes;
+    this.admission = admission;
   }
 
   @Override
@@ -61,6 +66,26 @@ final class OtlpHttpHandler implements Handler {
           .setMessage("unsupported Content-Type '" + type + "': send application/x-protobuf or application/json").build());
       return;
     }
+    // Answers that retrying cannot change come before the overloaded one.
+    try {
+      BodyReader.checkDeclaredLength(ctx, maxBodyBytes);
+    } catch (BodyReader.TooLarge e) {
+      answer(ctx, 413, json, Status.newBuilder().setCode(8).setMessage(e.getMessage()).build());
+      return;
+    }
+    if (!admission.tryEnter()) {
+      ctx.header("Retry-After", Long.toString(admission.retryAfter().toSeconds()));
+      answer(ctx, 429, json, Status.newBuilder().setCode(8).setMessage(admission.overloadedMessage()).build());
+      return;
+    }
+    try {
+      admitted(ctx, json);
+    } finally {
+      admission.leave();
+    }
+  }
+
+  private void admitted(Context ctx, boolean json) {
     byte[] body;
     try {
       body = BodyReader.read(ctx, maxBodyBytes);

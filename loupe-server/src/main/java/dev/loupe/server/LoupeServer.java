@@ -16,6 +16,7 @@ import dev.loupe.dimension.model.VersionRegressionDetector;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
 import dev.loupe.dimension.network.NetworkThresholds;
 import dev.loupe.ingest.CapturePolicy;
+import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.events.JsonEventDecoder;
@@ -106,6 +107,7 @@ public final class LoupeServer implements AutoCloseable {
       List<Consumer<List<Sample>>> sampleJudges = List.of(compute::observe, network::observe);
       SampleReplay.run(store, METRIC_JUDGE_PREFIXES, METRIC_JUDGE_HISTORY, started, sampleJudges);
       IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleJudges);
+      IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests());
       JsonEventDecoder decoder =
           new JsonEventDecoder(
               new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().inference()));
@@ -137,7 +139,7 @@ public final class LoupeServer implements AutoCloseable {
               new HttpApi.Parts(store, pipeline, decoder, metrics, health, windows, registry, () -> ready,
                   config.ingest().maxBodyBytes(), clock,
                   new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets,
-                  compute, network, genAi));
+                  compute, network, genAi, admission));
       app.start(config.server().host(), config.server().port());
       this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "loupe-jobs");
@@ -150,7 +152,8 @@ public final class LoupeServer implements AutoCloseable {
           new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(), config.ingest().capture().completions());
       OtlpLogDecoder otlpLogs = new OtlpLogDecoder();
       OtlpMetricDecoder otlpMetrics = new OtlpMetricDecoder();
-      this.otlpHttp = OtlpHttpApi.create(traces, otlpLogs, otlpMetrics, pipeline, metrics, config.ingest().maxBodyBytes());
+      this.otlpHttp = OtlpHttpApi.create(
+          traces, otlpLogs, otlpMetrics, pipeline, metrics, config.ingest().maxBodyBytes(), admission);
       otlpHttp.start(config.server().host(), config.otlp().httpPort());
       try {
         NettyServerBuilder grpc = NettyServerBuilder
