@@ -156,10 +156,12 @@ public final class LoupeServer implements AutoCloseable {
           traces, otlpLogs, otlpMetrics, pipeline, metrics, config.ingest().maxBodyBytes(), admission);
       otlpHttp.start(config.server().host(), config.otlp().httpPort());
       try {
+        // grpc-java answers a larger message itself: RESOURCE_EXHAUSTED without a retry delay.
         NettyServerBuilder grpc = NettyServerBuilder
             .forAddress(new java.net.InetSocketAddress(config.server().host(), config.otlp().grpcPort()))
             .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.ingest().maxBodyBytes()));
-        new OtlpGrpcServices(pipeline, metrics).services(traces, otlpLogs, otlpMetrics).forEach(grpc::addService);
+        new OtlpGrpcServices(pipeline, metrics, admission).services(traces, otlpLogs, otlpMetrics)
+            .forEach(grpc::addService);
         this.otlpGrpc = grpc.build().start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot listen for OTLP/gRPC on port " + config.otlp().grpcPort(), e);
