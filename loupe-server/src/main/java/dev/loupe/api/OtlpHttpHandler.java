@@ -2,13 +2,14 @@ package dev.loupe.api;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.Code;
+import com.google.rpc.Status;
 import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.otlp.OtlpDecoded;
 import dev.loupe.ingest.otlp.MalformedOtlp;
 import dev.loupe.ingest.otlp.OtlpTraceDecoder;
-import dev.loupe.ingest.otlp.proto.Status;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.Locale;
@@ -62,20 +63,20 @@ final class OtlpHttpHandler implements Handler {
     String media = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
     boolean json = media.equals(JSON);
     if (!json && !media.equals(PROTOBUF)) {
-      answer(ctx, 415, false, Status.newBuilder().setCode(3)
-          .setMessage("unsupported Content-Type '" + type + "': send application/x-protobuf or application/json").build());
+      refuse(ctx, 415, false, Code.INVALID_ARGUMENT,
+          "unsupported Content-Type '" + type + "': send application/x-protobuf or application/json");
       return;
     }
     // Answers that retrying cannot change come before the overloaded one.
     try {
       BodyReader.checkDeclaredLength(ctx, maxBodyBytes);
     } catch (BodyReader.TooLarge e) {
-      answer(ctx, 413, json, Status.newBuilder().setCode(8).setMessage(e.getMessage()).build());
+      refuse(ctx, 413, json, Code.RESOURCE_EXHAUSTED, e.getMessage());
       return;
     }
     if (!admission.tryEnter()) {
       ctx.header("Retry-After", Long.toString(admission.retryAfter().toSeconds()));
-      answer(ctx, 429, json, Status.newBuilder().setCode(8).setMessage(admission.overloadedMessage()).build());
+      refuse(ctx, 429, json, Code.RESOURCE_EXHAUSTED, admission.overloadedMessage());
       return;
     }
     try {
@@ -90,10 +91,10 @@ final class OtlpHttpHandler implements Handler {
     try {
       body = BodyReader.read(ctx, maxBodyBytes);
     } catch (BodyReader.TooLarge e) {
-      answer(ctx, 413, json, Status.newBuilder().setCode(8).setMessage(e.getMessage()).build());
+      refuse(ctx, 413, json, Code.RESOURCE_EXHAUSTED, e.getMessage());
       return;
     } catch (BodyReader.Unreadable e) {
-      answer(ctx, 400, json, Status.newBuilder().setCode(3).setMessage(e.getMessage()).build());
+      refuse(ctx, 400, json, Code.INVALID_ARGUMENT, e.getMessage());
       return;
     }
     OtlpDecoded decoded;
@@ -101,7 +102,7 @@ final class OtlpHttpHandler implements Handler {
       decoded = signal.decode(body, json);
     } catch (MalformedOtlp e) {
       metrics.rejected(endpoint, "malformed_body", 1);
-      answer(ctx, 400, json, Status.newBuilder().setCode(3).setMessage(e.getMessage()).build());
+      refuse(ctx, 400, json, Code.INVALID_ARGUMENT, e.getMessage());
       return;
     }
     try {
@@ -109,14 +110,18 @@ final class OtlpHttpHandler implements Handler {
     } catch (RuntimeException e) {
       LOG.error("store append failed; answering 503 so the exporter retries", e);
       ctx.header("Retry-After", "5");
-      answer(ctx, 503, json, Status.newBuilder().setCode(14)
-          .setMessage("the store could not make the records durable; retry").build());
+      refuse(ctx, 503, json, Code.UNAVAILABLE, "the store could not make the records durable; retry");
       return;
     }
     metrics.accepted(endpoint, signal.accepted(decoded.batch()));
     if (decoded.rejected() > 0) metrics.rejected(endpoint, "invalid_record", decoded.rejected());
     answer(ctx, 200, json, signal.response(decoded.rejected(),
         decoded.rejected() == 0 ? "" : decoded.rejected() + " rejected; first: " + decoded.firstRejection()));
+  }
+
+  /** An error answer: a {@code google.rpc.Status}, encoded like the request. */
+  private void refuse(Context ctx, int status, boolean json, Code code, String message) {
+    answer(ctx, status, json, Status.newBuilder().setCode(code.getNumber()).setMessage(message).build());
   }
 
   private void answer(Context ctx, int status, boolean json, Message message) {
