@@ -22,10 +22,6 @@ import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.ToIntFunction;
@@ -43,23 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OtlpGrpcServices {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcServices.class);
-
-  /** Hands the request over undecoded, so a bad body is answered by Loupe's decoder, not by grpc-java. */
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
 
   private interface Decoder {
     OtlpDecoded decode(byte[] body) throws MalformedOtlp;
@@ -99,7 +78,7 @@ public final class OtlpGrpcServices {
   /** The generated service's export method, with the request left as bytes. */
   private <T> ServerServiceDefinition service(MethodDescriptor<?, T> generated, String endpoint, Decoder decoder,
       ToIntFunction<Batch> accepted, Response<T> response) {
-    MethodDescriptor<byte[], T> method = generated.toBuilder(BYTES, generated.getResponseMarshaller()).build();
+    MethodDescriptor<byte[], T> method = generated.toBuilder(ByteArrayMarshaller.INSTANCE, generated.getResponseMarshaller()).build();
     return ServerServiceDefinition.builder(generated.getServiceName())
         .addMethod(method, ServerCalls.asyncUnaryCall((body, out) -> export(endpoint, body, decoder, accepted, response, out)))
         .build();

@@ -32,11 +32,8 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,21 +61,6 @@ import org.xerial.snappy.Snappy;
 class OtlpBadInputTest {
   static final String PROTOBUF = "application/x-protobuf";
   static final int MAX_BODY = 8192;
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
   static final Map<String, MethodDescriptor<?, ?>> GRPC_EXPORTS = Map.of(
       "/v1/traces", TraceServiceGrpc.getExportMethod(),
       "/v1/logs", LogsServiceGrpc.getExportMethod(),
@@ -274,7 +256,7 @@ class OtlpBadInputTest {
 
   /** The export method with the request and response as bytes, so anything can be sent. */
   static MethodDescriptor<byte[], byte[]> raw(MethodDescriptor<?, ?> generated) {
-    return generated.toBuilder(BYTES, BYTES).build();
+    return generated.toBuilder(ByteArrayMarshaller.INSTANCE, ByteArrayMarshaller.INSTANCE).build();
   }
 
   static byte[] export(ManagedChannel channel, MethodDescriptor<?, ?> generated, byte[] body) {
