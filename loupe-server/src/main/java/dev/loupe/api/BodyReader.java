@@ -28,12 +28,17 @@ final class BodyReader {
 
   private BodyReader() {}
 
-  static byte[] read(Context ctx, long limit) throws TooLarge, Unreadable {
+  /** Fails on a declared Content-Length over the limit, before anything is read. */
+  static void checkDeclaredLength(Context ctx, long limit) throws TooLarge {
     long declared = ctx.req().getContentLengthLong();
     if (declared > limit) {
       throw new TooLarge("the body is " + declared + " bytes, over the limit of " + limit
           + " (ingest.max_body_bytes)");
     }
+  }
+
+  static byte[] read(Context ctx, long limit) throws TooLarge, Unreadable {
+    checkDeclaredLength(ctx, limit);
     String encoding = ctx.header("Content-Encoding");
     try {
       InputStream in = ctx.req().getInputStream();
@@ -52,11 +57,7 @@ final class BodyReader {
 
   /** The body as sent, whatever its Content-Encoding (remote write's snappy is decoded by its decoder). */
   static byte[] readRaw(Context ctx, long limit) throws TooLarge, Unreadable {
-    long declared = ctx.req().getContentLengthLong();
-    if (declared > limit) {
-      throw new TooLarge("the body is " + declared + " bytes, over the limit of " + limit
-          + " (ingest.max_body_bytes)");
-    }
+    checkDeclaredLength(ctx, limit);
     try {
       return readLimited(ctx.req().getInputStream(), limit);
     } catch (IOException e) {

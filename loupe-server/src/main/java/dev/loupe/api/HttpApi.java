@@ -4,6 +4,7 @@ import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.compute.ComputeDimensionJudge;
 import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
+import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.events.JsonEventDecoder;
@@ -43,7 +44,8 @@ public final class HttpApi {
       Supplier<List<TargetHealth>> targets,
       ComputeDimensionJudge compute,
       NetworkDimensionJudge network,
-      GenAiSpanMapping genAi) {}
+      GenAiSpanMapping genAi,
+      IngestAdmission admission) {}
 
   private HttpApi() {}
 
@@ -67,7 +69,7 @@ public final class HttpApi {
     for (JsonEventDecoder.Kind kind : JsonEventDecoder.Kind.values()) {
       r.post(kind.path(), new IngestHandler(kind, p.decoder(), p.pipeline(), p.metrics(), p.maxBodyBytes()));
     }
-    r.post("/api/v1/write", new RemoteWriteHandler(p.remoteWrite(), p.pipeline(), p.metrics(), p.maxBodyBytes(), 16));
+    r.post("/api/v1/write", new RemoteWriteHandler(p.remoteWrite(), p.pipeline(), p.metrics(), p.maxBodyBytes(), p.admission()));
     r.get("/api/v1/targets", new TargetsHandler(p.targets()));
     InfrastructureHandler infrastructure = new InfrastructureHandler(p.compute(), p.network(), p.clock());
     r.get("/api/v1/gpus", infrastructure::gpus);

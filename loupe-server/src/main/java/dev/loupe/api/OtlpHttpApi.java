@@ -1,5 +1,6 @@
 package dev.loupe.api;
 
+import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.otlp.OtlpLogDecoder;
@@ -23,7 +24,7 @@ public final class OtlpHttpApi {
   /** Creates (does not start) the app serving {@code POST /v1/traces}, {@code /v1/logs} and {@code /v1/metrics}. */
   public static Javalin create(
       OtlpTraceDecoder traces, OtlpLogDecoder logs, OtlpMetricDecoder metricsDecoder, IngestPipeline pipeline,
-      IngestMetrics metrics, long maxBodyBytes) {
+      IngestMetrics metrics, long maxBodyBytes, IngestAdmission admission) {
     OtlpHttpHandler.Signal traceSignal = new OtlpHttpHandler.Signal() {
       @Override
       public OtlpDecoded decode(byte[] body, boolean json) throws MalformedOtlp {
@@ -88,9 +89,9 @@ public final class OtlpHttpApi {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
       config.http.maxRequestSize = Long.MAX_VALUE;
-      config.routes.post("/v1/traces", new OtlpHttpHandler("/v1/traces", traceSignal, pipeline, metrics, maxBodyBytes));
-      config.routes.post("/v1/logs", new OtlpHttpHandler("/v1/logs", logSignal, pipeline, metrics, maxBodyBytes));
-      config.routes.post("/v1/metrics", new OtlpHttpHandler("/v1/metrics", metricSignal, pipeline, metrics, maxBodyBytes));
+      config.routes.post("/v1/traces", new OtlpHttpHandler("/v1/traces", traceSignal, pipeline, metrics, maxBodyBytes, admission));
+      config.routes.post("/v1/logs", new OtlpHttpHandler("/v1/logs", logSignal, pipeline, metrics, maxBodyBytes, admission));
+      config.routes.post("/v1/metrics", new OtlpHttpHandler("/v1/metrics", metricSignal, pipeline, metrics, maxBodyBytes, admission));
     });
   }
 }

@@ -2,12 +2,14 @@ package dev.loupe.api;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.otlp.OtlpDecoded;
 import dev.loupe.ingest.otlp.MalformedOtlp;
 import dev.loupe.ingest.otlp.OtlpTraceDecoder;
-import dev.loupe.ingest.otlp.proto.Status;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.Locale;
@@ -15,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/traces} and {@code /v1/logs} on the OTLP/HTTP port, answering as the OTLP specification says: 200
- * with an export response (a partial success names how many spans were rejected and why); 400
- * with a {@code google.rpc.Status} for a body that cannot be decoded (never retried); 415 for a
- * content type other than protobuf or JSON; 413 for an oversized body; 503 with
+ * {@code POST /v1/traces}, {@code /v1/logs} and {@code /v1/metrics} on the OTLP/HTTP port,
+ * answering as the OTLP specification says: 200 with an export response (a partial success names
+ * how many items were rejected and why); 400 with a {@code google.rpc.Status} for a body that
+ * cannot be decoded (never retried); 415 for a content type other than protobuf or JSON; 413 for
+ * an oversized body; 429 with {@code Retry-After} when the ingest gate is full; 503 with
  * {@code Retry-After} when the store cannot make the batch durable. The answer is encoded like
  * the request.
  */
@@ -42,13 +45,16 @@ final class OtlpHttpHandler implements Handler {
   private final IngestPipeline pipeline;
   private final IngestMetrics metrics;
   private final long maxBodyBytes;
+  private final IngestAdmission admission;
 
-  OtlpHttpHandler(String endpoint, Signal signal, IngestPipeline pipeline, IngestMetrics metrics, long maxBodyBytes) {
+  OtlpHttpHandler(String endpoint, Signal signal, IngestPipeline pipeline, IngestMetrics metrics, long maxBodyBytes,
+      IngestAdmission admission) {
     this.endpoint = endpoint;
     this.signal = signal;
     this.pipeline = pipeline;
     this.metrics = metrics;
     this.maxBodyBytes = maxBodyBytes;
+    this.admission = admission;
   }
 
   @Override
@@ -57,18 +63,38 @@ final class OtlpHttpHandler implements Handler {
     String media = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
     boolean json = media.equals(JSON);
     if (!json && !media.equals(PROTOBUF)) {
-      answer(ctx, 415, false, Status.newBuilder().setCode(3)
-          .setMessage("unsupported Content-Type '" + type + "': send application/x-protobuf or application/json").build());
+      refuse(ctx, 415, false, Code.INVALID_ARGUMENT,
+          "unsupported Content-Type '" + type + "': send application/x-protobuf or application/json");
       return;
     }
+    // Answers that retrying cannot change come before the overloaded one.
+    try {
+      BodyReader.checkDeclaredLength(ctx, maxBodyBytes);
+    } catch (BodyReader.TooLarge e) {
+      refuse(ctx, 413, json, Code.RESOURCE_EXHAUSTED, e.getMessage());
+      return;
+    }
+    if (!admission.tryEnter()) {
+      ctx.header("Retry-After", Long.toString(admission.retryAfter().toSeconds()));
+      refuse(ctx, 429, json, Code.RESOURCE_EXHAUSTED, admission.overloadedMessage());
+      return;
+    }
+    try {
+      admitted(ctx, json);
+    } finally {
+      admission.leave();
+    }
+  }
+
+  private void admitted(Context ctx, boolean json) {
     byte[] body;
     try {
       body = BodyReader.read(ctx, maxBodyBytes);
     } catch (BodyReader.TooLarge e) {
-      answer(ctx, 413, json, Status.newBuilder().setCode(8).setMessage(e.getMessage()).build());
+      refuse(ctx, 413, json, Code.RESOURCE_EXHAUSTED, e.getMessage());
       return;
     } catch (BodyReader.Unreadable e) {
-      answer(ctx, 400, json, Status.newBuilder().setCode(3).setMessage(e.getMessage()).build());
+      refuse(ctx, 400, json, Code.INVALID_ARGUMENT, e.getMessage());
       return;
     }
     OtlpDecoded decoded;
@@ -76,7 +102,7 @@ final class OtlpHttpHandler implements Handler {
       decoded = signal.decode(body, json);
     } catch (MalformedOtlp e) {
       metrics.rejected(endpoint, "malformed_body", 1);
-      answer(ctx, 400, json, Status.newBuilder().setCode(3).setMessage(e.getMessage()).build());
+      refuse(ctx, 400, json, Code.INVALID_ARGUMENT, e.getMessage());
       return;
     }
     try {
@@ -84,14 +110,18 @@ final class OtlpHttpHandler implements Handler {
     } catch (RuntimeException e) {
       LOG.error("store append failed; answering 503 so the exporter retries", e);
       ctx.header("Retry-After", "5");
-      answer(ctx, 503, json, Status.newBuilder().setCode(14)
-          .setMessage("the store could not make the records durable; retry").build());
+      refuse(ctx, 503, json, Code.UNAVAILABLE, "the store could not make the records durable; retry");
       return;
     }
     metrics.accepted(endpoint, signal.accepted(decoded.batch()));
     if (decoded.rejected() > 0) metrics.rejected(endpoint, "invalid_record", decoded.rejected());
     answer(ctx, 200, json, signal.response(decoded.rejected(),
         decoded.rejected() == 0 ? "" : decoded.rejected() + " rejected; first: " + decoded.firstRejection()));
+  }
+
+  /** An error answer: a {@code google.rpc.Status}, encoded like the request. */
+  private void refuse(Context ctx, int status, boolean json, Code code, String message) {
+    answer(ctx, status, json, Status.newBuilder().setCode(code.getNumber()).setMessage(message).build());
   }
 
   private void answer(Context ctx, int status, boolean json, Message message) {

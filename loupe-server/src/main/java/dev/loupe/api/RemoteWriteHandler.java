@@ -1,5 +1,6 @@
 package dev.loupe.api;
 
+import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
@@ -7,7 +8,6 @@ import dev.loupe.model.Batch;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /api/v1/write}: Prometheus remote write 1.0. Answers as Prometheus's queue manager
  * expects: 204 when every sample is durable; 400 (never retried) for a body that cannot be
  * decoded, or after keeping the valid part of a batch with invalid series; 413 for an oversized
- * body; 415 for remote write 2.0; 429 with {@code Retry-After} when too many writes are in
- * flight; 503 when the store failed, so the sender retries.
+ * body; 415 for remote write 2.0; 429 with {@code Retry-After} when the ingest gate shared with
+ * OTLP is full; 503 when the store failed, so the sender retries.
  */
 final class RemoteWriteHandler implements Handler {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteWriteHandler.class);
@@ -26,15 +26,15 @@ final class RemoteWriteHandler implements Handler {
   private final IngestPipeline pipeline;
   private final IngestMetrics metrics;
   private final long maxBodyBytes;
-  private final Semaphore inFlight;
+  private final IngestAdmission admission;
 
-  RemoteWriteHandler(
-      RemoteWriteDecoder decoder, IngestPipeline pipeline, IngestMetrics metrics, long maxBodyBytes, int maxInFlight) {
+  RemoteWriteHandler(RemoteWriteDecoder decoder, IngestPipeline pipeline, IngestMetrics metrics, long maxBodyBytes,
+      IngestAdmission admission) {
     this.decoder = decoder;
     this.pipeline = pipeline;
     this.metrics = metrics;
     this.maxBodyBytes = maxBodyBytes;
-    this.inFlight = new Semaphore(maxInFlight);
+    this.admission = admission;
   }
 
   @Override
@@ -44,9 +44,16 @@ final class RemoteWriteHandler implements Handler {
       answer(ctx, 415, "remote write 2.0 is not supported; send remote write 1.0 (protobuf_message: prometheus.WriteRequest)");
       return;
     }
-    if (!inFlight.tryAcquire()) {
-      ctx.header("Retry-After", "1");
-      answer(ctx, 429, "too many remote writes in flight; retry later");
+    // Answers that retrying cannot change come before the overloaded one.
+    try {
+      BodyReader.checkDeclaredLength(ctx, maxBodyBytes);
+    } catch (BodyReader.TooLarge e) {
+      answer(ctx, 413, e.getMessage());
+      return;
+    }
+    if (!admission.tryEnter()) {
+      ctx.header("Retry-After", Long.toString(admission.retryAfter().toSeconds()));
+      answer(ctx, 429, admission.overloadedMessage());
       return;
     }
     try {
@@ -87,7 +94,7 @@ final class RemoteWriteHandler implements Handler {
       metrics.answered(ENDPOINT, 204);
       ctx.status(204);
     } finally {
-      inFlight.release();
+      admission.leave();
     }
   }
 

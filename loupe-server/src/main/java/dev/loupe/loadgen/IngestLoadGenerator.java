@@ -19,10 +19,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * POSTs batches of inference events to {@code /api/v1/inferences} from several connections and
- * measures accepted events per second and the time to each acknowledgement. Bodies are built
- * before the clock starts, so the client's JSON encoding is not measured. Bounded: it sends
- * exactly {@code events} events and stops.
+ * Sends prepared bodies (batches of inference events to {@code /api/v1/inferences}, or OTLP
+ * exports over HTTP or gRPC) from several senders at once and measures accepted records per
+ * second and the time to each acknowledgement. Bodies are built before the clock starts, so the
+ * client's encoding is not measured. Bounded: it sends exactly {@code events} records and stops.
  */
 public final class IngestLoadGenerator {
   /** What one run measured. Latencies in milliseconds. */
@@ -36,11 +36,9 @@ public final class IngestLoadGenerator {
   /** How distinct bodies are prepared; reused round-robin. */
   static final int DISTINCT_BODIES = 32;
 
-  private final URI target;
-  private final String contentType;
+  private final BodySender sender;
   private final int batchSize;
   private final int concurrency;
-  private final HttpClient http;
   private final List<byte[]> bodies;
 
   /** NDJSON inference events to {@code /api/v1/inferences}. */
@@ -49,14 +47,35 @@ public final class IngestLoadGenerator {
         concurrency);
   }
 
-  /** Any prepared bodies of {@code recordsPerBody} records each, e.g. OTLP exports. */
+  /** Any prepared bodies of {@code recordsPerBody} records each, POSTed to {@code target}, e.g. OTLP exports. */
   public IngestLoadGenerator(URI target, String contentType, List<byte[]> bodies, int recordsPerBody, int concurrency) {
-    this.target = target;
-    this.contentType = contentType;
+    this(post(target, contentType), bodies, recordsPerBody, concurrency);
+  }
+
+  /** Any prepared bodies of {@code recordsPerBody} records each, sent by {@code sender} from {@code concurrency} threads. */
+  public IngestLoadGenerator(BodySender sender, List<byte[]> bodies, int recordsPerBody, int concurrency) {
+    this.sender = sender;
     this.batchSize = recordsPerBody;
     this.concurrency = concurrency;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     this.bodies = List.copyOf(bodies);
+  }
+
+  /** HTTP/1.1 POSTs; only a 200 counts as acknowledged. */
+  private static BodySender post(URI target, String contentType) {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    return body -> {
+      try {
+        HttpResponse<Void> res = http.send(
+            HttpRequest.newBuilder(target).header("Content-Type", contentType)
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+            HttpResponse.BodyHandlers.discarding());
+        return res.statusCode() == 200;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    };
   }
 
   /** Sends {@code events} events (rounded up to whole batches) and measures. */
@@ -75,12 +94,7 @@ public final class IngestLoadGenerator {
           byte[] body = bodies.get((int) (i % bodies.size()));
           long t0 = System.nanoTime();
           try {
-            HttpResponse<Void> res = http.send(
-                HttpRequest.newBuilder(target).header("Content-Type", contentType)
-                    .timeout(Duration.ofSeconds(60))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.discarding());
-            if (res.statusCode() != 200) failed.incrementAndGet();
+            if (!sender.send(body)) failed.incrementAndGet();
           } catch (IOException e) {
             failed.incrementAndGet();
           }

@@ -31,7 +31,7 @@ public record LoupeConfig(
 
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
-    ingest = ingest == null ? new Ingest(null, null, null) : ingest;
+    ingest = ingest == null ? new Ingest(null, null, null, null) : ingest;
     retention = retention == null ? new Retention(null, null, null, null, null, null, null) : retention;
     health = health == null ? new Health(null, null, null, null) : health;
     global = global == null ? new ScrapeConfig.Global(null, null, null) : global;
@@ -80,17 +80,27 @@ public record LoupeConfig(
     }
   }
 
-  /** Limits and policies of the receivers. */
+  /**
+   * Limits and policies of the receivers. {@code max_in_flight_requests} bounds the pushed
+   * requests (OTLP over HTTP and gRPC, remote_write) being read, decoded or stored at once; more
+   * are answered "retry later".
+   */
   public record Ingest(
       @JsonProperty("max_body_bytes") Long maxBodyBytes,
       @JsonProperty("max_future") Duration maxFuture,
-      Capture capture) {
+      Capture capture,
+      @JsonProperty("max_in_flight_requests") Integer maxInFlightRequests) {
     public Ingest {
       maxBodyBytes = maxBodyBytes == null ? 16L * 1024 * 1024 : maxBodyBytes;
       maxFuture = maxFuture == null ? Duration.ofMinutes(10) : maxFuture;
       capture = capture == null ? new Capture(null, null) : capture;
+      maxInFlightRequests = maxInFlightRequests == null ? 64 : maxInFlightRequests;
       if (maxBodyBytes < 1024) {
         throw new IllegalArgumentException("max_body_bytes must be at least 1024, got " + maxBodyBytes);
+      }
+      if (maxInFlightRequests < 1) {
+        throw new IllegalArgumentException(
+            "max_in_flight_requests must be at least 1 (pushed requests handled at once), got " + maxInFlightRequests);
       }
     }
   }

@@ -16,6 +16,7 @@ import dev.loupe.dimension.model.VersionRegressionDetector;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
 import dev.loupe.dimension.network.NetworkThresholds;
 import dev.loupe.ingest.CapturePolicy;
+import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.events.JsonEventDecoder;
@@ -113,6 +114,7 @@ public final class LoupeServer implements AutoCloseable {
       // Not among the replayed judges: the minutes these figures filled are rebuilt from rollups.
       sampleObservers.add(samples -> windows.recordReported(modelMetrics.read(samples)));
       IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers);
+      IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests());
       JsonEventDecoder decoder =
           new JsonEventDecoder(
               new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().inference()));
@@ -144,7 +146,7 @@ public final class LoupeServer implements AutoCloseable {
               new HttpApi.Parts(store, pipeline, decoder, metrics, health, windows, registry, () -> ready,
                   config.ingest().maxBodyBytes(), clock,
                   new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets,
-                  compute, network, genAi));
+                  compute, network, genAi, admission));
       app.start(config.server().host(), config.server().port());
       this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "loupe-jobs");
@@ -158,13 +160,16 @@ public final class LoupeServer implements AutoCloseable {
       OtlpLogDecoder otlpLogs = new OtlpLogDecoder();
       OtlpMetricDecoder otlpMetrics =
           new OtlpMetricDecoder(OtlpMetricDecoder.concat(otlp.modelVersionAttributes(), otlp.deploymentAttributes()));
-      this.otlpHttp = OtlpHttpApi.create(traces, otlpLogs, otlpMetrics, pipeline, metrics, config.ingest().maxBodyBytes());
+      this.otlpHttp = OtlpHttpApi.create(
+          traces, otlpLogs, otlpMetrics, pipeline, metrics, config.ingest().maxBodyBytes(), admission);
       otlpHttp.start(config.server().host(), config.otlp().httpPort());
       try {
+        // grpc-java answers a larger message itself: RESOURCE_EXHAUSTED without a retry delay.
         NettyServerBuilder grpc = NettyServerBuilder
             .forAddress(new java.net.InetSocketAddress(config.server().host(), config.otlp().grpcPort()))
             .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.ingest().maxBodyBytes()));
-        new OtlpGrpcServices(pipeline, metrics).services(traces, otlpLogs, otlpMetrics).forEach(grpc::addService);
+        new OtlpGrpcServices(pipeline, metrics, admission).services(traces, otlpLogs, otlpMetrics)
+            .forEach(grpc::addService);
         this.otlpGrpc = grpc.build().start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot listen for OTLP/gRPC on port " + config.otlp().grpcPort(), e);

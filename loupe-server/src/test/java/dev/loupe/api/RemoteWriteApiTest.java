@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loupe.ingest.prometheus.remote.proto.TimeSeries;
 import dev.loupe.ingest.prometheus.remote.proto.WriteRequest;
+import dev.loupe.store.duckdb.CommitHold;
 import dev.loupe.testing.MutableClock;
 import dev.loupe.testing.RemoteWrite;
 import dev.loupe.testing.TestServer;
@@ -12,6 +13,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xerial.snappy.Snappy;
@@ -95,6 +98,25 @@ class RemoteWriteApiTest {
       assertThat(a.status()).isEqualTo(413);
       assertThat(a.body()).contains("max_body_bytes");
       assertThat(loupe.post("api/v1/write", body(gpuUtil("0", t, 1)), HEADERS).status()).isEqualTo(204);
+    }
+  }
+
+  @Test
+  void aFullIngestGateIs429WithRetryAfterUntilTheHeldWriteIsDurable() throws Exception {
+    long t = NOW.toEpochMilli();
+    try (TestServer loupe = TestServer.start(dir, clock, "ingest:\n  max_in_flight_requests: 1\n");
+        CommitHold hold = CommitHold.on(loupe.server().store())) {
+      byte[] first = body(gpuUtil("0", t, 1));
+      CompletableFuture<TestServer.Answer> held =
+          CompletableFuture.supplyAsync(() -> loupe.post("api/v1/write", first, HEADERS));
+      hold.awaitHeld();
+      TestServer.Answer busy = loupe.post("api/v1/write", body(gpuUtil("1", t, 2)), HEADERS);
+      assertThat(busy.status()).as("Prometheus retries a 429").isEqualTo(429);
+      assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(busy.body()).contains("ingest.max_in_flight_requests");
+      hold.release();
+      assertThat(held.get(30, TimeUnit.SECONDS).status()).isEqualTo(204);
+      assertThat(loupe.post("api/v1/write", body(gpuUtil("1", t, 2)), HEADERS).status()).isEqualTo(204);
     }
   }
 }

@@ -2,8 +2,11 @@ package dev.loupe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.loupe.store.RecordType;
+import dev.loupe.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,5 +81,21 @@ class LoupeCommandTest {
     Run r = run("serve", "--prot", "1");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--prot");
+  }
+
+  @Test
+  void theOtlpBenchSendsOverHttpAndOverGrpc() {
+    try (TestServer loupe = TestServer.start(dir, Clock.systemUTC())) {
+      Run http = run("bench", "otlp", "--url", "http://127.0.0.1:" + loupe.server().otlpHttpPort() + "/v1/traces",
+          "--spans", "1024", "--warmup", "0", "--batch", "256", "--concurrency", "2");
+      assertThat(http.code()).as(http.out() + http.err()).isZero();
+      assertThat(http.out()).contains("spans=1024").contains("requests=4 failed=0").contains("throughput=");
+      Run grpc = run("bench", "otlp", "--protocol", "grpc", "--url", "http://127.0.0.1:" + loupe.server().otlpGrpcPort(),
+          "--spans", "1024", "--warmup", "0", "--batch", "256", "--concurrency", "2");
+      assertThat(grpc.code()).as(grpc.out() + grpc.err()).isZero();
+      assertThat(grpc.out()).contains("spans=1024").contains("requests=4 failed=0").contains("ack_p99=");
+      assertThat(loupe.server().store().count(RecordType.SPAN)).as("the bodies repeat ids; every span is kept")
+          .isEqualTo(2048);
+    }
   }
 }

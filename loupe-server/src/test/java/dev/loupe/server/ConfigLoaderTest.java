@@ -16,6 +16,7 @@ class ConfigLoaderTest {
     assertThat(c.retention().inference()).isEqualTo(Duration.ofDays(30));
     assertThat(c.retention().rollup()).isEqualTo(Duration.ofDays(400));
     assertThat(c.ingest().capture().prompts()).isFalse();
+    assertThat(c.ingest().maxInFlightRequests()).isEqualTo(64);
     assertThat(c.health().latencyRegressionWarning()).isEqualTo(0.40);
     assertThat(ConfigLoader.parse("# only a comment\n", "loupe.yml")).isEqualTo(c);
   }
@@ -24,12 +25,13 @@ class ConfigLoaderTest {
   void readsEveryKindOfValue() {
     LoupeConfig c = ConfigLoader.parse(
         "server:\n  port: 9999\n  data_dir: /tmp/x\n"
-            + "ingest:\n  max_body_bytes: 2048\n  max_future: 90s\n  capture:\n    prompts: true\n"
+            + "ingest:\n  max_body_bytes: 2048\n  max_future: 90s\n  max_in_flight_requests: 8\n  capture:\n    prompts: true\n"
             + "retention:\n  inference: 7d\n  rollup: 2y\n"
             + "health:\n  latency_regression_warning: 0.25\n  min_samples: 10\n  current_window: 10m\n",
         "loupe.yml");
     assertThat(c.server().port()).isEqualTo(9999);
     assertThat(c.ingest().maxFuture()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.ingest().maxInFlightRequests()).isEqualTo(8);
     assertThat(c.ingest().capture().prompts()).isTrue();
     assertThat(c.ingest().capture().completions()).isFalse();
     assertThat(c.retention().inference()).isEqualTo(Duration.ofDays(7));
@@ -61,6 +63,10 @@ class ConfigLoaderTest {
         .hasMessageContaining("not a duration");
     assertThatThrownBy(() -> ConfigLoader.parse("server:\n  port: 70000\n", "loupe.yml"))
         .hasMessageContaining("server").hasMessageContaining("0..65535");
+    assertThatThrownBy(() -> ConfigLoader.parse("ingest:\n  max_in_flight_requests: 0\n", "loupe.yml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest")
+        .hasMessageContaining("max_in_flight_requests must be at least 1");
     assertThatThrownBy(() -> ConfigLoader.parse("server:\n  port: many\n", "loupe.yml"))
         .hasMessageContaining("loupe.yml:2:").hasMessageContaining("server.port");
     assertThatThrownBy(() -> ConfigLoader.parse("server: [1, 2\n", "loupe.yml"))

@@ -1,97 +1,147 @@
 package dev.loupe.ingest.otlp;
 
-import com.google.protobuf.Message;
+import com.google.protobuf.Any;
+import com.google.rpc.RetryInfo;
+import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
-import io.grpc.BindableService;
+import dev.loupe.model.Batch;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The three OTLP/gRPC export services, on the same decoders and pipeline as OTLP/HTTP. A partial
- * success names what was rejected; a store that cannot commit answers {@code UNAVAILABLE}, which
- * exporters retry.
+ * The three OTLP/gRPC export services. Each takes the request's bytes as sent and decodes them
+ * with the same {@code decodeProtobuf} as OTLP/HTTP, into the same pipeline. Answers: the export
+ * response (a partial success names what was rejected); {@code INVALID_ARGUMENT} with the
+ * decoder's message for a body that is not the expected export (never retried);
+ * {@code RESOURCE_EXHAUSTED} with a {@code google.rpc.RetryInfo} when the ingest gate is full;
+ * {@code UNAVAILABLE} when the store cannot commit. An oversized message never gets here: grpc-java
+ * answers {@code RESOURCE_EXHAUSTED} without a retry delay, which the OTLP spec says not to retry.
  */
 public final class OtlpGrpcServices {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcServices.class);
 
-  private final IngestPipeline pipeline;
-  private final IngestMetrics metrics;
-
-  public OtlpGrpcServices(IngestPipeline pipeline, IngestMetrics metrics) {
-    this.pipeline = pipeline;
-    this.metrics = metrics;
+  private interface Decoder {
+    OtlpDecoded decode(byte[] body) throws MalformedOtlp;
   }
 
-  public List<BindableService> services(OtlpTraceDecoder traces, OtlpLogDecoder logs, OtlpMetricDecoder samples) {
-    return List.of(
-        new TraceServiceGrpc.TraceServiceImplBase() {
-          @Override
-          public void export(ExportTraceServiceRequest r, StreamObserver<ExportTraceServiceResponse> out) {
-            handle("grpc:traces", traces.decode(r), b -> b.spans().size(), out, (rejected, msg) ->
-                rejected == 0 ? ExportTraceServiceResponse.getDefaultInstance() : ExportTraceServiceResponse.newBuilder()
-                    .setPartialSuccess(ExportTracePartialSuccess.newBuilder().setRejectedSpans(rejected)
-                        .setErrorMessage(msg)).build());
-          }
-        },
-        new LogsServiceGrpc.LogsServiceImplBase() {
-          @Override
-          public void export(ExportLogsServiceRequest r, StreamObserver<ExportLogsServiceResponse> out) {
-            handle("grpc:logs", logs.decode(r), b -> b.logs().size(), out, (rejected, msg) ->
-                rejected == 0 ? ExportLogsServiceResponse.getDefaultInstance() : ExportLogsServiceResponse.newBuilder()
-                    .setPartialSuccess(ExportLogsPartialSuccess.newBuilder().setRejectedLogRecords(rejected)
-                        .setErrorMessage(msg)).build());
-          }
-        },
-        new MetricsServiceGrpc.MetricsServiceImplBase() {
-          @Override
-          public void export(ExportMetricsServiceRequest r, StreamObserver<ExportMetricsServiceResponse> out) {
-            handle("grpc:metrics", samples.decode(r), b -> b.samples().size(), out, (rejected, msg) ->
-                rejected == 0 ? ExportMetricsServiceResponse.getDefaultInstance() : ExportMetricsServiceResponse.newBuilder()
-                    .setPartialSuccess(ExportMetricsPartialSuccess.newBuilder().setRejectedDataPoints(rejected)
-                        .setErrorMessage(msg)).build());
-          }
-        });
-  }
-
-  /** The response of an export: partial success when {@code rejected > 0}. */
+  /** The export response: a partial success when {@code rejected > 0}. */
   private interface Response<T> {
     T of(int rejected, String message);
   }
 
-  private <T extends Message> void handle(String endpoint, OtlpDecoded decoded,
-      ToIntFunction<dev.loupe.model.Batch> accepted, StreamObserver<T> out, Response<T> response) {
+  private final IngestPipeline pipeline;
+  private final IngestMetrics metrics;
+  private final IngestAdmission admission;
+
+  public OtlpGrpcServices(IngestPipeline pipeline, IngestMetrics metrics, IngestAdmission admission) {
+    this.pipeline = pipeline;
+    this.metrics = metrics;
+    this.admission = admission;
+  }
+
+  public List<ServerServiceDefinition> services(OtlpTraceDecoder traces, OtlpLogDecoder logs, OtlpMetricDecoder samples) {
+    return List.of(
+        service(TraceServiceGrpc.getExportMethod(), "grpc:traces", traces::decodeProtobuf, b -> b.spans().size(),
+            (rejected, msg) -> rejected == 0 ? ExportTraceServiceResponse.getDefaultInstance()
+                : ExportTraceServiceResponse.newBuilder().setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+                    .setRejectedSpans(rejected).setErrorMessage(msg)).build()),
+        service(LogsServiceGrpc.getExportMethod(), "grpc:logs", logs::decodeProtobuf, b -> b.logs().size(),
+            (rejected, msg) -> rejected == 0 ? ExportLogsServiceResponse.getDefaultInstance()
+                : ExportLogsServiceResponse.newBuilder().setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
+                    .setRejectedLogRecords(rejected).setErrorMessage(msg)).build()),
+        service(MetricsServiceGrpc.getExportMethod(), "grpc:metrics", samples::decodeProtobuf, b -> b.samples().size(),
+            (rejected, msg) -> rejected == 0 ? ExportMetricsServiceResponse.getDefaultInstance()
+                : ExportMetricsServiceResponse.newBuilder().setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
+                    .setRejectedDataPoints(rejected).setErrorMessage(msg)).build()));
+  }
+
+  /** The generated service's export method, with the request left as bytes. */
+  private <T> ServerServiceDefinition service(MethodDescriptor<?, T> generated, String endpoint, Decoder decoder,
+      ToIntFunction<Batch> accepted, Response<T> response) {
+    MethodDescriptor<byte[], T> method = generated.toBuilder(ByteArrayMarshaller.INSTANCE, generated.getResponseMarshaller()).build();
+    return ServerServiceDefinition.builder(generated.getServiceName())
+        .addMethod(method, ServerCalls.asyncUnaryCall((body, out) -> export(endpoint, body, decoder, accepted, response, out)))
+        .build();
+  }
+
+  private <T> void export(String endpoint, byte[] body, Decoder decoder, ToIntFunction<Batch> accepted,
+      Response<T> response, StreamObserver<T> out) {
+    if (!admission.tryEnter()) {
+      metrics.answered(endpoint, 429);
+      out.onError(overloaded());
+      return;
+    }
+    T answer = null;
+    StatusException failure = null;
+    try {
+      answer = decodeAndStore(endpoint, body, decoder, accepted, response);
+    } catch (StatusException e) {
+      failure = e;
+    } finally {
+      // Before answering, so a client that sends again as soon as it is answered finds the place free.
+      admission.leave();
+    }
+    if (failure != null) {
+      out.onError(failure);
+    } else {
+      out.onNext(answer);
+      out.onCompleted();
+    }
+  }
+
+  private <T> T decodeAndStore(String endpoint, byte[] body, Decoder decoder, ToIntFunction<Batch> accepted,
+      Response<T> response) throws StatusException {
+    OtlpDecoded decoded;
+    try {
+      decoded = decoder.decode(body);
+    } catch (MalformedOtlp e) {
+      metrics.rejected(endpoint, "malformed_body", 1);
+      metrics.answered(endpoint, 400);
+      throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
+    }
     try {
       pipeline.accept(decoded.batch());
     } catch (RuntimeException e) {
       LOG.error("store append failed; answering UNAVAILABLE so the exporter retries", e);
       metrics.answered(endpoint, 503);
-      out.onError(Status.UNAVAILABLE.withDescription("the store could not make the records durable; retry")
-          .asRuntimeException());
-      return;
+      throw Status.UNAVAILABLE.withDescription("the store could not make the records durable; retry").asException();
     }
     metrics.accepted(endpoint, accepted.applyAsInt(decoded.batch()));
     if (decoded.rejected() > 0) metrics.rejected(endpoint, "invalid_record", decoded.rejected());
     metrics.answered(endpoint, 200);
-    out.onNext(response.of(decoded.rejected(),
-        decoded.rejected() == 0 ? "" : decoded.rejected() + " rejected; first: " + decoded.firstRejection()));
-    out.onCompleted();
+    return response.of(decoded.rejected(),
+        decoded.rejected() == 0 ? "" : decoded.rejected() + " rejected; first: " + decoded.firstRejection());
   }
 
+  /** RESOURCE_EXHAUSTED is retryable in OTLP only with a RetryInfo, which says when. */
+  private StatusException overloaded() {
+    Duration delay = admission.retryAfter();
+    RetryInfo retry = RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration.newBuilder()
+        .setSeconds(delay.getSeconds()).setNanos(delay.getNano())).build();
+    return StatusProto.toStatusException(com.google.rpc.Status.newBuilder()
+        .setCode(Status.Code.RESOURCE_EXHAUSTED.value())
+        .setMessage(admission.overloadedMessage())
+        .addDetails(Any.pack(retry))
+        .build());
+  }
 }
