@@ -67,7 +67,7 @@ public final class HttpApi {
         });
     var r = config.routes;
     for (JsonEventDecoder.Kind kind : JsonEventDecoder.Kind.values()) {
-      r.post(kind.path(), new IngestHandler(kind, p.decoder(), p.pipeline(), p.metrics(), p.maxBodyBytes()));
+      r.post(kind.path(), new IngestHandler(kind, p.decoder(), p.pipeline(), p.metrics(), p.maxBodyBytes(), p.admission()));
     }
     r.post("/api/v1/write", new RemoteWriteHandler(p.remoteWrite(), p.pipeline(), p.metrics(), p.maxBodyBytes(), p.admission()));
     r.get("/api/v1/targets", new TargetsHandler(p.targets()));

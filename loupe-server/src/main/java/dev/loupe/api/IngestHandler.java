@@ -1,5 +1,6 @@
 package dev.loupe.api;
 
+import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.events.JsonEventDecoder;
@@ -29,13 +30,16 @@ final class IngestHandler implements Handler {
   private final IngestPipeline pipeline;
   private final IngestMetrics metrics;
   private final long maxBodyBytes;
+  private final IngestAdmission admission;
 
   IngestHandler(
       JsonEventDecoder.Kind kind,
       JsonEventDecoder decoder,
       IngestPipeline pipeline,
       IngestMetrics metrics,
-      long maxBodyBytes) {
+      long maxBodyBytes,
+      IngestAdmission admission) {
+    this.admission = admission;
     this.kind = kind;
     this.endpoint = kind.path();
     this.decoder = decoder;
@@ -46,6 +50,27 @@ final class IngestHandler implements Handler {
 
   @Override
   public void handle(Context ctx) {
+    // Answers that retrying cannot change come before the overloaded one.
+    try {
+      BodyReader.checkDeclaredLength(ctx, maxBodyBytes);
+    } catch (BodyReader.TooLarge e) {
+      metrics.rejected(endpoint, "body_too_large", 1);
+      answer(ctx, 413, e.getMessage(), List.of());
+      return;
+    }
+    if (!admission.tryEnter()) {
+      ctx.header("Retry-After", Long.toString(admission.retryAfter().toSeconds()));
+      answer(ctx, 429, admission.overloadedMessage(), List.of());
+      return;
+    }
+    try {
+      handleAdmitted(ctx);
+    } finally {
+      admission.leave();
+    }
+  }
+
+  private void handleAdmitted(Context ctx) {
     byte[] body;
     try {
       body = BodyReader.read(ctx, maxBodyBytes);

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 
 /**
- * The one bound on pushed requests in flight, shared by OTLP/HTTP, OTLP/gRPC and remote_write.
+ * The one bound on pushed requests in flight, shared by OTLP/HTTP, OTLP/gRPC, remote_write
+ * and the JSON endpoints (/api/v1/inferences, /api/v1/azure/openai, …).
  * A receiver enters before it reads or decodes a body and leaves once the batch is durable; when
  * the gate is full it answers "retry after {@link #retryAfter()}" at once (HTTP 429, gRPC
  * {@code RESOURCE_EXHAUSTED} with a retry delay) instead of queueing more work than the store

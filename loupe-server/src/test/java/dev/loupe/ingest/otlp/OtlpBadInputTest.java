@@ -193,6 +193,9 @@ class OtlpBadInputTest {
             "Content-Type", PROTOBUF, "Content-Encoding", "snappy");
         assertThat(busyWrite.status()).as("remote_write shares the gate").isEqualTo(429);
         assertThat(busyWrite.headers().firstValue("Retry-After")).hasValue("1");
+        TestServer.Answer busyEvents = loupe.post("api/v1/inferences", "{\"model\":\"m\",\"service\":\"s\"}");
+        assertThat(busyEvents.status()).as("so do the JSON endpoints").isEqualTo(429);
+        assertThat(busyEvents.headers().firstValue("Retry-After")).hasValue("1");
 
         // Answers that retrying cannot change are still given while the gate is full.
         assertThat(post(loupe, "/v1/traces", "text/plain", valid).statusCode()).isEqualTo(415);
