@@ -91,6 +91,8 @@ public final class LoupeServer implements AutoCloseable {
       throw new UncheckedIOException("cannot create data directory " + dataDir.toAbsolutePath(), e);
     }
     this.store = DuckDbStore.open(dataDir.resolve("loupe.duckdb"), clock);
+    // What has started so far, stopped again if a later step fails, so a failed start leaks no port.
+    List<Runnable> startedParts = new java.util.ArrayList<>();
     try {
       this.windows = new InferenceWindows(clock);
       DeploymentLog deployments = new DeploymentLog();
@@ -148,6 +150,7 @@ public final class LoupeServer implements AutoCloseable {
                   new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets,
                   compute, network, genAi, admission));
       app.start(config.server().host(), config.server().port());
+      startedParts.add(app::stop);
       this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "loupe-jobs");
         t.setDaemon(true);
@@ -155,6 +158,7 @@ public final class LoupeServer implements AutoCloseable {
       });
       jobs.scheduleWithFixedDelay(this::flushRollupsLogged, 10, 10, TimeUnit.SECONDS);
       jobs.scheduleWithFixedDelay(this::retainLogged, 1, 60, TimeUnit.MINUTES);
+      startedParts.add(jobs::shutdownNow);
       OtlpTraceDecoder traces =
           new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(), config.ingest().capture().completions());
       OtlpLogDecoder otlpLogs = new OtlpLogDecoder();
@@ -163,6 +167,7 @@ public final class LoupeServer implements AutoCloseable {
       this.otlpHttp = OtlpHttpApi.create(
           traces, otlpLogs, otlpMetrics, pipeline, metrics, config.ingest().maxBodyBytes(), admission);
       otlpHttp.start(config.server().host(), config.otlp().httpPort());
+      startedParts.add(otlpHttp::stop);
       try {
         // grpc-java answers a larger message itself: RESOURCE_EXHAUSTED without a retry delay.
         NettyServerBuilder grpc = NettyServerBuilder
@@ -171,6 +176,7 @@ public final class LoupeServer implements AutoCloseable {
         new OtlpGrpcServices(pipeline, metrics, admission).services(traces, otlpLogs, otlpMetrics)
             .forEach(grpc::addService);
         this.otlpGrpc = grpc.build().start();
+        startedParts.add(otlpGrpc::shutdownNow);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot listen for OTLP/gRPC on port " + config.otlp().grpcPort(), e);
       }
@@ -178,6 +184,13 @@ public final class LoupeServer implements AutoCloseable {
       ready = true;
       LOG.info("Loupe listening on {} with data in {}", baseUri(), dataDir.toAbsolutePath());
     } catch (RuntimeException e) {
+      for (int i = startedParts.size() - 1; i >= 0; i--) {
+        try {
+          startedParts.get(i).run();
+        } catch (RuntimeException stopFailed) {
+          e.addSuppressed(stopFailed);
+        }
+      }
       store.close();
       throw e;
     }
