@@ -9,7 +9,7 @@ import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
 import dev.loupe.ingest.otlp.OtlpDecoded;
 import dev.loupe.ingest.otlp.MalformedOtlp;
-import dev.loupe.ingest.otlp.OtlpTraceDecoder;
+import dev.loupe.ingest.otlp.OtlpSignal;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.Locale;
@@ -30,26 +30,16 @@ final class OtlpHttpHandler implements Handler {
   private static final String PROTOBUF = "application/x-protobuf";
   private static final String JSON = "application/json";
 
-  /** What differs between signals: decoding, the response message, what counts as accepted. */
-  interface Signal {
-    OtlpDecoded decode(byte[] body, boolean json) throws MalformedOtlp;
-
-    /** The export response; {@code rejected > 0} makes it a partial success. */
-    Message response(int rejected, String errorMessage);
-
-    int accepted(dev.loupe.model.Batch batch);
-  }
-
   private final String endpoint;
-  private final Signal signal;
+  private final OtlpSignal<?, ?> signal;
   private final IngestPipeline pipeline;
   private final IngestMetrics metrics;
   private final long maxBodyBytes;
   private final IngestAdmission admission;
 
-  OtlpHttpHandler(String endpoint, Signal signal, IngestPipeline pipeline, IngestMetrics metrics, long maxBodyBytes,
+  OtlpHttpHandler(OtlpSignal<?, ?> signal, IngestPipeline pipeline, IngestMetrics metrics, long maxBodyBytes,
       IngestAdmission admission) {
-    this.endpoint = endpoint;
+    this.endpoint = "/v1/" + signal.name();
     this.signal = signal;
     this.pipeline = pipeline;
     this.metrics = metrics;
@@ -99,7 +89,7 @@ final class OtlpHttpHandler implements Handler {
     }
     OtlpDecoded decoded;
     try {
-      decoded = signal.decode(body, json);
+      decoded = json ? signal.decodeJson(body) : signal.decodeProtobuf(body);
     } catch (MalformedOtlp e) {
       metrics.rejected(endpoint, "malformed_body", 1);
       refuse(ctx, 400, json, Code.INVALID_ARGUMENT, e.getMessage());
@@ -115,8 +105,7 @@ final class OtlpHttpHandler implements Handler {
     }
     metrics.accepted(endpoint, signal.accepted(decoded.batch()));
     if (decoded.rejected() > 0) metrics.rejected(endpoint, "invalid_record", decoded.rejected());
-    answer(ctx, 200, json, signal.response(decoded.rejected(),
-        decoded.rejected() == 0 ? "" : decoded.rejected() + " rejected; first: " + decoded.firstRejection()));
+    answer(ctx, 200, json, signal.response(decoded));
   }
 
   /** An error answer: a {@code google.rpc.Status}, encoded like the request. */

@@ -1,11 +1,11 @@
 package dev.loupe.ingest.otlp;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Message;
 import com.google.rpc.RetryInfo;
 import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
-import dev.loupe.model.Batch;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -13,24 +13,17 @@ import io.grpc.StatusException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The three OTLP/gRPC export services. Each takes the request's bytes as sent and decodes them
- * with the same {@code decodeProtobuf} as OTLP/HTTP, into the same pipeline. Answers: the export
+ * with the same {@link OtlpSignal} as OTLP/HTTP, into the same pipeline. Answers: the export
  * response (a partial success names what was rejected); {@code INVALID_ARGUMENT} with the
  * decoder's message for a body that is not the expected export (never retried);
  * {@code RESOURCE_EXHAUSTED} with a {@code google.rpc.RetryInfo} when the ingest gate is full;
@@ -39,15 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OtlpGrpcServices {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcServices.class);
-
-  private interface Decoder {
-    OtlpDecoded decode(byte[] body) throws MalformedOtlp;
-  }
-
-  /** The export response: a partial success when {@code rejected > 0}. */
-  private interface Response<T> {
-    T of(int rejected, String message);
-  }
 
   private final IngestPipeline pipeline;
   private final IngestMetrics metrics;
@@ -61,40 +45,30 @@ public final class OtlpGrpcServices {
 
   public List<ServerServiceDefinition> services(OtlpTraceDecoder traces, OtlpLogDecoder logs, OtlpMetricDecoder samples) {
     return List.of(
-        service(TraceServiceGrpc.getExportMethod(), "grpc:traces", traces::decodeProtobuf, b -> b.spans().size(),
-            (rejected, msg) -> rejected == 0 ? ExportTraceServiceResponse.getDefaultInstance()
-                : ExportTraceServiceResponse.newBuilder().setPartialSuccess(ExportTracePartialSuccess.newBuilder()
-                    .setRejectedSpans(rejected).setErrorMessage(msg)).build()),
-        service(LogsServiceGrpc.getExportMethod(), "grpc:logs", logs::decodeProtobuf, b -> b.logs().size(),
-            (rejected, msg) -> rejected == 0 ? ExportLogsServiceResponse.getDefaultInstance()
-                : ExportLogsServiceResponse.newBuilder().setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
-                    .setRejectedLogRecords(rejected).setErrorMessage(msg)).build()),
-        service(MetricsServiceGrpc.getExportMethod(), "grpc:metrics", samples::decodeProtobuf, b -> b.samples().size(),
-            (rejected, msg) -> rejected == 0 ? ExportMetricsServiceResponse.getDefaultInstance()
-                : ExportMetricsServiceResponse.newBuilder().setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
-                    .setRejectedDataPoints(rejected).setErrorMessage(msg)).build()));
+        service(TraceServiceGrpc.getExportMethod(), OtlpSignal.traces(traces)),
+        service(LogsServiceGrpc.getExportMethod(), OtlpSignal.logs(logs)),
+        service(MetricsServiceGrpc.getExportMethod(), OtlpSignal.metrics(samples)));
   }
 
   /** The generated service's export method, with the request left as bytes. */
-  private <T> ServerServiceDefinition service(MethodDescriptor<?, T> generated, String endpoint, Decoder decoder,
-      ToIntFunction<Batch> accepted, Response<T> response) {
-    MethodDescriptor<byte[], T> method = generated.toBuilder(ByteArrayMarshaller.INSTANCE, generated.getResponseMarshaller()).build();
+  private <R extends Message> ServerServiceDefinition service(MethodDescriptor<?, R> generated, OtlpSignal<?, R> signal) {
+    MethodDescriptor<byte[], R> method = generated.toBuilder(ByteArrayMarshaller.INSTANCE, generated.getResponseMarshaller()).build();
+    String endpoint = "grpc:" + signal.name();
     return ServerServiceDefinition.builder(generated.getServiceName())
-        .addMethod(method, ServerCalls.asyncUnaryCall((body, out) -> export(endpoint, body, decoder, accepted, response, out)))
+        .addMethod(method, ServerCalls.asyncUnaryCall((body, out) -> export(endpoint, body, signal, out)))
         .build();
   }
 
-  private <T> void export(String endpoint, byte[] body, Decoder decoder, ToIntFunction<Batch> accepted,
-      Response<T> response, StreamObserver<T> out) {
+  private <R extends Message> void export(String endpoint, byte[] body, OtlpSignal<?, R> signal, StreamObserver<R> out) {
     if (!admission.tryEnter()) {
       metrics.answered(endpoint, 429);
       out.onError(overloaded());
       return;
     }
-    T answer = null;
+    R answer = null;
     StatusException failure = null;
     try {
-      answer = decodeAndStore(endpoint, body, decoder, accepted, response);
+      answer = decodeAndStore(endpoint, body, signal);
     } catch (StatusException e) {
       failure = e;
     } finally {
@@ -109,11 +83,11 @@ public final class OtlpGrpcServices {
     }
   }
 
-  private <T> T decodeAndStore(String endpoint, byte[] body, Decoder decoder, ToIntFunction<Batch> accepted,
-      Response<T> response) throws StatusException {
+  private <R extends Message> R decodeAndStore(String endpoint, byte[] body, OtlpSignal<?, R> signal)
+      throws StatusException {
     OtlpDecoded decoded;
     try {
-      decoded = decoder.decode(body);
+      decoded = signal.decodeProtobuf(body);
     } catch (MalformedOtlp e) {
       metrics.rejected(endpoint, "malformed_body", 1);
       metrics.answered(endpoint, 400);
@@ -126,11 +100,10 @@ public final class OtlpGrpcServices {
       metrics.answered(endpoint, 503);
       throw Status.UNAVAILABLE.withDescription("the store could not make the records durable; retry").asException();
     }
-    metrics.accepted(endpoint, accepted.applyAsInt(decoded.batch()));
+    metrics.accepted(endpoint, signal.accepted(decoded.batch()));
     if (decoded.rejected() > 0) metrics.rejected(endpoint, "invalid_record", decoded.rejected());
     metrics.answered(endpoint, 200);
-    return response.of(decoded.rejected(),
-        decoded.rejected() == 0 ? "" : decoded.rejected() + " rejected; first: " + decoded.firstRejection());
+    return signal.response(decoded);
   }
 
   /** RESOURCE_EXHAUSTED is retryable in OTLP only with a RetryInfo, which says when. */

@@ -1,6 +1,5 @@
 package dev.loupe.ingest.otlp;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loupe.ingest.events.FieldReader;
 import dev.loupe.ingest.events.LogLineMapper;
 import dev.loupe.model.Batch;
@@ -25,20 +24,6 @@ import java.util.Map;
  */
 public final class OtlpLogDecoder {
   private static final HexFormat HEX = HexFormat.of();
-
-  public OtlpDecoded decodeProtobuf(byte[] body) throws MalformedOtlp {
-    try {
-      return decode(ExportLogsServiceRequest.parseFrom(body));
-    } catch (InvalidProtocolBufferException e) {
-      throw new MalformedOtlp("the body is not an OTLP ExportLogsServiceRequest: " + e.getMessage());
-    }
-  }
-
-  public OtlpDecoded decodeJson(byte[] body) throws MalformedOtlp {
-    ExportLogsServiceRequest.Builder b = ExportLogsServiceRequest.newBuilder();
-    OtlpJson.merge(body, b);
-    return decode(b.build());
-  }
 
   public OtlpDecoded decode(ExportLogsServiceRequest request) {
     List<LogRecord> logs = new ArrayList<>();

@@ -1,6 +1,5 @@
 package dev.loupe.ingest.otlp;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loupe.model.Batch;
 import dev.loupe.model.InvalidRecordException;
 import dev.loupe.model.Sample;
@@ -49,20 +48,6 @@ public final class OtlpMetricDecoder {
     List<String> out = new ArrayList<>(a);
     out.addAll(b);
     return out;
-  }
-
-  public OtlpDecoded decodeProtobuf(byte[] body) throws MalformedOtlp {
-    try {
-      return decode(ExportMetricsServiceRequest.parseFrom(body));
-    } catch (InvalidProtocolBufferException e) {
-      throw new MalformedOtlp("the body is not an OTLP ExportMetricsServiceRequest: " + e.getMessage());
-    }
-  }
-
-  public OtlpDecoded decodeJson(byte[] body) throws MalformedOtlp {
-    ExportMetricsServiceRequest.Builder b = ExportMetricsServiceRequest.newBuilder();
-    OtlpJson.merge(body, b);
-    return decode(b.build());
   }
 
   public synchronized OtlpDecoded decode(ExportMetricsServiceRequest request) {

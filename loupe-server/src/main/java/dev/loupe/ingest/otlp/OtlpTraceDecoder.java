@@ -1,7 +1,6 @@
 package dev.loupe.ingest.otlp;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Inference;
 import dev.loupe.model.InvalidRecordException;
@@ -38,21 +37,7 @@ public final class OtlpTraceDecoder {
         || (!captureCompletions && ContentAttributes.isCompletion(name));
   }
 
-  public OtlpDecoded decodeProtobuf(byte[] body) throws MalformedOtlp {
-    try {
-      return decode(ExportTraceServiceRequest.parseFrom(body));
-    } catch (InvalidProtocolBufferException e) {
-      throw new MalformedOtlp("the body is not an OTLP ExportTraceServiceRequest: " + e.getMessage());
-    }
-  }
-
-  public OtlpDecoded decodeJson(byte[] body) throws MalformedOtlp {
-    ExportTraceServiceRequest.Builder b = ExportTraceServiceRequest.newBuilder();
-    OtlpJson.merge(body, b);
-    return decode(b.build());
-  }
-
-  /** Decodes a request already parsed (gRPC hands over the message). */
+  /** Decodes a parsed request; {@link OtlpSignal} reads the body into one. */
   public OtlpDecoded decode(ExportTraceServiceRequest request) {
     List<Span> spans = new ArrayList<>();
     List<Inference> inferences = new ArrayList<>();

@@ -28,9 +28,9 @@ class OtlpDecoderFuzzTest {
   record Case(String fixture, Message.Builder builder, Decoder json, Decoder protobuf) {}
 
   static List<Case> cases() {
-    OtlpTraceDecoder traces = new OtlpTraceDecoder(GenAiSpanMapping.defaults(), false, false);
-    OtlpMetricDecoder metrics = new OtlpMetricDecoder();
-    OtlpLogDecoder logs = new OtlpLogDecoder();
+    var traces = OtlpSignal.traces(new OtlpTraceDecoder(GenAiSpanMapping.defaults(), false, false));
+    var metrics = OtlpSignal.metrics(new OtlpMetricDecoder());
+    var logs = OtlpSignal.logs(new OtlpLogDecoder());
     return List.of(
         new Case("trace.json", ExportTraceServiceRequest.newBuilder(), traces::decodeJson, traces::decodeProtobuf),
         new Case("metrics.json", ExportMetricsServiceRequest.newBuilder(), metrics::decodeJson, metrics::decodeProtobuf),
