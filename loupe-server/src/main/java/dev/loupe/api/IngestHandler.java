@@ -50,24 +50,10 @@ final class IngestHandler implements Handler {
 
   @Override
   public void handle(Context ctx) {
-    // Answers that retrying cannot change come before the overloaded one.
-    try {
-      BodyReader.checkDeclaredLength(ctx, maxBodyBytes);
-    } catch (BodyReader.TooLarge e) {
-      metrics.rejected(endpoint, "body_too_large", 1);
-      answer(ctx, 413, e.getMessage(), List.of());
-      return;
-    }
-    if (!admission.tryEnter()) {
-      ctx.header("Retry-After", Long.toString(admission.retryAfter().toSeconds()));
-      answer(ctx, 429, admission.overloadedMessage(), List.of());
-      return;
-    }
-    try {
-      handleAdmitted(ctx);
-    } finally {
-      admission.leave();
-    }
+    PushGate.enter(ctx, maxBodyBytes, admission, (c, status, message) -> {
+      if (status == 413) metrics.rejected(endpoint, "body_too_large", 1);
+      answer(c, status, message, List.of());
+    }, () -> handleAdmitted(ctx));
   }
 
   private void handleAdmitted(Context ctx) {

@@ -57,23 +57,8 @@ final class OtlpHttpHandler implements Handler {
           "unsupported Content-Type '" + type + "': send application/x-protobuf or application/json");
       return;
     }
-    // Answers that retrying cannot change come before the overloaded one.
-    try {
-      BodyReader.checkDeclaredLength(ctx, maxBodyBytes);
-    } catch (BodyReader.TooLarge e) {
-      refuse(ctx, 413, json, Code.RESOURCE_EXHAUSTED, e.getMessage());
-      return;
-    }
-    if (!admission.tryEnter()) {
-      ctx.header("Retry-After", Long.toString(admission.retryAfter().toSeconds()));
-      refuse(ctx, 429, json, Code.RESOURCE_EXHAUSTED, admission.overloadedMessage());
-      return;
-    }
-    try {
-      admitted(ctx, json);
-    } finally {
-      admission.leave();
-    }
+    PushGate.enter(ctx, maxBodyBytes, admission,
+        (c, status, message) -> refuse(c, status, json, Code.RESOURCE_EXHAUSTED, message), () -> admitted(ctx, json));
   }
 
   private void admitted(Context ctx, boolean json) {

@@ -44,58 +44,46 @@ final class RemoteWriteHandler implements Handler {
       answer(ctx, 415, "remote write 2.0 is not supported; send remote write 1.0 (protobuf_message: prometheus.WriteRequest)");
       return;
     }
-    // Answers that retrying cannot change come before the overloaded one.
+    PushGate.enter(ctx, maxBodyBytes, admission, this::answer, () -> admitted(ctx));
+  }
+
+  private void admitted(Context ctx) {
+    byte[] body;
     try {
-      BodyReader.checkDeclaredLength(ctx, maxBodyBytes);
+      body = BodyReader.readRaw(ctx, maxBodyBytes);
     } catch (BodyReader.TooLarge e) {
       answer(ctx, 413, e.getMessage());
       return;
+    } catch (BodyReader.Unreadable e) {
+      answer(ctx, 400, e.getMessage());
+      return;
     }
-    if (!admission.tryEnter()) {
-      ctx.header("Retry-After", Long.toString(admission.retryAfter().toSeconds()));
-      answer(ctx, 429, admission.overloadedMessage());
+    RemoteWriteDecoder.Decoded decoded;
+    try {
+      decoded = decoder.decode(body);
+    } catch (RemoteWriteDecoder.UndecodableBody e) {
+      metrics.rejected(ENDPOINT, "undecodable_body", 1);
+      answer(ctx, 400, e.getMessage());
       return;
     }
     try {
-      byte[] body;
-      try {
-        body = BodyReader.readRaw(ctx, maxBodyBytes);
-      } catch (BodyReader.TooLarge e) {
-        answer(ctx, 413, e.getMessage());
-        return;
-      } catch (BodyReader.Unreadable e) {
-        answer(ctx, 400, e.getMessage());
-        return;
-      }
-      RemoteWriteDecoder.Decoded decoded;
-      try {
-        decoded = decoder.decode(body);
-      } catch (RemoteWriteDecoder.UndecodableBody e) {
-        metrics.rejected(ENDPOINT, "undecodable_body", 1);
-        answer(ctx, 400, e.getMessage());
-        return;
-      }
-      try {
-        pipeline.accept(Batch.ofSamples(decoded.samples()));
-      } catch (RuntimeException e) {
-        LOG.error("store append failed; answering 503 so Prometheus retries", e);
-        ctx.header("Retry-After", "5");
-        answer(ctx, 503, "the store could not make the samples durable: " + e.getMessage());
-        return;
-      }
-      metrics.accepted(ENDPOINT, decoded.samples().size());
-      List<String> rejected = decoded.rejections();
-      if (!rejected.isEmpty()) {
-        metrics.rejected(ENDPOINT, "invalid_sample", rejected.size());
-        answer(ctx, 400, "kept " + decoded.samples().size() + " of " + decoded.received() + " samples; "
-            + rejected.size() + " rejected, first: " + String.join("; ", rejected.subList(0, Math.min(3, rejected.size()))));
-        return;
-      }
-      metrics.answered(ENDPOINT, 204);
-      ctx.status(204);
-    } finally {
-      admission.leave();
+      pipeline.accept(Batch.ofSamples(decoded.samples()));
+    } catch (RuntimeException e) {
+      LOG.error("store append failed; answering 503 so Prometheus retries", e);
+      ctx.header("Retry-After", "5");
+      answer(ctx, 503, "the store could not make the samples durable: " + e.getMessage());
+      return;
     }
+    metrics.accepted(ENDPOINT, decoded.samples().size());
+    List<String> rejected = decoded.rejections();
+    if (!rejected.isEmpty()) {
+      metrics.rejected(ENDPOINT, "invalid_sample", rejected.size());
+      answer(ctx, 400, "kept " + decoded.samples().size() + " of " + decoded.received() + " samples; "
+          + rejected.size() + " rejected, first: " + String.join("; ", rejected.subList(0, Math.min(3, rejected.size()))));
+      return;
+    }
+    metrics.answered(ENDPOINT, 204);
+    ctx.status(204);
   }
 
   /** Prometheus logs the body of an error answer, so it is plain text. */
