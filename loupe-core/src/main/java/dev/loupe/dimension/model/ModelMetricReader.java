@@ -52,18 +52,29 @@ public final class ModelMetricReader {
   }
 
   /** The figures these samples report; samples of other metrics are ignored. */
-  public synchronized List<ReportedFigure> read(List<Sample> samples) {
+  public List<ReportedFigure> read(List<Sample> samples) {
+    // Most batches (scrapes, GPU metrics) hold none of these; they are passed over without the lock.
+    List<Sample> model = null;
+    for (Sample s : samples) {
+      if ((s.name().startsWith(AZURE) || s.name().startsWith(GEN_AI)) && !Double.isNaN(s.value())) {
+        if (model == null) model = new ArrayList<>();
+        model.add(s);
+      }
+    }
+    return model == null ? List.of() : figures(model);
+  }
+
+  private synchronized List<ReportedFigure> figures(List<Sample> samples) {
     List<ReportedFigure> out = new ArrayList<>();
     Map<Series, List<BucketIncrease>> histograms = new HashMap<>();
     for (Sample s : samples) {
-      if (s.isStaleMarker() || Double.isNaN(s.value())) continue;
       if (s.name().startsWith(AZURE)) {
         azure(s, out);
-      } else if (s.name().startsWith(GEN_AI)) {
+      } else {
         genAi(s, out, histograms);
       }
     }
-    histograms.forEach((series, buckets) -> latencies(series, buckets, out));
+    histograms.values().forEach(buckets -> latencies(buckets, out));
     return out;
   }
 
@@ -130,17 +141,17 @@ public final class ModelMetricReader {
   }
 
   /** Cumulative buckets of one histogram point to latencies at each bucket's middle, in ms. */
-  private static void latencies(Series histogram, List<BucketIncrease> buckets, List<ReportedFigure> out) {
+  private static void latencies(List<BucketIncrease> buckets, List<ReportedFigure> out) {
     buckets.sort((a, b) -> Double.compare(a.le(), b.le()));
     double lower = 0;
     double below = 0;
     for (BucketIncrease b : buckets) {
-      long count = Math.round(b.cumulative() - below);
+      long count = Math.round(b.increaseAtOrBelow() - below);
       if (count > 0) {
         double seconds = Double.isInfinite(b.le()) ? lower : (lower + b.le()) / 2;
         out.add(new ReportedFigure(b.key(), b.timestampMillis(), b.measure(), Math.max(0, seconds * 1000), count));
       }
-      below = Math.max(below, b.cumulative());
+      below = Math.max(below, b.increaseAtOrBelow());
       if (!Double.isInfinite(b.le())) lower = b.le();
     }
   }
@@ -187,5 +198,6 @@ public final class ModelMetricReader {
 
   private record Series(String name, Map<String, String> labels) {}
 
-  private record BucketIncrease(SeriesKey key, long timestampMillis, Measure measure, double le, double cumulative) {}
+  /** How much a cumulative bucket ({@code le}) grew: the calls at or below its bound since the last point. */
+  private record BucketIncrease(SeriesKey key, long timestampMillis, Measure measure, double le, double increaseAtOrBelow) {}
 }
