@@ -163,7 +163,7 @@ public final class LoupeServer implements AutoCloseable {
           new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(), config.ingest().capture().completions());
       OtlpLogDecoder otlpLogs = new OtlpLogDecoder();
       OtlpMetricDecoder otlpMetrics =
-          new OtlpMetricDecoder(OtlpMetricDecoder.concat(otlp.modelVersionAttributes(), otlp.deploymentAttributes()));
+          new OtlpMetricDecoder(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
       this.otlpHttp = OtlpHttpApi.create(
           traces, otlpLogs, otlpMetrics, pipeline, metrics, config.ingest().maxBodyBytes(), admission);
       otlpHttp.start(config.server().host(), config.otlp().httpPort());

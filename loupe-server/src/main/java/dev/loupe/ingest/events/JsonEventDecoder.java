@@ -98,44 +98,9 @@ public final class JsonEventDecoder {
             break;
           }
           case AZURE_OPENAI: {
-            // Event Hubs and storage deliver {"records": [...]}; Log Analytics exports one per line.
-            // One stream often mixes logs and metrics, so each record is routed by its shape.
-            Object envelope = item.fields().get("records");
-            List<?> records = envelope instanceof List<?> l ? l : List.of(item.fields());
-            enveloped += records.size() - 1; // each record of an envelope counts as received
-            for (int n = 0; n < records.size(); n++) {
-              // One bad record of an envelope is rejected alone, named by its index.
-              String where = envelope == null ? "" : "records[" + n + "] ";
-              try {
-                if (!(records.get(n) instanceof Map<?, ?> m)) throw new InvalidRecordException("records", "must hold objects");
-                @SuppressWarnings("unchecked")
-                Map<String, Object> record = (Map<String, Object>) m;
-                if (AzureMonitorMetricMapper.isMetricsResponse(record)) {
-                  AzureMonitorMetricMapper.Points points = AzureMonitorMetricMapper.mapResponse(record, admission);
-                  samples.addAll(points.samples());
-                  for (AzureMonitorMetricMapper.Rejected r : points.rejected()) {
-                    rejections.add(new Rejection(item.line(), 0, where + r.field(), r.reason()));
-                  }
-                  // each data point of a response counts as a received record
-                  enveloped += points.samples().size() + points.rejected().size() - 1;
-                  skipped += points.skipped();
-                } else if (AzureMonitorMetricMapper.isMetricRecord(record)) {
-                  Sample s = AzureMonitorMetricMapper.mapRecord(record);
-                  admission.check("time", s.timestampMillis());
-                  samples.add(s);
-                } else {
-                  Inference i = AzureOpenAiLogMapper.map(record);
-                  admission.check("time", i.timestampMillis());
-                  inferences.add(i);
-                }
-              } catch (InvalidRecordException e) {
-                rejections.add(new Rejection(item.line(), 0, where + e.field(), reasonOf(e)));
-              } catch (RuntimeException e) {
-                // Whatever else one record breaks, the envelope's other records are still read.
-                rejections.add(new Rejection(item.line(), 0, where.isEmpty() ? null : where.trim(),
-                    "invalid record: " + e.getMessage()));
-              }
-            }
+            AzureCounts counts = azure(item, inferences, samples, rejections);
+            enveloped += counts.extraReceived();
+            skipped += counts.skipped();
             break;
           }
           default:
@@ -152,6 +117,55 @@ public final class JsonEventDecoder {
     int received = split.items().size() + split.rejections().size() + enveloped;
     return new Decoded(
         new Batch(inferences, logs, deployments, scores, samples, List.of()), rejections, received, skipped);
+  }
+
+  /** Received records beyond the item itself (an envelope's others, a response's points), and points skipped. */
+  private record AzureCounts(int extraReceived, int skipped) {}
+
+  /**
+   * One Azure Monitor item: Event Hubs and storage deliver {@code {"records": [...]}}, Log
+   * Analytics one record per line. One stream often mixes logs and metrics, so each record is
+   * routed by its shape; a bad record of an envelope is rejected alone, named by its index.
+   */
+  private AzureCounts azure(JsonRecords.Item item, List<Inference> inferences, List<Sample> samples,
+      List<Rejection> rejections) {
+    Object envelope = item.fields().get("records");
+    List<?> records = envelope instanceof List<?> l ? l : List.of(item.fields());
+    int extra = records.size() - 1; // each record of an envelope counts as received
+    int skipped = 0;
+    for (int n = 0; n < records.size(); n++) {
+      String where = envelope == null ? "" : "records[" + n + "] ";
+      try {
+        if (!(records.get(n) instanceof Map<?, ?> m)) throw new InvalidRecordException("records", "must hold objects");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> record = (Map<String, Object>) m;
+        if (AzureMonitorMetricMapper.isMetricsResponse(record)) {
+          AzureMonitorMetricMapper.Points points = AzureMonitorMetricMapper.mapResponse(record, admission);
+          samples.addAll(points.samples());
+          for (AzureMonitorMetricMapper.Rejected r : points.rejected()) {
+            rejections.add(new Rejection(item.line(), 0, where + r.field(), r.reason()));
+          }
+          // each data point of a response counts as a received record
+          extra += points.samples().size() + points.rejected().size() - 1;
+          skipped += points.skipped();
+        } else if (AzureMonitorMetricMapper.isMetricRecord(record)) {
+          Sample s = AzureMonitorMetricMapper.mapRecord(record);
+          admission.check("time", s.timestampMillis());
+          samples.add(s);
+        } else {
+          Inference i = AzureOpenAiLogMapper.map(record);
+          admission.check("time", i.timestampMillis());
+          inferences.add(i);
+        }
+      } catch (InvalidRecordException e) {
+        rejections.add(new Rejection(item.line(), 0, where + e.field(), reasonOf(e)));
+      } catch (RuntimeException e) {
+        // Whatever else one record breaks, the envelope's other records are still read.
+        rejections.add(new Rejection(item.line(), 0, where.isEmpty() ? null : where.trim(),
+            "invalid record: " + e.getMessage()));
+      }
+    }
+    return new AzureCounts(extra, skipped);
   }
 
   private static String reasonOf(InvalidRecordException e) {

@@ -36,18 +36,14 @@ public final class OtlpMetricDecoder {
 
   /** Promotes the default version and deployment attributes of {@link GenAiSpanMapping}. */
   public OtlpMetricDecoder() {
-    this(concat(GenAiSpanMapping.VERSION_ATTRIBUTES, GenAiSpanMapping.DEPLOYMENT_ATTRIBUTES));
+    this(GenAiSpanMapping.VERSION_ATTRIBUTES, GenAiSpanMapping.DEPLOYMENT_ATTRIBUTES);
   }
 
-  /** {@code promotedResourceAttributes}: resource attributes that become labels of every point. */
-  public OtlpMetricDecoder(List<String> promotedResourceAttributes) {
-    this.promoted = List.copyOf(promotedResourceAttributes);
-  }
-
-  public static List<String> concat(List<String> a, List<String> b) {
-    List<String> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
+  /** Promotes these resource attributes (where model version and deployment are read) to labels of every point. */
+  public OtlpMetricDecoder(List<String> versionAttributes, List<String> deploymentAttributes) {
+    List<String> p = new ArrayList<>(versionAttributes);
+    p.addAll(deploymentAttributes);
+    this.promoted = List.copyOf(p);
   }
 
   public synchronized OtlpDecoded decode(ExportMetricsServiceRequest request) {
