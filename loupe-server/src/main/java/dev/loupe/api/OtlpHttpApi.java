@@ -1,5 +1,7 @@
 package dev.loupe.api;
 
+import dev.loupe.auth.AuthConfig;
+import dev.loupe.auth.Authenticator;
 import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
@@ -18,9 +20,19 @@ public final class OtlpHttpApi {
   public static Javalin create(
       OtlpTraceDecoder traces, OtlpLogDecoder logs, OtlpMetricDecoder metricsDecoder, IngestPipeline pipeline,
       IngestMetrics metrics, long maxBodyBytes, IngestAdmission admission) {
+    return create(traces, logs, metricsDecoder, pipeline, metrics, maxBodyBytes, admission,
+        Authenticator.of(AuthConfig.NONE), null);
+  }
+
+  /** The same behind {@code auth} (every path needs scope write), bound to {@code listener} on {@code start()} when given. */
+  public static Javalin create(
+      OtlpTraceDecoder traces, OtlpLogDecoder logs, OtlpMetricDecoder metricsDecoder, IngestPipeline pipeline,
+      IngestMetrics metrics, long maxBodyBytes, IngestAdmission admission, Authenticator auth, HttpListener listener) {
     List<OtlpSignal<?, ?>> signals =
         List.of(OtlpSignal.traces(traces), OtlpSignal.logs(logs), OtlpSignal.metrics(metricsDecoder));
     return Javalin.create(config -> {
+      if (listener != null) listener.bind(config);
+      config.routes.before(HttpAccess.otlp(auth));
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
       config.http.maxRequestSize = Long.MAX_VALUE;
