@@ -249,7 +249,12 @@ public final class LoupeServer implements AutoCloseable {
   }
 
   private static String text(java.net.InetSocketAddress a) {
-    String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+    java.net.InetAddress ip = a.getAddress();
+    if (ip != null && ip.isAnyLocalAddress()) {
+      // The JVM binds 0.0.0.0 as the dual-stack [::] where it can: both mean every interface.
+      return (ip instanceof java.net.Inet6Address ? "[::]" : "0.0.0.0") + ":" + a.getPort() + " (every interface)";
+    }
+    String host = ip == null ? a.getHostString() : ip.getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
