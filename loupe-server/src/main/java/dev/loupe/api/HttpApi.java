@@ -1,6 +1,5 @@
 package dev.loupe.api;
 
-import dev.loupe.auth.AuthConfig;
 import dev.loupe.auth.Authenticator;
 import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.compute.ComputeDimensionJudge;
@@ -50,11 +49,6 @@ public final class HttpApi {
       IngestAdmission admission) {}
 
   private HttpApi() {}
-
-  /** Creates (does not start) the Javalin app with every route declared, open to anyone; start it with a host and port. */
-  public static Javalin create(Parts p) {
-    return Javalin.create(config -> configure(config, p, Authenticator.of(AuthConfig.NONE)));
-  }
 
   /** Creates (does not start: {@code start()} binds {@code listener}) the app, every route behind {@code auth}. */
   public static Javalin create(Parts p, Authenticator auth, HttpListener listener) {

@@ -1,6 +1,5 @@
 package dev.loupe.api;
 
-import dev.loupe.auth.AuthConfig;
 import dev.loupe.auth.Authenticator;
 import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
@@ -16,22 +15,17 @@ import java.util.List;
 public final class OtlpHttpApi {
   private OtlpHttpApi() {}
 
-  /** Creates (does not start) the app serving {@code POST /v1/traces}, {@code /v1/logs} and {@code /v1/metrics}. */
-  public static Javalin create(
-      OtlpTraceDecoder traces, OtlpLogDecoder logs, OtlpMetricDecoder metricsDecoder, IngestPipeline pipeline,
-      IngestMetrics metrics, long maxBodyBytes, IngestAdmission admission) {
-    return create(traces, logs, metricsDecoder, pipeline, metrics, maxBodyBytes, admission,
-        Authenticator.of(AuthConfig.NONE), null);
-  }
-
-  /** The same behind {@code auth} (every path needs scope write), bound to {@code listener} on {@code start()} when given. */
+  /**
+   * Creates (does not start: {@code start()} binds {@code listener}) the app serving {@code POST /v1/traces},
+   * {@code /v1/logs} and {@code /v1/metrics}, every path behind {@code auth} with scope write.
+   */
   public static Javalin create(
       OtlpTraceDecoder traces, OtlpLogDecoder logs, OtlpMetricDecoder metricsDecoder, IngestPipeline pipeline,
       IngestMetrics metrics, long maxBodyBytes, IngestAdmission admission, Authenticator auth, HttpListener listener) {
     List<OtlpSignal<?, ?>> signals =
         List.of(OtlpSignal.traces(traces), OtlpSignal.logs(logs), OtlpSignal.metrics(metricsDecoder));
     return Javalin.create(config -> {
-      if (listener != null) listener.bind(config);
+      listener.bind(config);
       config.routes.before(HttpAccess.otlp(auth));
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
