@@ -14,10 +14,48 @@ const QUANTILE_STYLE = {
 };
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+// A Loupe with auth.tokens answers 401 without a token: the page then asks for one and keeps it
+// in sessionStorage (this tab only, gone when it closes). A link may carry it as #token=…, read
+// once into the tab's storage and removed from the address bar.
+const TOKEN_KEY = 'loupe.token';
+(function tokenFromFragment() {
+  const m = location.hash.match(/(?:^#|&)token=([^&]+)/);
+  if (!m) return;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]));
+  history.replaceState(null, '', location.pathname + location.search);
+})();
+
+class NeedsToken extends Error {}
+
 async function getJson(url) {
-  const res = await fetch(url, { cache: 'no-store' });
-  if (!res.ok) throw new Error(url.split('?')[0] + ' answered ' + res.status);
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const headers = token ? { Authorization: 'Bearer ' + token } : {};
+  const res = await fetch(url, { cache: 'no-store', headers });
+  if (res.status === 401) throw new NeedsToken(token ? 'the token was not accepted' : 'this Loupe needs a token');
+  if (!res.ok) {
+    const body = await res.json().catch(() => ({}));
+    throw new Error(url.split('?')[0] + ' answered ' + res.status + (body.error ? ': ' + body.error : ''));
+  }
   return res.json();
+}
+
+function showTokenForm(reason) {
+  let form = document.getElementById('token-form');
+  if (!form) {
+    form = el('form', { id: 'token-form', class: 'token-form' });
+    const input = el('input', { id: 'token-input', type: 'password', autocomplete: 'off', required: '' });
+    form.append(el('label', { for: 'token-input', id: 'token-reason' }), input,
+      el('button', { type: 'submit' }, 'Use token'), el('span', { class: 'muted' }, ' kept for this tab only'));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+      form.hidden = true;
+      refresh();
+    });
+    document.getElementById('banner').after(form);
+  }
+  document.getElementById('token-reason').textContent = reason + ': ';
+  form.hidden = false;
 }
 
 async function refresh() {
@@ -40,7 +78,13 @@ async function refresh() {
     showBanner(null);
     document.body.classList.remove('stale');
     document.getElementById('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
+    const form = document.getElementById('token-form');
+    if (form) form.hidden = true;
   } catch (e) {
+    if (e instanceof NeedsToken) {
+      showTokenForm(e.message);
+      return;
+    }
     // Keep the last picture, but say plainly that it is old.
     showBanner('cannot reach Loupe: ' + e.message + ' — showing the last data received');
     document.body.classList.add('stale');

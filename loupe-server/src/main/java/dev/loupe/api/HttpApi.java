@@ -1,5 +1,6 @@
 package dev.loupe.api;
 
+import dev.loupe.auth.Authenticator;
 import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.compute.ComputeDimensionJudge;
 import dev.loupe.dimension.model.InferenceWindows;
@@ -49,12 +50,15 @@ public final class HttpApi {
 
   private HttpApi() {}
 
-  /** Creates (does not start) the Javalin app with every route declared. */
-  public static Javalin create(Parts p) {
-    return Javalin.create(config -> configure(config, p));
+  /** Creates (does not start: {@code start()} binds {@code listener}) the app, every route behind {@code auth}. */
+  public static Javalin create(Parts p, Authenticator auth, HttpListener listener) {
+    return Javalin.create(config -> {
+      listener.bind(config);
+      configure(config, p, auth);
+    });
   }
 
-  private static void configure(JavalinConfig config, Parts p) {
+  private static void configure(JavalinConfig config, Parts p, Authenticator auth) {
     config.startup.showJavalinBanner = false;
     config.startup.showOldJavalinVersionWarning = false;
     // Ingest bodies are read by BodyReader with our own limit and 413 answer.
@@ -66,6 +70,7 @@ public final class HttpApi {
           sf.location = Location.CLASSPATH;
         });
     var r = config.routes;
+    r.before(HttpAccess.api(auth));
     for (JsonEventDecoder.Kind kind : JsonEventDecoder.Kind.values()) {
       r.post(kind.path(), new IngestHandler(kind, p.decoder(), p.pipeline(), p.metrics(), p.maxBodyBytes(), p.admission()));
     }
@@ -78,8 +83,17 @@ public final class HttpApi {
     r.get("/api/v1/traces/{traceId}", traces::one);
     r.get("/api/v1/network", infrastructure::network);
     Store store = p.store();
-    r.get("/api/v1/inferences", new RecordsHandler(
-        (from, to, limit) -> store.inferences(from, to, limit).stream().map(RecordJson::of).toList(), p.clock()));
+    RecordsHandler allInferences = new RecordsHandler(
+        (from, to, limit) -> store.inferences(from, to, limit).stream().map(RecordJson::of).toList(), p.clock());
+    r.get("/api/v1/inferences", ctx -> {
+      String tenant = HttpAccess.principal(ctx).tenant();
+      if (tenant == null) {
+        allInferences.handle(ctx);
+      } else {
+        new RecordsHandler((from, to, limit) -> store.inferencesOfTenant(from, to, limit, tenant).stream()
+            .map(RecordJson::of).toList(), p.clock()).handle(ctx);
+      }
+    });
     r.get("/api/v1/deployments", new RecordsHandler(
         (from, to, limit) -> store.deployments(from, to).stream().limit(limit).map(RecordJson::of).toList(), p.clock()));
     r.get("/api/v1/logs", new RecordsHandler(

@@ -1,5 +1,6 @@
 package dev.loupe.api;
 
+import dev.loupe.auth.TenantStamp;
 import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
@@ -110,7 +111,7 @@ final class IngestHandler implements Handler {
       return;
     }
     try {
-      pipeline.accept(decoded.batch());
+      pipeline.accept(TenantStamp.apply(HttpAccess.principal(ctx), decoded.batch()));
     } catch (RuntimeException e) {
       LOG.error("store append failed; answering 503 so the client retries", e);
       ctx.header("Retry-After", "5");

@@ -4,6 +4,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
+import dev.loupe.auth.TenantStamp;
 import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
@@ -81,7 +82,7 @@ final class OtlpHttpHandler implements Handler {
       return;
     }
     try {
-      pipeline.accept(decoded.batch());
+      pipeline.accept(TenantStamp.apply(HttpAccess.principal(ctx), decoded.batch()));
     } catch (RuntimeException e) {
       LOG.error("store append failed; answering 503 so the exporter retries", e);
       ctx.header("Retry-After", "5");

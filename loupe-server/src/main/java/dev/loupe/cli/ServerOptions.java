@@ -16,7 +16,7 @@ final class ServerOptions {
   @Option(names = "--port", paramLabel = "PORT", description = "HTTP port for the API, the page and /metrics. Default: 9710")
   Integer port;
 
-  @Option(names = "--host", paramLabel = "HOST", description = "Address to listen on. Default: 0.0.0.0")
+  @Option(names = "--host", paramLabel = "HOST", description = "Address to listen on (HTTP and both OTLP ports). Default: 127.0.0.1 without auth tokens, 0.0.0.0 with them")
   String host;
 
   LoupeConfig load(String defaultDataDir) {
@@ -28,7 +28,7 @@ final class ServerOptions {
       s = s.withDataDir(defaultDataDir);
     }
     if (port != null) s = s.withPort(port);
-    if (host != null) s = new LoupeConfig.Server(host, s.port(), s.dataDir());
+    if (host != null) s = s.withHost(host);
     return c.withServer(s);
   }
 }

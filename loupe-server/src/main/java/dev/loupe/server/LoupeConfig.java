@@ -1,6 +1,7 @@
 package dev.loupe.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.loupe.auth.AuthConfig;
 import dev.loupe.dimension.compute.WorkloadClass;
 import dev.loupe.dimension.compute.WorkloadClassRule;
 import dev.loupe.dimension.compute.WorkloadClassifier;
@@ -26,11 +27,13 @@ public record LoupeConfig(
     @JsonProperty("scrape_configs") List<ScrapeConfig> scrapeConfigs,
     Compute compute,
     Network network,
-    Otlp otlp) {
-  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null);
+    Otlp otlp,
+    AuthConfig auth) {
+  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null, null);
 
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
+    auth = auth == null ? AuthConfig.NONE : auth;
     ingest = ingest == null ? new Ingest(null, null, null, null) : ingest;
     retention = retention == null ? new Retention(null, null, null, null, null, null, null) : retention;
     health = health == null ? new Health(null, null, null, null) : health;
@@ -49,21 +52,32 @@ public record LoupeConfig(
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth);
   }
 
   public LoupeConfig withOtlp(Otlp o) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth);
   }
 
   public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
-    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp);
+    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth);
   }
 
-  /** Where Loupe listens and keeps its files. */
-  public record Server(String host, Integer port, @JsonProperty("data_dir") String dataDir) {
+  public LoupeConfig withAuth(AuthConfig a) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a);
+  }
+
+  /**
+   * Where Loupe listens and keeps its files. {@code host} governs the HTTP and both OTLP
+   * listeners; null (unset) means loopback without tokens, every interface with them.
+   * {@code tls} (null: plain) serves all three over TLS.
+   */
+  public record Server(String host, Integer port, @JsonProperty("data_dir") String dataDir, Tls tls) {
+    public Server(String host, Integer port, String dataDir) {
+      this(host, port, dataDir, null);
+    }
+
     public Server {
-      host = host == null ? "0.0.0.0" : host;
       port = port == null ? 9710 : port;
       dataDir = dataDir == null ? "./loupe-data" : dataDir;
       if (port < 0 || port > 65535) {
@@ -72,11 +86,24 @@ public record LoupeConfig(
     }
 
     public Server withPort(int p) {
-      return new Server(host, p, dataDir);
+      return new Server(host, p, dataDir, tls);
     }
 
     public Server withDataDir(String d) {
-      return new Server(host, port, d);
+      return new Server(host, port, d, tls);
+    }
+
+    public Server withHost(String h) {
+      return new Server(h, port, dataDir, tls);
+    }
+  }
+
+  /** PEM files of the server's certificate chain and its PKCS#8 key, re-read when they change. */
+  public record Tls(@JsonProperty("cert_file") String certFile, @JsonProperty("key_file") String keyFile) {
+    public Tls {
+      if (certFile == null || keyFile == null) {
+        throw new IllegalArgumentException("tls needs both cert_file and key_file (PEM)");
+      }
     }
   }
 

@@ -2,6 +2,12 @@ package dev.loupe.server;
 
 import dev.loupe.api.DerivedSignalsCollector;
 import dev.loupe.api.HttpApi;
+import dev.loupe.api.HttpListener;
+import dev.loupe.auth.Authenticator;
+import dev.loupe.auth.GrpcTokenInterceptor;
+import dev.loupe.tls.TlsIdentity;
+import io.grpc.TlsServerCredentials;
+import javax.net.ssl.SSLContext;
 import dev.loupe.api.InfrastructureSignalFamilies;
 import dev.loupe.api.ModelSignalFamilies;
 import dev.loupe.api.OtlpHttpApi;
@@ -67,6 +73,8 @@ public final class LoupeServer implements AutoCloseable {
   static final List<String> METRIC_JUDGE_PREFIXES = List.of("DCGM_", "node_infiniband_", "probe_");
   /** Longer than the longest sustained condition (15 m of low training utilization). */
   static final java.time.Duration METRIC_JUDGE_HISTORY = java.time.Duration.ofMinutes(20);
+  /** How often the TLS files are checked for a replaced certificate. */
+  static final java.time.Duration TLS_REFRESH = java.time.Duration.ofSeconds(1);
 
   private final LoupeConfig config;
   private final Clock clock;
@@ -78,6 +86,7 @@ public final class LoupeServer implements AutoCloseable {
   private final ScrapeEngine scrapes;
   private Javalin otlpHttp;
   private io.grpc.Server otlpGrpc;
+  private TlsIdentity tls;
   private volatile boolean ready;
 
   private LoupeServer(LoupeConfig config, Clock clock) {
@@ -143,13 +152,26 @@ public final class LoupeServer implements AutoCloseable {
           () -> InfrastructureSignalFamilies.compute(compute, clock.millis()),
           () -> InfrastructureSignalFamilies.network(network, clock.millis()))));
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
+      String host = ListenAddress.host(config.server(), config.auth());
+      Authenticator auth = authenticator(config.auth());
+      LoupeConfig.Tls tlsFiles = config.server().tls();
+      if (tlsFiles != null) {
+        try {
+          this.tls = TlsIdentity.load(Path.of(tlsFiles.certFile()), Path.of(tlsFiles.keyFile()), TLS_REFRESH);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException("config", 0, 0, "server.tls", e.getMessage());
+        }
+        startedParts.add(tls::close);
+      }
+      SSLContext sslContext = tls == null ? null : tls.sslContext();
       this.app =
           HttpApi.create(
               new HttpApi.Parts(store, pipeline, decoder, metrics, health, windows, registry, () -> ready,
                   config.ingest().maxBodyBytes(), clock,
                   new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets,
-                  compute, network, genAi, admission));
-      app.start(config.server().host(), config.server().port());
+                  compute, network, genAi, admission),
+              auth, new HttpListener(host, config.server().port(), sslContext));
+      app.start();
       startedParts.add(app::stop);
       this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "loupe-jobs");
@@ -165,13 +187,17 @@ public final class LoupeServer implements AutoCloseable {
       OtlpMetricDecoder otlpMetrics =
           new OtlpMetricDecoder(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
       this.otlpHttp = OtlpHttpApi.create(
-          traces, otlpLogs, otlpMetrics, pipeline, metrics, config.ingest().maxBodyBytes(), admission);
-      otlpHttp.start(config.server().host(), config.otlp().httpPort());
+          traces, otlpLogs, otlpMetrics, pipeline, metrics, config.ingest().maxBodyBytes(), admission,
+          auth, new HttpListener(host, config.otlp().httpPort(), sslContext));
+      otlpHttp.start();
       startedParts.add(otlpHttp::stop);
       try {
         // grpc-java answers a larger message itself: RESOURCE_EXHAUSTED without a retry delay.
-        NettyServerBuilder grpc = NettyServerBuilder
-            .forAddress(new java.net.InetSocketAddress(config.server().host(), config.otlp().grpcPort()))
+        java.net.InetSocketAddress grpcAddress = new java.net.InetSocketAddress(host, config.otlp().grpcPort());
+        NettyServerBuilder grpc = (tls == null
+            ? NettyServerBuilder.forAddress(grpcAddress)
+            : NettyServerBuilder.forAddress(grpcAddress, TlsServerCredentials.newBuilder().keyManager(tls.keyManager()).build()))
+            .intercept(new GrpcTokenInterceptor(auth))
             .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.ingest().maxBodyBytes()));
         new OtlpGrpcServices(pipeline, metrics, admission).services(traces, otlpLogs, otlpMetrics)
             .forEach(grpc::addService);
@@ -182,7 +208,8 @@ public final class LoupeServer implements AutoCloseable {
       }
       scrapes.start();
       ready = true;
-      LOG.info("Loupe listening on {} with data in {}", baseUri(), dataDir.toAbsolutePath());
+      logListeners(auth);
+      LOG.info("Loupe ready with data in {}", dataDir.toAbsolutePath());
     } catch (RuntimeException e) {
       for (int i = startedParts.size() - 1; i >= 0; i--) {
         try {
@@ -194,6 +221,41 @@ public final class LoupeServer implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  private static Authenticator authenticator(dev.loupe.auth.AuthConfig auth) {
+    try {
+      return Authenticator.of(auth);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config", 0, 0, "auth.tokens_file", e.getMessage());
+    }
+  }
+
+  /** Every listener with the address it is really bound to, and who may use it. */
+  private void logListeners(Authenticator auth) {
+    String scheme = tls == null ? "http" : "https";
+    LOG.info("HTTP API, page and /metrics listening on {}://{}", scheme, text(HttpListener.boundAddress(app)));
+    LOG.info("OTLP/HTTP listening on {}://{}", scheme, text(HttpListener.boundAddress(otlpHttp)));
+    for (java.net.SocketAddress a : otlpGrpc.getListenSockets()) {
+      LOG.info("OTLP/gRPC listening on {}{}", tls == null ? "" : "TLS ", text((java.net.InetSocketAddress) a));
+    }
+    if (auth.enabled()) {
+      LOG.info("every request needs a token (auth.tokens); /healthz and /readyz are open");
+    } else if (config.auth().allowAnonymous()) {
+      LOG.warn("no auth.tokens and auth.allow_anonymous is true: anyone who reaches these addresses can read and write");
+    } else {
+      LOG.info("no auth.tokens configured: listening on loopback only; set auth.tokens to listen on other addresses");
+    }
+  }
+
+  private static String text(java.net.InetSocketAddress a) {
+    java.net.InetAddress ip = a.getAddress();
+    if (ip != null && ip.isAnyLocalAddress()) {
+      // The JVM binds 0.0.0.0 as the dual-stack [::] where it can: both mean every interface.
+      return (ip instanceof java.net.Inet6Address ? "[::]" : "0.0.0.0") + ":" + a.getPort() + " (every interface)";
+    }
+    String host = ip == null ? a.getHostString() : ip.getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   /** Attribute names as the labels OTLP metrics carry them, then Loupe's own label. */
@@ -213,9 +275,13 @@ public final class LoupeServer implements AutoCloseable {
     return app.port();
   }
 
-  /** The address to reach this server on loopback. */
+  /** The address to reach this server on: its bound address, or loopback when bound to every interface. */
   public URI baseUri() {
-    return URI.create("http://127.0.0.1:" + port() + "/");
+    java.net.InetSocketAddress bound = HttpListener.boundAddress(app);
+    java.net.InetAddress ip = bound.getAddress();
+    String host = ip == null || ip.isAnyLocalAddress() ? "127.0.0.1" : ip.getHostAddress();
+    return URI.create((tls == null ? "http" : "https") + "://" + (host.contains(":") ? "[" + host + "]" : host)
+        + ":" + port() + "/");
   }
 
   /** The store, for tests that check what was kept. */
@@ -292,6 +358,7 @@ public final class LoupeServer implements AutoCloseable {
     if (otlpHttp != null) otlpHttp.stop();
     if (otlpGrpc != null) otlpGrpc.shutdownNow();
     app.stop();
+    if (tls != null) tls.close();
     try {
       flushRollups();
     } catch (RuntimeException e) {

@@ -34,6 +34,9 @@ public interface Store extends AutoCloseable {
   /** Inferences with time in {@code [fromMillis, toMillis)}, oldest first, at most {@code limit}. */
   List<Inference> inferences(long fromMillis, long toMillis, int limit);
 
+  /** The same, only those of {@code tenant} (what a tenant-bound token may read). */
+  List<Inference> inferencesOfTenant(long fromMillis, long toMillis, int limit, String tenant);
+
   /** Deployments with time in {@code [fromMillis, toMillis)}, oldest first. */
   List<Deployment> deployments(long fromMillis, long toMillis);
 

@@ -84,6 +84,29 @@ class PageBrowserTest {
     }
   }
 
+  @Test
+  void withTokensThePageAsksForOneAndShowsTheTilesWithIt() throws Exception {
+    HeadlessChromium chromium = HeadlessChromium.find();
+    String token = "page-0123456789abcdef";
+    String yaml = "auth:\n  tokens:\n    - {name: viewer, token: " + token + ", scopes: [read]}\n";
+    try (TestServer loupe = TestServer.start(dir.resolve("auth"), new MutableClock(Instant.now()), yaml)) {
+      String asked = chromium.dumpDom(loupe.server().baseUri(), Duration.ofSeconds(5));
+      assertThat(asked).contains("id=\"token-form\"").contains("this Loupe needs a token")
+          .contains("type=\"password\"");
+      assertThat(matches(asked, "data-dimension=\"(\\w+)\" data-status=\"(\\w+)\"")).isEmpty();
+
+      String wrong = chromium.dumpDom(loupe.server().baseUri().resolve("/#token=not-the-token"), Duration.ofSeconds(5));
+      assertThat(wrong).contains("the token was not accepted");
+
+      // The token as a link carries it: read once into the tab's sessionStorage, then sent as Bearer.
+      String shown = chromium.dumpDom(loupe.server().baseUri().resolve("/#token=" + token), Duration.ofSeconds(5));
+      assertThat(matches(shown, "data-dimension=\"(\\w+)\" data-status=\"(\\w+)\"")).hasSize(6);
+      assertThat(shown).doesNotContain("cannot reach Loupe").doesNotContain(token);
+      assertThat(shown).satisfiesAnyOf(d -> assertThat(d).doesNotContain("id=\"token-form\""),
+          d -> assertThat(d).contains("id=\"token-form\" class=\"token-form\" hidden"));
+    }
+  }
+
   private static List<String> matches(String dom, String regex) {
     List<String> out = new ArrayList<>();
     Matcher m = Pattern.compile(regex).matcher(dom);

@@ -43,7 +43,9 @@ public final class TestServer implements AutoCloseable {
   /** Starts with extra YAML config (server settings are overridden for the test). */
   public static TestServer start(Path dataDir, Clock clock, String yaml) {
     LoupeConfig c = ConfigLoader.parse(yaml, "test.yml");
-    c = c.withServer(new LoupeConfig.Server("127.0.0.1", 0, dataDir.toString())).withOtlp(c.otlp().withPorts(0, 0));
+    // Host, ports and data dir are the test's; TLS and auth stay as the YAML says.
+    c = c.withServer(c.server().withHost("127.0.0.1").withPort(0).withDataDir(dataDir.toString()))
+        .withOtlp(c.otlp().withPorts(0, 0));
     return new TestServer(LoupeServer.start(c, clock));
   }
 

@@ -3,6 +3,8 @@ package dev.loupe.ingest.otlp;
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import com.google.rpc.RetryInfo;
+import dev.loupe.auth.GrpcTokenInterceptor;
+import dev.loupe.auth.TenantStamp;
 import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
@@ -94,7 +96,7 @@ public final class OtlpGrpcServices {
       throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
     }
     try {
-      pipeline.accept(decoded.batch());
+      pipeline.accept(TenantStamp.apply(GrpcTokenInterceptor.current(), decoded.batch()));
     } catch (RuntimeException e) {
       LOG.error("store append failed; answering UNAVAILABLE so the exporter retries", e);
       metrics.answered(endpoint, 503);

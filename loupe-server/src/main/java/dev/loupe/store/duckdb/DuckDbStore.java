@@ -200,14 +200,29 @@ public final class DuckDbStore implements Store {
   @Override
   public List<Inference> inferences(long fromMillis, long toMillis, int limit) {
     return query("SELECT * FROM inferences WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms LIMIT ?",
-        range(fromMillis, toMillis, limit), rs -> new Inference(
+        range(fromMillis, toMillis, limit), DuckDbStore::inference);
+  }
+
+  @Override
+  public List<Inference> inferencesOfTenant(long fromMillis, long toMillis, int limit, String tenant) {
+    return query("SELECT * FROM inferences WHERE ts_ms >= ? AND ts_ms < ? AND tenant = ? ORDER BY ts_ms LIMIT ?",
+        ps -> {
+          ps.setLong(1, fromMillis);
+          ps.setLong(2, toMillis);
+          ps.setString(3, tenant);
+          ps.setLong(4, limit);
+        }, DuckDbStore::inference);
+  }
+
+  private static Inference inference(ResultSet rs) throws SQLException {
+    return new Inference(
             rs.getLong("ts_ms"), key(rs), rs.getString("operation"), rs.getString("request_id"),
             rs.getString("trace_id"), rs.getString("tenant"), rs.getString("api_key_hash"),
             nullableLong(rs, "input_tokens"), nullableLong(rs, "output_tokens"), nullableLong(rs, "cached_tokens"),
             nullableDouble(rs, "latency_ms"), nullableDouble(rs, "ttft_ms"),
             Outcome.parse("status", rs.getString("status")), nullableInt(rs, "http_status"),
             rs.getString("finish_reason"), nullableBoolean(rs, "cache_hit"), nullableDouble(rs, "cost"),
-            rs.getString("prompt"), rs.getString("completion"), nullableLong(rs, "total_tokens")));
+            rs.getString("prompt"), rs.getString("completion"), nullableLong(rs, "total_tokens"));
   }
 
   @Override
