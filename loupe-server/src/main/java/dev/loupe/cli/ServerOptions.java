@@ -28,7 +28,7 @@ final class ServerOptions {
       s = s.withDataDir(defaultDataDir);
     }
     if (port != null) s = s.withPort(port);
-    if (host != null) s = new LoupeConfig.Server(host, s.port(), s.dataDir());
+    if (host != null) s = new LoupeConfig.Server(host, s.port(), s.dataDir(), s.externalUrl());
     return c.withServer(s);
   }
 }

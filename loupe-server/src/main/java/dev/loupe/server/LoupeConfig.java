@@ -26,11 +26,13 @@ public record LoupeConfig(
     @JsonProperty("scrape_configs") List<ScrapeConfig> scrapeConfigs,
     Compute compute,
     Network network,
-    Otlp otlp) {
-  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null);
+    Otlp otlp,
+    AlertingConfig alerting) {
+  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null, null);
 
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
+    alerting = alerting == null ? new AlertingConfig(null, null, null, null, null) : alerting;
     ingest = ingest == null ? new Ingest(null, null, null, null) : ingest;
     retention = retention == null ? new Retention(null, null, null, null, null, null, null) : retention;
     health = health == null ? new Health(null, null, null, null) : health;
@@ -49,20 +51,33 @@ public record LoupeConfig(
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, alerting);
   }
 
   public LoupeConfig withOtlp(Otlp o) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, alerting);
   }
 
   public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
-    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp);
+    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, alerting);
   }
 
-  /** Where Loupe listens and keeps its files. */
-  public record Server(String host, Integer port, @JsonProperty("data_dir") String dataDir) {
+  /**
+   * Where Loupe listens and keeps its files; {@code external_url} is how users reach it, for the
+   * links in notifications (default {@code http://<hostname>:<port>}).
+   */
+  public record Server(String host, Integer port, @JsonProperty("data_dir") String dataDir,
+      @JsonProperty("external_url") java.net.URI externalUrl) {
+    public Server(String host, Integer port, String dataDir) {
+      this(host, port, dataDir, null);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     public Server {
+      if (externalUrl != null && (externalUrl.getScheme() == null || externalUrl.getHost() == null)) {
+        throw new IllegalArgumentException("external_url must be an absolute URL like https://loupe.example.com, got "
+            + externalUrl);
+      }
       host = host == null ? "0.0.0.0" : host;
       port = port == null ? 9710 : port;
       dataDir = dataDir == null ? "./loupe-data" : dataDir;
@@ -72,11 +87,11 @@ public record LoupeConfig(
     }
 
     public Server withPort(int p) {
-      return new Server(host, p, dataDir);
+      return new Server(host, p, dataDir, externalUrl);
     }
 
     public Server withDataDir(String d) {
-      return new Server(host, port, d);
+      return new Server(host, port, d, externalUrl);
     }
   }
 
