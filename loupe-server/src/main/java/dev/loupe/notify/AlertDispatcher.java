@@ -65,6 +65,11 @@ public final class AlertDispatcher implements AutoCloseable {
         }
       }
     }
+
+    /** The same settings with the rule engine's evaluation interval. */
+    public Settings withEvaluationInterval(Duration interval) {
+      return new Settings(externalUrl, interval, resendDelay, alertmanagers, webhooks, route, routes, delivery);
+    }
   }
 
   /** One Alertmanager, by its base URL ({@code http://host:9093}). */
