@@ -190,10 +190,11 @@ public final class AlertDispatcher implements AutoCloseable {
         }
         groups.update(alerts, nowMillis);
         queued.addAll(queueGroups(nowMillis));
+        metrics.queueLength(outbox.size());
       } catch (RuntimeException e) {
-        LOG.error("queueing alert notifications failed; they are sent again at the next evaluation", e);
+        // Never thrown into the rule engine: Alertmanager batches go again after resend_delay.
+        LOG.error("queueing alert notifications failed", e);
       }
-      metrics.queueLength(outbox.size());
     }
     wake(queued);
   }
