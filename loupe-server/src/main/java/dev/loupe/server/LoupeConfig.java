@@ -28,12 +28,14 @@ public record LoupeConfig(
     Compute compute,
     Network network,
     Otlp otlp,
-    AuthConfig auth) {
-  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null, null);
+    AuthConfig auth,
+    AlertingConfig alerting) {
+  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null);
 
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
     auth = auth == null ? AuthConfig.NONE : auth;
+    alerting = alerting == null ? new AlertingConfig(null, null, null, null, null) : alerting;
     ingest = ingest == null ? new Ingest(null, null, null, null) : ingest;
     retention = retention == null ? new Retention(null, null, null, null, null, null, null) : retention;
     health = health == null ? new Health(null, null, null, null) : health;
@@ -52,32 +54,44 @@ public record LoupeConfig(
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting);
   }
 
   public LoupeConfig withOtlp(Otlp o) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting);
   }
 
   public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
-    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth);
+    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting);
   }
 
   public LoupeConfig withAuth(AuthConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting);
+  }
+
+  public LoupeConfig withAlerting(AlertingConfig a) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a);
   }
 
   /**
    * Where Loupe listens and keeps its files. {@code host} governs the HTTP and both OTLP
    * listeners; null (unset) means loopback without tokens, every interface with them.
    * {@code tls} (null: plain) serves all three over TLS.
+   * {@code external_url} is how users reach Loupe, for the links in notifications (default
+   * {@code http://<hostname>:<port>}).
    */
-  public record Server(String host, Integer port, @JsonProperty("data_dir") String dataDir, Tls tls) {
+  public record Server(String host, Integer port, @JsonProperty("data_dir") String dataDir, Tls tls,
+      @JsonProperty("external_url") java.net.URI externalUrl) {
     public Server(String host, Integer port, String dataDir) {
-      this(host, port, dataDir, null);
+      this(host, port, dataDir, null, null);
     }
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public Server {
+      if (externalUrl != null && (externalUrl.getScheme() == null || externalUrl.getHost() == null)) {
+        throw new IllegalArgumentException("external_url must be an absolute URL like https://loupe.example.com, got "
+            + externalUrl);
+      }
       port = port == null ? 9710 : port;
       dataDir = dataDir == null ? "./loupe-data" : dataDir;
       if (port < 0 || port > 65535) {
@@ -86,15 +100,15 @@ public record LoupeConfig(
     }
 
     public Server withPort(int p) {
-      return new Server(host, p, dataDir, tls);
+      return new Server(host, p, dataDir, tls, externalUrl);
     }
 
     public Server withDataDir(String d) {
-      return new Server(host, port, d, tls);
+      return new Server(host, port, d, tls, externalUrl);
     }
 
     public Server withHost(String h) {
-      return new Server(h, port, dataDir, tls);
+      return new Server(h, port, dataDir, tls, externalUrl);
     }
   }
 

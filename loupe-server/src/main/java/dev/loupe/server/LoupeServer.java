@@ -34,7 +34,9 @@ import dev.loupe.dimension.model.ModelMetricReader;
 import dev.loupe.ingest.otlp.OtlpTraceDecoder;
 import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
 import dev.loupe.ingest.prometheus.scrape.ScrapeEngine;
+import dev.loupe.model.Alert;
 import dev.loupe.model.Sample;
+import dev.loupe.notify.AlertDispatcher;
 import dev.loupe.model.TimestampAdmission;
 import dev.loupe.store.RecordType;
 import dev.loupe.store.Store;
@@ -84,6 +86,7 @@ public final class LoupeServer implements AutoCloseable {
   private final ScheduledExecutorService jobs;
   private final RetentionJob retention;
   private final ScrapeEngine scrapes;
+  private final AlertDispatcher alerts;
   private Javalin otlpHttp;
   private io.grpc.Server otlpGrpc;
   private TlsIdentity tls;
@@ -173,6 +176,12 @@ public final class LoupeServer implements AutoCloseable {
               auth, new HttpListener(host, config.server().port(), sslContext));
       app.start();
       startedParts.add(app::stop);
+      // TODO(lead): pass rules.evaluation_interval once the rule engine's config is merged.
+      this.alerts = AlertDispatcher.open(
+          config.alerting().settings(externalUrl(config.server(), app.port()), java.time.Duration.ofSeconds(15)),
+          dataDir, clock, registry);
+      startedParts.add(alerts::close);
+      alerts.start();
       this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "loupe-jobs");
         t.setDaemon(true);
@@ -308,6 +317,30 @@ public final class LoupeServer implements AutoCloseable {
     return config;
   }
 
+  /** Where the rule engine hands each evaluation's alerts, for notifications. */
+  public Consumer<List<Alert>> alertNotifications() {
+    return alerts.consumer();
+  }
+
+  /** The notification dispatcher, for tests that drive it. */
+  public AlertDispatcher alertDispatcher() {
+    return alerts;
+  }
+
+  /** {@code server.external_url}, or {@code http://<hostname>:<port>} as Prometheus defaults it. */
+  static URI externalUrl(LoupeConfig.Server s, int port) {
+    if (s.externalUrl() != null) return s.externalUrl();
+    String host = s.host() == null ? "" : s.host();
+    if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        host = "localhost";
+      }
+    }
+    return URI.create((s.tls() == null ? "http://" : "https://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+  }
+
   /** Persists the minute rollups that closed or changed; the periodic job calls it every 10 s. */
   public int flushRollups() {
     List<InferenceRollup> changed = windows.takeChangedClosedMinutes(clock.millis() - ROLLUP_GRACE_MILLIS);
@@ -359,6 +392,7 @@ public final class LoupeServer implements AutoCloseable {
     if (otlpGrpc != null) otlpGrpc.shutdownNow();
     app.stop();
     if (tls != null) tls.close();
+    alerts.close();
     try {
       flushRollups();
     } catch (RuntimeException e) {
