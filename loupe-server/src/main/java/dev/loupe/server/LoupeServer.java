@@ -116,7 +116,9 @@ public final class LoupeServer implements AutoCloseable {
       // Not among the replayed judges: the minutes these figures filled are rebuilt from rollups.
       sampleObservers.add(samples -> windows.recordReported(modelMetrics.read(samples)));
       IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers);
-      IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests());
+      IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests(),
+          config.ingest().maxInFlightBodyBytes(), config.ingest().bodyReadTimeout());
+      admission.register(registry);
       JsonEventDecoder decoder =
           new JsonEventDecoder(
               new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().inference()));
