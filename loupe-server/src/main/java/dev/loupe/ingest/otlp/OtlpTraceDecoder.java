@@ -59,12 +59,13 @@ public final class OtlpTraceDecoder {
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (io.opentelemetry.proto.trace.v1.Span s : ss.getSpansList()) {
           try {
-            admission.check("start_time_unix_nano", s.getStartTimeUnixNano() / 1_000_000);
-            admission.check("end_time_unix_nano", s.getEndTimeUnixNano() / 1_000_000);
             Span span = new Span(hex(s.getTraceId(), 16, "trace_id"), hex(s.getSpanId(), 8, "span_id"),
                 s.getParentSpanId().isEmpty() ? null : hex(s.getParentSpanId(), 8, "parent_span_id"),
                 s.getName(), s.getStartTimeUnixNano(), s.getEndTimeUnixNano(), status(s.getStatus()),
                 attributes(s.getAttributesList()), resource);
+            // After the span's own invariants, so a span that ends before it starts is told so first.
+            admission.check("start_time_unix_nano", span.startNanos() / 1_000_000);
+            admission.check("end_time_unix_nano", span.endNanos() / 1_000_000);
             long firstChunk = 0;
             for (io.opentelemetry.proto.trace.v1.Span.Event e : s.getEventsList()) {
               if (GenAiSpanMapping.marksFirstChunk(e.getName()) && (firstChunk == 0 || e.getTimeUnixNano() < firstChunk)) {
