@@ -94,8 +94,11 @@ public record LoupeConfig(
       @JsonProperty("max_in_flight_requests") Integer maxInFlightRequests,
       @JsonProperty("max_in_flight_body_bytes") Long maxInFlightBodyBytes,
       @JsonProperty("body_read_timeout") Duration bodyReadTimeout) {
-    /** The default body byte budget: 16 bodies of the default 16 MiB, a quarter of the default heap. */
-    static final long DEFAULT_IN_FLIGHT_BODY_BYTES = 256L * 1024 * 1024;
+    /**
+     * The default body byte budget: 8 bodies of the default 16 MiB. JSON bodies decode to about 6
+     * times their size, so the worst case is about 900 MiB of the default 2 GiB heap (BENCHMARKS.md).
+     */
+    static final long DEFAULT_IN_FLIGHT_BODY_BYTES = 128L * 1024 * 1024;
 
     public Ingest {
       maxBodyBytes = maxBodyBytes == null ? 16L * 1024 * 1024 : maxBodyBytes;
