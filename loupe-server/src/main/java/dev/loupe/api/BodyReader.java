@@ -107,9 +107,9 @@ final class BodyReader {
   }
 
   /**
-   * Reads into an array that grows as bytes arrive (never sized up front from a declared length,
-   * which a slow sender could use to hold memory it never sends) and ends exactly the declared
-   * length when one was given, so the usual body is never copied.
+   * Reads into an array that doubles as bytes arrive (never sized up front from a declared length,
+   * which a slow sender could use to hold memory it never sends) and stops growing at the declared
+   * length when one was given, so such a body needs no final trimming copy.
    */
   private static byte[] readLimited(InputStream in, long limit, long declared, Held held)
       throws IOException, TooLarge, OverBudget {

@@ -2,6 +2,7 @@ package dev.loupe.api;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.loupe.ingest.prometheus.remote.proto.WriteRequest;
 import dev.loupe.loadgen.OtlpTraceBodies;
@@ -14,6 +15,8 @@ import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
@@ -148,7 +151,7 @@ class SlowSenderTest {
   }
 
   @Test
-  void bodyBytesHeldTogetherAreBoundedByTheBodyBudget() throws Exception {
+  void bodyBytesHeldTogetherAreBoundedByTheBodyBudgetOverHttpAndGrpc() throws Exception {
     String config = "ingest:\n  max_body_bytes: 65536\n  max_in_flight_body_bytes: 65536\n  body_read_timeout: 30s\n";
     try (TestServer loupe = TestServer.start(dir, clock, config)) {
       Socket s = new Socket("127.0.0.1", loupe.server().port());
@@ -170,6 +173,26 @@ class SlowSenderTest {
       assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
       assertThat(refused.body()).contains("ingest.max_in_flight_body_bytes");
       assertThat(loupe.post("api/v1/inferences", inference("r-small")).status()).as("a small body still fits").isEqualTo(200);
+
+      // OTLP/gRPC messages are held in the same budget once grpc-java has them whole.
+      byte[] export = null;
+      for (int spans = 10; export == null || export.length < 65536 - 40_000; spans += 10) {
+        export = OtlpTraceBodies.build(1, spans, NOW.toEpochMilli()).get(0);
+      }
+      assertThat(export.length).isLessThan(65536);
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", loupe.server().otlpGrpcPort()).usePlaintext().build();
+      try {
+        ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(export);
+        assertThatThrownBy(() -> TraceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+            .export(request))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+              assertThat(e.getStatus().getDescription()).contains("ingest.max_in_flight_body_bytes");
+            });
+      } finally {
+        channel.shutdownNow();
+      }
     }
   }
 
