@@ -20,6 +20,14 @@ public final class TimestampAdmission {
     this.maxAge = maxAge;
   }
 
+  /** Admits any time: for tools and tests that decode records without a clock or a retention. */
+  public static TimestampAdmission anyTime() {
+    return ANY_TIME;
+  }
+
+  private static final TimestampAdmission ANY_TIME =
+      new TimestampAdmission(Clock.systemUTC(), Duration.ofDays(1_000_000), Duration.ofDays(1_000_000));
+
   /** Throws {@link InvalidRecordException} on {@code field} when the time is not admissible. */
   public void check(String field, long epochMillis) {
     long now = clock.millis();

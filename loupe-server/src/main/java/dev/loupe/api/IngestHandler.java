@@ -51,25 +51,18 @@ final class IngestHandler implements Handler {
 
   @Override
   public void handle(Context ctx) {
-    PushGate.enter(ctx, maxBodyBytes, admission, (c, status, message) -> {
-      if (status == 413) metrics.rejected(endpoint, "body_too_large", 1);
+    PushGate.enter(ctx, maxBodyBytes, true, admission, (c, status, message) -> {
+      switch (status) {
+        case 413 -> metrics.rejected(endpoint, "body_too_large", 1);
+        case 400 -> metrics.rejected(endpoint, "unreadable_body", 1);
+        case 408 -> metrics.rejected(endpoint, "body_read_timeout", 1);
+        default -> { }
+      }
       answer(c, status, message, List.of());
-    }, () -> handleAdmitted(ctx));
+    }, body -> handleAdmitted(ctx, body));
   }
 
-  private void handleAdmitted(Context ctx) {
-    byte[] body;
-    try {
-      body = BodyReader.read(ctx, maxBodyBytes);
-    } catch (BodyReader.TooLarge e) {
-      metrics.rejected(endpoint, "body_too_large", 1);
-      answer(ctx, 413, e.getMessage(), List.of());
-      return;
-    } catch (BodyReader.Unreadable e) {
-      metrics.rejected(endpoint, "unreadable_body", 1);
-      answer(ctx, 400, e.getMessage(), List.of());
-      return;
-    }
+  private void handleAdmitted(Context ctx, byte[] body) {
     JsonEventDecoder.Decoded decoded;
     try {
       decoded = decoder.decode(kind, body);

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * answering as the OTLP specification says: 200 with an export response (a partial success names
  * how many items were rejected and why); 400 with a {@code google.rpc.Status} for a body that
  * cannot be decoded (never retried); 415 for a content type other than protobuf or JSON; 413 for
- * an oversized body; 429 with {@code Retry-After} when the ingest gate is full; 503 with
+ * an oversized body; 408 for a body that does not arrive within
+ * {@code ingest.body_read_timeout}; 429 with {@code Retry-After} when the ingest gate is full; 503 with
  * {@code Retry-After} when the store cannot make the batch durable. The answer is encoded like
  * the request.
  */
@@ -58,21 +59,19 @@ final class OtlpHttpHandler implements Handler {
           "unsupported Content-Type '" + type + "': send application/x-protobuf or application/json");
       return;
     }
-    PushGate.enter(ctx, maxBodyBytes, admission,
-        (c, status, message) -> refuse(c, status, json, Code.RESOURCE_EXHAUSTED, message), () -> admitted(ctx, json));
+    PushGate.enter(ctx, maxBodyBytes, true, admission,
+        (c, status, message) -> refuse(c, status, json, refusalCode(status), message), body -> admitted(ctx, json, body));
   }
 
-  private void admitted(Context ctx, boolean json) {
-    byte[] body;
-    try {
-      body = BodyReader.read(ctx, maxBodyBytes);
-    } catch (BodyReader.TooLarge e) {
-      refuse(ctx, 413, json, Code.RESOURCE_EXHAUSTED, e.getMessage());
-      return;
-    } catch (BodyReader.Unreadable e) {
-      refuse(ctx, 400, json, Code.INVALID_ARGUMENT, e.getMessage());
-      return;
-    }
+  private static Code refusalCode(int status) {
+    return switch (status) {
+      case 400 -> Code.INVALID_ARGUMENT;
+      case 408 -> Code.DEADLINE_EXCEEDED;
+      default -> Code.RESOURCE_EXHAUSTED;
+    };
+  }
+
+  private void admitted(Context ctx, boolean json, byte[] body) {
     OtlpDecoded decoded;
     try {
       decoded = json ? signal.decodeJson(body) : signal.decodeProtobuf(body);

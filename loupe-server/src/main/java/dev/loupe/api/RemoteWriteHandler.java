@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /api/v1/write}: Prometheus remote write 1.0. Answers as Prometheus's queue manager
  * expects: 204 when every sample is durable; 400 (never retried) for a body that cannot be
  * decoded, or after keeping the valid part of a batch with invalid series; 413 for an oversized
- * body; 415 for remote write 2.0; 429 with {@code Retry-After} when the ingest gate shared with
+ * body; 408 for a body slower than {@code ingest.body_read_timeout}; 415 for
+ * remote write 2.0; 429 with {@code Retry-After} when the ingest gate shared with
  * OTLP is full; 503 when the store failed, so the sender retries.
  */
 final class RemoteWriteHandler implements Handler {
@@ -44,20 +45,10 @@ final class RemoteWriteHandler implements Handler {
       answer(ctx, 415, "remote write 2.0 is not supported; send remote write 1.0 (protobuf_message: prometheus.WriteRequest)");
       return;
     }
-    PushGate.enter(ctx, maxBodyBytes, admission, this::answer, () -> admitted(ctx));
+    PushGate.enter(ctx, maxBodyBytes, false, admission, this::answer, body -> admitted(ctx, body));
   }
 
-  private void admitted(Context ctx) {
-    byte[] body;
-    try {
-      body = BodyReader.readRaw(ctx, maxBodyBytes);
-    } catch (BodyReader.TooLarge e) {
-      answer(ctx, 413, e.getMessage());
-      return;
-    } catch (BodyReader.Unreadable e) {
-      answer(ctx, 400, e.getMessage());
-      return;
-    }
+  private void admitted(Context ctx, byte[] body) {
     RemoteWriteDecoder.Decoded decoded;
     try {
       decoded = decoder.decode(body);

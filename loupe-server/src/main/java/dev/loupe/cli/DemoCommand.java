@@ -10,19 +10,26 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code loupe demo}: a server plus simulated traffic from three deployments; after a minute one
- * of them rolls out a slower model version and the model tile turns warning.
+ * of them rolls out a slower model version and the model tile turns warning. Its data lives in a
+ * temporary directory, removed when the demo stops (Ctrl-C, SIGTERM or {@code --exit-after}),
+ * unless a data dir was given with {@code --data-dir} or the config file's {@code server.data_dir}.
  */
 @Command(
     name = "demo",
@@ -49,14 +56,21 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String dataDir = Files.createTempDirectory("loupe-demo-").toString();
+    Path temporary = Files.createTempDirectory("loupe-demo-");
     LoupeServer server;
     try {
-      server = LoupeServer.start(options.load(dataDir), Clock.systemUTC());
+      server = LoupeServer.start(options.load(temporary.toString()), Clock.systemUTC());
     } catch (ConfigException e) {
+      deleteTree(temporary);
       System.err.println("loupe: " + e.getMessage());
       return 2;
+    } catch (RuntimeException e) {
+      deleteTree(temporary);
+      throw e;
     }
+    // The temporary directory goes when the demo stops, however it stops; a given data dir stays.
+    boolean temporaryInUse = Path.of(server.config().server().dataDir()).equals(temporary);
+    if (!temporaryInUse) deleteTree(temporary);
     Duration change = DurationText.parse(changeAfter);
     URI page = URI.create("http://localhost:" + server.port() + "/");
     DemoSimulator simulator =
@@ -64,9 +78,11 @@ final class DemoCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       simulator.close();
       server.close();
+      if (temporaryInUse) deleteTree(temporary);
     }, "loupe-demo-shutdown"));
     say("Loupe demo is running: open " + page);
-    say("data in " + server.config().server().dataDir() + "; back-filling 30 minutes of traffic…");
+    say("data in " + server.config().server().dataDir() + (temporaryInUse ? " (removed when the demo stops)" : "")
+        + "; back-filling 30 minutes of traffic…");
     simulator.start();
     say("simulating chat-prod, summarize-prod and embed-prod; in " + DurationText.format(change)
         + " chat-prod rolls out model_version " + DemoSimulator.NEW_VERSION);
@@ -100,6 +116,16 @@ final class DemoCommand implements Callable<Integer> {
         say("cannot read health: " + e.getMessage());
       }
       Thread.sleep(Math.min(5_000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+    }
+  }
+
+  /** Deletes a directory and what it holds; a failure is said, never thrown, as the demo is stopping. */
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException | UncheckedIOException e) {
+      System.err.println("loupe: cannot remove the demo's data in " + dir + ": " + e.getMessage());
     }
   }
 

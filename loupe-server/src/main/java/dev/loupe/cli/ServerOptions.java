@@ -24,7 +24,8 @@ final class ServerOptions {
     LoupeConfig.Server s = c.server();
     if (dataDir != null) {
       s = s.withDataDir(dataDir);
-    } else if (defaultDataDir != null && (config == null)) {
+    } else if (defaultDataDir != null && s.dataDir().equals(LoupeConfig.DEFAULTS.server().dataDir())) {
+      // The config file left data_dir unset (or at its default): the caller's default applies.
       s = s.withDataDir(defaultDataDir);
     }
     if (port != null) s = s.withPort(port);

@@ -60,17 +60,35 @@ public final class IngestLoadGenerator {
     this.bodies = List.copyOf(bodies);
   }
 
-  /** HTTP/1.1 POSTs; only a 200 counts as acknowledged. */
+  /** Retries of one body answered 429, as exporters and Prometheus retry "retry later". */
+  private static final int MAX_RETRIES = 60;
+
+  /**
+   * HTTP/1.1 POSTs; only a 200 counts as acknowledged. A 429 is sent again after its
+   * {@code Retry-After}, and a broken connection after a second, as real senders do; the waits
+   * count in the ack time.
+   */
   private static BodySender post(URI target, String contentType) {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     return body -> {
       try {
-        HttpResponse<Void> res = http.send(
-            HttpRequest.newBuilder(target).header("Content-Type", contentType)
-                .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-            HttpResponse.BodyHandlers.discarding());
-        return res.statusCode() == 200;
+        for (int attempt = 0; ; attempt++) {
+          HttpResponse<Void> res;
+          try {
+            res = http.send(
+                HttpRequest.newBuilder(target).header("Content-Type", contentType)
+                    .timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.discarding());
+          } catch (IOException e) {
+            // A 429 sent before the body is read ends the connection under a large body; senders retry.
+            if (attempt == MAX_RETRIES) throw e;
+            Thread.sleep(1000);
+            continue;
+          }
+          if (res.statusCode() != 429 || attempt == MAX_RETRIES) return res.statusCode() == 200;
+          Thread.sleep(1000L * res.headers().firstValueAsLong("Retry-After").orElse(1));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);

@@ -36,7 +36,7 @@ public record LoupeConfig(
     server = server == null ? new Server(null, null, null) : server;
     auth = auth == null ? AuthConfig.NONE : auth;
     alerting = alerting == null ? new AlertingConfig(null, null, null, null, null) : alerting;
-    ingest = ingest == null ? new Ingest(null, null, null, null) : ingest;
+    ingest = ingest == null ? new Ingest(null, null, null, null, null, null) : ingest;
     retention = retention == null ? new Retention(null, null, null, null, null, null, null) : retention;
     health = health == null ? new Health(null, null, null, null) : health;
     global = global == null ? new ScrapeConfig.Global(null, null, null) : global;
@@ -123,25 +123,45 @@ public record LoupeConfig(
 
   /**
    * Limits and policies of the receivers. {@code max_in_flight_requests} bounds the pushed
-   * requests (OTLP over HTTP and gRPC, remote_write) being read, decoded or stored at once; more
-   * are answered "retry later".
+   * requests (OTLP over HTTP and gRPC, remote_write, JSON) decoded or stored at once, and
+   * {@code max_in_flight_body_bytes} the body bytes they hold together, read or being read; more
+   * are answered "retry later". A body must arrive within {@code body_read_timeout} (else 408),
+   * and is read before a place is taken, so slow senders hold no place.
    */
   public record Ingest(
       @JsonProperty("max_body_bytes") Long maxBodyBytes,
       @JsonProperty("max_future") Duration maxFuture,
       Capture capture,
-      @JsonProperty("max_in_flight_requests") Integer maxInFlightRequests) {
+      @JsonProperty("max_in_flight_requests") Integer maxInFlightRequests,
+      @JsonProperty("max_in_flight_body_bytes") Long maxInFlightBodyBytes,
+      @JsonProperty("body_read_timeout") Duration bodyReadTimeout) {
+    /**
+     * The default body byte budget: 8 bodies of the default 16 MiB. JSON bodies decode to about 6
+     * times their size, so the worst case is about 900 MiB of the default 2 GiB heap (BENCHMARKS.md).
+     */
+    static final long DEFAULT_IN_FLIGHT_BODY_BYTES = 128L * 1024 * 1024;
+
     public Ingest {
       maxBodyBytes = maxBodyBytes == null ? 16L * 1024 * 1024 : maxBodyBytes;
       maxFuture = maxFuture == null ? Duration.ofMinutes(10) : maxFuture;
       capture = capture == null ? new Capture(null, null) : capture;
       maxInFlightRequests = maxInFlightRequests == null ? 64 : maxInFlightRequests;
+      maxInFlightBodyBytes = maxInFlightBodyBytes == null
+          ? Math.max(DEFAULT_IN_FLIGHT_BODY_BYTES, maxBodyBytes) : maxInFlightBodyBytes;
+      bodyReadTimeout = bodyReadTimeout == null ? Duration.ofSeconds(30) : bodyReadTimeout;
       if (maxBodyBytes < 1024) {
         throw new IllegalArgumentException("max_body_bytes must be at least 1024, got " + maxBodyBytes);
       }
       if (maxInFlightRequests < 1) {
         throw new IllegalArgumentException(
             "max_in_flight_requests must be at least 1 (pushed requests handled at once), got " + maxInFlightRequests);
+      }
+      if (maxInFlightBodyBytes < maxBodyBytes) {
+        throw new IllegalArgumentException("max_in_flight_body_bytes must be at least max_body_bytes ("
+            + maxBodyBytes + "), or a body of the largest size could never be read; got " + maxInFlightBodyBytes);
+      }
+      if (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero()) {
+        throw new IllegalArgumentException("body_read_timeout must be positive, got " + bodyReadTimeout);
       }
     }
   }

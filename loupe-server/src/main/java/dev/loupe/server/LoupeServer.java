@@ -71,6 +71,8 @@ public final class LoupeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LoupeServer.class);
   /** A minute is rolled up once it has been closed this long (late events re-roll it). */
   static final long ROLLUP_GRACE_MILLIS = 5_000;
+  /** How often retention runs: the most that data outlives its retention. */
+  static final long RETENTION_EVERY_MINUTES = 5;
   /** Metric names the compute and network judges read, replayed from the store after a start. */
   static final List<String> METRIC_JUDGE_PREFIXES = List.of("DCGM_", "node_infiniband_", "probe_");
   /** Longer than the longest sustained condition (15 m of low training utilization). */
@@ -128,7 +130,9 @@ public final class LoupeServer implements AutoCloseable {
       // Not among the replayed judges: the minutes these figures filled are rebuilt from rollups.
       sampleObservers.add(samples -> windows.recordReported(modelMetrics.read(samples)));
       IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers);
-      IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests());
+      IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests(),
+          config.ingest().maxInFlightBodyBytes(), config.ingest().bodyReadTimeout());
+      admission.register(registry);
       JsonEventDecoder decoder =
           new JsonEventDecoder(
               new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().inference()));
@@ -188,13 +192,18 @@ public final class LoupeServer implements AutoCloseable {
         return t;
       });
       jobs.scheduleWithFixedDelay(this::flushRollupsLogged, 10, 10, TimeUnit.SECONDS);
-      jobs.scheduleWithFixedDelay(this::retainLogged, 1, 60, TimeUnit.MINUTES);
+      // Every 5 minutes, so data outlives its retention by at most that; with nothing to delete,
+      // DuckDB can skip row groups by the min/max of the time column (not benchmarked).
+      jobs.scheduleWithFixedDelay(this::retainLogged, 1, RETENTION_EVERY_MINUTES, TimeUnit.MINUTES);
       startedParts.add(jobs::shutdownNow);
-      OtlpTraceDecoder traces =
-          new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(), config.ingest().capture().completions());
-      OtlpLogDecoder otlpLogs = new OtlpLogDecoder();
+      // The same time admission as the JSON endpoints and remote_write, each against its own retention.
+      OtlpTraceDecoder traces = new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(),
+          config.ingest().capture().completions(),
+          new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().span()));
+      OtlpLogDecoder otlpLogs =
+          new OtlpLogDecoder(new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().log()));
       OtlpMetricDecoder otlpMetrics =
-          new OtlpMetricDecoder(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
+          new OtlpMetricDecoder(otlp.modelVersionAttributes(), otlp.deploymentAttributes(), sampleAdmission);
       this.otlpHttp = OtlpHttpApi.create(
           traces, otlpLogs, otlpMetrics, pipeline, metrics, config.ingest().maxBodyBytes(), admission,
           auth, new HttpListener(host, config.otlp().httpPort(), sslContext));
@@ -350,7 +359,7 @@ public final class LoupeServer implements AutoCloseable {
     return changed.size();
   }
 
-  /** Applies the retention policy now; the periodic job calls it hourly. */
+  /** Applies the retention policy now; the periodic job calls it every {@value #RETENTION_EVERY_MINUTES} minutes. */
   public void applyRetention() {
     retention.run();
   }

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * with the same {@link OtlpSignal} as OTLP/HTTP, into the same pipeline. Answers: the export
  * response (a partial success names what was rejected); {@code INVALID_ARGUMENT} with the
  * decoder's message for a body that is not the expected export (never retried);
- * {@code RESOURCE_EXHAUSTED} with a {@code google.rpc.RetryInfo} when the ingest gate is full;
+ * {@code RESOURCE_EXHAUSTED} with a {@code google.rpc.RetryInfo} when the ingest gate or the body
+ * byte budget is full;
  * {@code UNAVAILABLE} when the store cannot commit. An oversized message never gets here: grpc-java
  * answers {@code RESOURCE_EXHAUSTED} without a retry delay, which the OTLP spec says not to retry.
  */
@@ -62,9 +63,17 @@ public final class OtlpGrpcServices {
   }
 
   private <R extends Message> void export(String endpoint, byte[] body, OtlpSignal<?, R> signal, StreamObserver<R> out) {
-    if (!admission.tryEnter()) {
+    // grpc-java calls here once the whole message is in: the body is held in the same byte budget
+    // as OTLP/HTTP's while it is decoded and stored, then a place is taken.
+    if (!admission.tryHold(body.length)) {
       metrics.answered(endpoint, 429);
-      out.onError(overloaded());
+      out.onError(overloaded(admission.bodyBudgetMessage()));
+      return;
+    }
+    if (!admission.tryEnter()) {
+      admission.release(body.length);
+      metrics.answered(endpoint, 429);
+      out.onError(overloaded(admission.overloadedMessage()));
       return;
     }
     R answer = null;
@@ -76,6 +85,7 @@ public final class OtlpGrpcServices {
     } finally {
       // Before answering, so a client that sends again as soon as it is answered finds the place free.
       admission.leave();
+      admission.release(body.length);
     }
     if (failure != null) {
       out.onError(failure);
@@ -109,13 +119,13 @@ public final class OtlpGrpcServices {
   }
 
   /** RESOURCE_EXHAUSTED is retryable in OTLP only with a RetryInfo, which says when. */
-  private StatusException overloaded() {
+  private StatusException overloaded(String message) {
     Duration delay = admission.retryAfter();
     RetryInfo retry = RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration.newBuilder()
         .setSeconds(delay.getSeconds()).setNanos(delay.getNano())).build();
     return StatusProto.toStatusException(com.google.rpc.Status.newBuilder()
         .setCode(Status.Code.RESOURCE_EXHAUSTED.value())
-        .setMessage(admission.overloadedMessage())
+        .setMessage(message)
         .addDetails(Any.pack(retry))
         .build());
   }

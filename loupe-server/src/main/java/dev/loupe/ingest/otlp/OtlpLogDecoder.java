@@ -6,6 +6,7 @@ import dev.loupe.model.Batch;
 import dev.loupe.model.Inference;
 import dev.loupe.model.InvalidRecordException;
 import dev.loupe.model.LogRecord;
+import dev.loupe.model.TimestampAdmission;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -24,6 +25,18 @@ import java.util.Map;
  */
 public final class OtlpLogDecoder {
   private static final HexFormat HEX = HexFormat.of();
+
+  private final TimestampAdmission admission;
+
+  /** Admits log records of any time; the server passes its {@link TimestampAdmission}. */
+  public OtlpLogDecoder() {
+    this(TimestampAdmission.anyTime());
+  }
+
+  /** Rejects a log record whose time {@code admission} does not admit, as {@code POST /api/v1/logs} does. */
+  public OtlpLogDecoder(TimestampAdmission admission) {
+    this.admission = admission;
+  }
 
   public OtlpDecoded decode(ExportLogsServiceRequest request) {
     List<LogRecord> logs = new ArrayList<>();
@@ -44,6 +57,8 @@ public final class OtlpLogDecoder {
           if (!r.getTraceId().isEmpty()) fields.putIfAbsent("trace_id", HEX.formatHex(r.getTraceId().toByteArray()));
           if (!r.getSpanId().isEmpty()) fields.putIfAbsent("span_id", HEX.formatHex(r.getSpanId().toByteArray()));
           try {
+            // The record's own time, before the shared mapping reads it as a JSON timestamp of guessed unit.
+            if (nanos != 0) admission.check(r.getTimeUnixNano() != 0 ? "time_unix_nano" : "observed_time_unix_nano", nanos / 1_000_000);
             LogLineMapper.Mapped m = LogLineMapper.map(new FieldReader(fields));
             logs.add(m.log());
             if (m.inference() != null) inferences.add(m.inference());

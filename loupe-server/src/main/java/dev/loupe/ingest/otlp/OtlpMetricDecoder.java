@@ -3,6 +3,7 @@ package dev.loupe.ingest.otlp;
 import dev.loupe.model.Batch;
 import dev.loupe.model.InvalidRecordException;
 import dev.loupe.model.Sample;
+import dev.loupe.model.TimestampAdmission;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
@@ -27,23 +28,31 @@ import java.util.TreeMap;
  * become labels, with the resource's {@code service.name} as {@code service} and the resource
  * attributes that name a model version or deployment promoted (as Prometheus's
  * {@code promote_resource_attributes} does), so GenAI metrics can be told apart by version. A
- * data point that cannot be read is rejected alone and counted.
+ * data point that cannot be read, or is dated outside the admitted time, is rejected alone and counted.
  */
 public final class OtlpMetricDecoder {
   /** Running totals of delta series, by series identity. */
   private final Map<String, Double> deltaTotals = new HashMap<>();
   private final List<String> promoted;
+  private final TimestampAdmission admission;
 
-  /** Promotes the default version and deployment attributes of {@link GenAiSpanMapping}. */
+  /** Promotes the default version and deployment attributes of {@link GenAiSpanMapping}; admits any time. */
   public OtlpMetricDecoder() {
     this(GenAiSpanMapping.VERSION_ATTRIBUTES, GenAiSpanMapping.DEPLOYMENT_ATTRIBUTES);
   }
 
   /** Promotes these resource attributes (where model version and deployment are read) to labels of every point. */
   public OtlpMetricDecoder(List<String> versionAttributes, List<String> deploymentAttributes) {
+    this(versionAttributes, deploymentAttributes, TimestampAdmission.anyTime());
+  }
+
+  /** As above, and rejects a data point whose time {@code admission} does not admit, as remote_write does. */
+  public OtlpMetricDecoder(List<String> versionAttributes, List<String> deploymentAttributes,
+      TimestampAdmission admission) {
     List<String> p = new ArrayList<>(versionAttributes);
     p.addAll(deploymentAttributes);
     this.promoted = List.copyOf(p);
+    this.admission = admission;
   }
 
   public synchronized OtlpDecoded decode(ExportMetricsServiceRequest request) {
@@ -175,8 +184,9 @@ public final class OtlpMetricDecoder {
     return out;
   }
 
-  private static long millis(long nanos) {
+  private long millis(long nanos) {
     if (nanos <= 0) throw new InvalidRecordException("time_unix_nano", "is missing");
+    admission.check("time_unix_nano", nanos / 1_000_000);
     return nanos / 1_000_000;
   }
 

@@ -7,6 +7,7 @@ import dev.loupe.model.InvalidRecordException;
 import dev.loupe.model.Score;
 import dev.loupe.model.ScoreSource;
 import dev.loupe.model.Span;
+import dev.loupe.model.TimestampAdmission;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -22,7 +23,7 @@ import java.util.function.Predicate;
 /**
  * Decodes an OTLP trace export (protobuf, or the OTLP JSON mapping with hex ids) into spans, and
  * the spans that are LLM calls into inferences. A span that breaks the model (no id, ends before
- * it starts) is rejected alone and counted; a body that is not an export request fails whole.
+ * it starts, dated outside the admitted time) is rejected alone and counted; a body that is not an export request fails whole.
  * Prompt and completion content in attributes is dropped unless the capture policy keeps it.
  */
 public final class OtlpTraceDecoder {
@@ -30,9 +31,18 @@ public final class OtlpTraceDecoder {
 
   private final GenAiSpanMapping mapping;
   private final Predicate<String> dropAttribute;
+  private final TimestampAdmission admission;
 
+  /** Admits spans of any time; the server passes its {@link TimestampAdmission}. */
   public OtlpTraceDecoder(GenAiSpanMapping mapping, boolean capturePrompts, boolean captureCompletions) {
+    this(mapping, capturePrompts, captureCompletions, TimestampAdmission.anyTime());
+  }
+
+  /** Rejects a span whose start or end {@code admission} does not admit, as the JSON endpoints do. */
+  public OtlpTraceDecoder(GenAiSpanMapping mapping, boolean capturePrompts, boolean captureCompletions,
+      TimestampAdmission admission) {
     this.mapping = mapping;
+    this.admission = admission;
     this.dropAttribute = name -> (!capturePrompts && ContentAttributes.isPrompt(name))
         || (!captureCompletions && ContentAttributes.isCompletion(name));
   }
@@ -53,6 +63,9 @@ public final class OtlpTraceDecoder {
                 s.getParentSpanId().isEmpty() ? null : hex(s.getParentSpanId(), 8, "parent_span_id"),
                 s.getName(), s.getStartTimeUnixNano(), s.getEndTimeUnixNano(), status(s.getStatus()),
                 attributes(s.getAttributesList()), resource);
+            // After the span's own invariants, so a span that ends before it starts is told so first.
+            admission.check("start_time_unix_nano", span.startNanos() / 1_000_000);
+            admission.check("end_time_unix_nano", span.endNanos() / 1_000_000);
             long firstChunk = 0;
             for (io.opentelemetry.proto.trace.v1.Span.Event e : s.getEventsList()) {
               if (GenAiSpanMapping.marksFirstChunk(e.getName()) && (firstChunk == 0 || e.getTimeUnixNano() < firstChunk)) {
