@@ -31,8 +31,11 @@ import java.util.Map;
  * Only the writer thread uses this.
  */
 final class RecentIdentities {
-  /** Per table, held in memory at most (about 16 bytes each); a minute bigger than this still loads. */
-  static final int MAX_IDENTITIES = 4_000_000;
+  /**
+   * Per table, held in memory past the minutes in use (16 to 32 bytes each, so up to 64 MB); the
+   * minutes a group touches are kept whatever their size (at 100k records/s a minute is 6 M).
+   */
+  static final int MAX_IDENTITIES = 2_000_000;
 
   private static final long MINUTE = 60_000;
 
@@ -74,6 +77,8 @@ final class RecentIdentities {
   final class Group {
     private final Connection conn;
     private final Map<Table, Map<Long, LongSet>> added = new EnumMap<>(Table.class);
+    /** Minutes this group read; never dropped while it runs, or two busy minutes would evict each other per record. */
+    private final Map<Table, java.util.Set<Long>> touched = new EnumMap<>(Table.class);
 
     private Group(Connection conn) {
       this.conn = conn;
@@ -109,6 +114,8 @@ final class RecentIdentities {
 
     private LongSet stored(Table table, long minute) throws SQLException {
       LinkedHashMap<Long, LongSet> byMinute = minutes.get(table);
+      java.util.Set<Long> inUse = touched.computeIfAbsent(table, t -> new java.util.HashSet<>());
+      inUse.add(minute);
       LongSet known = byMinute.get(minute);
       if (known != null) return known;
       known = new LongSet();
@@ -131,7 +138,7 @@ final class RecentIdentities {
       var eldest = byMinute.entrySet().iterator();
       while (total > MAX_IDENTITIES && eldest.hasNext()) {
         var e = eldest.next();
-        if (e.getKey() == minute) continue;
+        if (inUse.contains(e.getKey())) continue;
         total -= e.getValue().size();
         eldest.remove();
       }
