@@ -40,8 +40,8 @@ public final class IngestLoadGenerator {
   private final int batchSize;
   private final int concurrency;
   private final List<byte[]> bodies;
-  /** Sends so far over every run, so a warm-up and the measured run never share a request id. */
-  private final AtomicLong sends = new AtomicLong();
+  /** Sends so far in this JVM, so no two runs (warm-up, measured, another protocol) share an id. */
+  private static final AtomicLong sends = new AtomicLong();
 
   /** NDJSON inference events to {@code /api/v1/inferences}. */
   public IngestLoadGenerator(URI base, int batchSize, int concurrency, long nowMillis) {

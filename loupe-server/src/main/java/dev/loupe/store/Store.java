@@ -22,7 +22,7 @@ public interface Store extends AutoCloseable {
   /**
    * Appends every record of the batch that is not stored already; durable (committed) when this
    * returns. Returns the records that were new: a re-sent span (same trace and span id), an
-   * inference of a re-sent span or with a request id already stored for its deployment, and a
+   * inference of a re-sent span or with a request id and time already stored for its deployment, and a
    * sample of a series at a timestamp it already has, are dropped (the first one stays).
    */
   Batch append(Batch batch);

@@ -19,7 +19,7 @@ import java.util.Map;
  * The identities of stored records, by minute, so the writer drops a re-sent record (an OTLP
  * exporter's or Prometheus's retry of an export whose answer it did not get) instead of storing
  * and counting it twice. A span is (trace id, span id); an inference read from a span is its
- * span's identity, any other inference with a request id is (deployment, request id); a sample
+ * span's identity, any other inference with a request id is (deployment, request id, time); a sample
  * is (series, timestamp). Records without an identity are always kept.
  *
  * <p>The table is the authority: a minute is loaded from it the first time a record of that
@@ -42,7 +42,7 @@ final class RecentIdentities {
   /** The tables whose records have an identity, and how a stored minute of them is read back. */
   enum Table {
     SPANS("SELECT trace_id, span_id FROM spans WHERE ts_ms >= ? AND ts_ms < ?"),
-    INFERENCES("SELECT deployment, request_id, trace_id, span_id FROM inferences"
+    INFERENCES("SELECT deployment, request_id, trace_id, span_id, ts_ms FROM inferences"
         + " WHERE ts_ms >= ? AND ts_ms < ? AND (span_id IS NOT NULL OR request_id IS NOT NULL)"),
     SAMPLES("SELECT series_id, ts_ms FROM samples WHERE ts_ms >= ? AND ts_ms < ?");
 
@@ -92,7 +92,7 @@ final class RecentIdentities {
       }
       List<Inference> inferences = new ArrayList<>(batch.inferences().size());
       for (Inference i : batch.inferences()) {
-        Long id = identity(i.key().deployment(), i.requestId(), i.traceId(), i.spanId());
+        Long id = identity(i.key().deployment(), i.requestId(), i.traceId(), i.spanId(), i.timestampMillis());
         if (id == null || isNew(Table.INFERENCES, i.timestampMillis(), id)) inferences.add(i);
       }
       List<Sample> samples = new ArrayList<>(batch.samples().size());
@@ -126,7 +126,7 @@ final class RecentIdentities {
           while (rs.next()) {
             known.add(switch (table) {
               case SPANS -> hash("s", rs.getString(1), rs.getString(2));
-              case INFERENCES -> identity(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
+              case INFERENCES -> identity(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5));
               case SAMPLES -> sampleHash(rs.getLong(1), rs.getLong(2));
             });
           }
@@ -158,9 +158,11 @@ final class RecentIdentities {
     }
   }
 
-  private static Long identity(String deployment, String requestId, String traceId, String spanId) {
+  private static Long identity(String deployment, String requestId, String traceId, String spanId, long tsMillis) {
     if (spanId != null && traceId != null) return hash("s", traceId, spanId);
-    if (requestId != null) return hash("r", deployment, requestId);
+    // With its time: two records of one request at different times (Azure's diagnostic log and
+    // its gateway's LLM log) are two views of it, not a re-send.
+    if (requestId != null) return mix(hash("r", deployment, requestId) ^ tsMillis);
     return null;
   }
 
