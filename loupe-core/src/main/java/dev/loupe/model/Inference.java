@@ -6,7 +6,8 @@ package dev.loupe.model;
  * {@code totalTokens} is input plus output unless the sender reported only a total (a log's
  * {@code tokens_used}).
  * {@code prompt} and {@code completion} are only non-null under the capture policy; the API key
- * is only ever kept as a hash.
+ * is only ever kept as a hash. {@code spanId} is the span an inference was read from (with
+ * {@code traceId} its identity, so a re-sent span is not counted again), null for other sources.
  */
 public record Inference(
     long timestampMillis,
@@ -28,7 +29,19 @@ public record Inference(
     Double cost,
     String prompt,
     String completion,
-    Long totalTokens) {
+    Long totalTokens,
+    String spanId) {
+
+  /** An inference not read from a span. */
+  public Inference(
+      long timestampMillis, SeriesKey key, String operation, String requestId, String traceId, String tenant,
+      String apiKeyHash, Long inputTokens, Long outputTokens, Long cachedTokens, Double latencyMs, Double ttftMs,
+      Outcome outcome, Integer httpStatus, String finishReason, Boolean cacheHit, Double cost, String prompt,
+      String completion, Long totalTokens) {
+    this(timestampMillis, key, operation, requestId, traceId, tenant, apiKeyHash, inputTokens, outputTokens,
+        cachedTokens, latencyMs, ttftMs, outcome, httpStatus, finishReason, cacheHit, cost, prompt, completion,
+        totalTokens, null);
+  }
 
   public Inference {
     Checks.timestamp("timestamp", timestampMillis);
@@ -74,6 +87,6 @@ public record Inference(
     return new Inference(
         timestampMillis, key, operation, requestId, traceId, tenant, apiKeyHash, inputTokens,
         outputTokens, cachedTokens, latencyMs, ttftMs, outcome, httpStatus, finishReason,
-        cacheHit, cost, null, null, totalTokens);
+        cacheHit, cost, null, null, totalTokens, spanId);
   }
 }

@@ -103,8 +103,9 @@ final class IngestHandler implements Handler {
       ApiJson.write(ctx, 400, body400);
       return;
     }
+    int duplicates;
     try {
-      pipeline.accept(TenantStamp.apply(HttpAccess.principal(ctx), decoded.batch()));
+      duplicates = pipeline.accept(TenantStamp.apply(HttpAccess.principal(ctx), decoded.batch()));
     } catch (RuntimeException e) {
       LOG.error("store append failed; answering 503 so the client retries", e);
       ctx.header("Retry-After", "5");
@@ -115,6 +116,8 @@ final class IngestHandler implements Handler {
     Map<String, Object> ok = new LinkedHashMap<>();
     ok.put("accepted", kept);
     ok.put("rejected", rejections.size());
+    // Accepted includes them: a re-sent record is durable (stored the first time), only not again.
+    if (duplicates > 0) ok.put("duplicates", duplicates);
     if (!rejections.isEmpty()) {
       ok.put("errors", listed(rejections));
     }

@@ -38,19 +38,24 @@ public final class IngestPipeline {
     this.sampleObservers = List.copyOf(sampleObservers);
   }
 
-  public void accept(Batch batch) {
+  /**
+   * Makes the batch durable and counts what was new; returns how many of its records were
+   * already stored (a sender's retry) and so were neither stored nor counted again.
+   */
+  public int accept(Batch batch) {
     if (batch.isEmpty()) {
-      return;
+      return 0;
     }
-    Batch kept = capture.apply(batch);
+    Batch captured = capture.apply(batch);
     long start = System.nanoTime();
-    store.append(kept);
-    metrics.observeAppend((System.nanoTime() - start) / 1e9, kept.size());
+    Batch kept = store.append(captured);
+    metrics.observeAppend((System.nanoTime() - start) / 1e9, captured.size());
     List<Inference> inferences = kept.inferences();
     windows.record(inferences);
     kept.deployments().forEach(deployments::add);
     if (!kept.samples().isEmpty()) {
       for (Consumer<List<Sample>> o : sampleObservers) o.accept(kept.samples());
     }
+    return captured.size() - kept.size();
   }
 }

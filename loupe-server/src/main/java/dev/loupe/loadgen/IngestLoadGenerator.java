@@ -40,6 +40,8 @@ public final class IngestLoadGenerator {
   private final int batchSize;
   private final int concurrency;
   private final List<byte[]> bodies;
+  /** Sends so far in this JVM, so no two runs (warm-up, measured, another protocol) share an id. */
+  private static final AtomicLong sends = new AtomicLong();
 
   /** NDJSON inference events to {@code /api/v1/inferences}. */
   public IngestLoadGenerator(URI base, int batchSize, int concurrency, long nowMillis) {
@@ -109,7 +111,7 @@ public final class IngestLoadGenerator {
         QuantileSketch acks = QuantileSketch.create();
         long i;
         while ((i = next.getAndIncrement()) < batches) {
-          byte[] body = bodies.get((int) (i % bodies.size()));
+          byte[] body = stamp(bodies.get((int) (i % bodies.size())), sends.getAndIncrement());
           long t0 = System.nanoTime();
           try {
             if (!sender.send(body)) failed.incrementAndGet();
@@ -136,6 +138,25 @@ public final class IngestLoadGenerator {
         all.quantile(0.99), all.quantile(1.0));
   }
 
+  /**
+   * Stands in each request id for the send's number: the store drops a re-sent request id as a
+   * retry, so bodies reused round-robin must not repeat ids or the run would measure dropping.
+   */
+  static final String SEND_MARKER = "#SEND#####";
+
+  private static byte[] stamp(byte[] body, long send) {
+    byte[] marker = SEND_MARKER.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] number = String.format(java.util.Locale.ROOT, "%010d", send).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] out = null;
+    for (int at = 0; at + marker.length <= body.length; at++) {
+      if (body[at] != '#' || !java.util.Arrays.equals(body, at, at + marker.length, marker, 0, marker.length)) continue;
+      if (out == null) out = body.clone();
+      System.arraycopy(number, 0, out, at, number.length);
+      at += marker.length - 1;
+    }
+    return out == null ? body : out;
+  }
+
   private static List<byte[]> buildBodies(int batchSize, long now) {
     ObjectMapper json = new ObjectMapper();
     Random random = new Random(42);
@@ -152,7 +173,7 @@ public final class IngestLoadGenerator {
         e.put("model", "gpt-4o");
         e.put("model_version", "2024-08-06");
         e.put("operation", "chat");
-        e.put("request_id", "r-" + b + "-" + i);
+        e.put("request_id", "r-" + SEND_MARKER + "-" + b + "-" + i);
         e.put("tenant", "acme");
         e.put("api_key", "k-" + random.nextInt(20));
         e.put("input_tokens", 200 + random.nextInt(1500));

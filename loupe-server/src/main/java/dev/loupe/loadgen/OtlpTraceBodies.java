@@ -34,6 +34,10 @@ public final class OtlpTraceBodies {
         if (step == 0) {
           random.nextBytes(traceId);
           random.nextBytes(rootId);
+          // The load generator writes each send's number over the marker, so reused bodies are
+          // new traces each time and not dropped as re-sent spans.
+          byte[] marker = IngestLoadGenerator.SEND_MARKER.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+          System.arraycopy(marker, 0, traceId, 0, marker.length);
         }
         byte[] spanId = step == 0 ? rootId : new byte[8];
         if (step != 0) random.nextBytes(spanId);

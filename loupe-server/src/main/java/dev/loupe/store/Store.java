@@ -19,8 +19,13 @@ import java.util.List;
  */
 public interface Store extends AutoCloseable {
 
-  /** Appends every record of the batch; durable (committed) when this returns. */
-  void append(Batch batch);
+  /**
+   * Appends every record of the batch that is not stored already; durable (committed) when this
+   * returns. Returns the records that were new: a re-sent span (same trace and span id), an
+   * inference of a re-sent span or with a request id and time already stored for its deployment, and a
+   * sample of a series at a timestamp it already has, are dropped (the first one stays).
+   */
+  Batch append(Batch batch);
 
   /** Inserts or replaces the rollups of (key, minute). */
   void upsertRollups(List<InferenceRollup> rollups);

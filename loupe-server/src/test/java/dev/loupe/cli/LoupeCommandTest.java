@@ -94,7 +94,7 @@ class LoupeCommandTest {
           "--spans", "1024", "--warmup", "0", "--batch", "256", "--concurrency", "2");
       assertThat(grpc.code()).as(grpc.out() + grpc.err()).isZero();
       assertThat(grpc.out()).contains("spans=1024").contains("requests=4 failed=0").contains("ack_p99=");
-      assertThat(loupe.server().store().count(RecordType.SPAN)).as("the bodies repeat ids; every span is kept")
+      assertThat(loupe.server().store().count(RecordType.SPAN)).as("each send gets fresh trace ids; every span is kept")
           .isEqualTo(2048);
     }
   }

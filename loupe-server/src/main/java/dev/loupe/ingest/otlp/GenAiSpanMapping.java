@@ -110,7 +110,8 @@ public final class GenAiSpanMapping {
         null,
         null,
         null,
-        integer(first(a, TOTAL_TOKENS)));
+        integer(first(a, TOTAL_TOKENS)),
+        span.spanId());
   }
 
   private static String either(Map<String, String> attributes, Map<String, String> resource, List<String> names) {

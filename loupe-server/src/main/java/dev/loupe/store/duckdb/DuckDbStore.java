@@ -73,8 +73,8 @@ public final class DuckDbStore implements Store {
   }
 
   @Override
-  public void append(Batch batch) {
-    if (!batch.isEmpty()) writer.write(batch);
+  public Batch append(Batch batch) {
+    return batch.isEmpty() ? batch : writer.write(batch);
   }
 
   /** The writer, for tests of its grouping. */
@@ -222,7 +222,8 @@ public final class DuckDbStore implements Store {
             nullableDouble(rs, "latency_ms"), nullableDouble(rs, "ttft_ms"),
             Outcome.parse("status", rs.getString("status")), nullableInt(rs, "http_status"),
             rs.getString("finish_reason"), nullableBoolean(rs, "cache_hit"), nullableDouble(rs, "cost"),
-            rs.getString("prompt"), rs.getString("completion"), nullableLong(rs, "total_tokens"));
+            rs.getString("prompt"), rs.getString("completion"), nullableLong(rs, "total_tokens"),
+            rs.getString("span_id"));
   }
 
   @Override

@@ -28,7 +28,7 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   /** A batch to append, or a task to run alone. */
-  private record Pending(Batch batch, Task task, CompletableFuture<Void> done) {}
+  private record Pending(Batch batch, Task task, CompletableFuture<Batch> done) {}
 
   private static final Pending STOP = new Pending(Batch.EMPTY, null, new CompletableFuture<>());
 
@@ -43,6 +43,7 @@ final class GroupCommitWriter implements AutoCloseable {
   volatile Runnable beforeCommit = () -> {};
 
   private final SeriesIds seriesIds;
+  private final RecentIdentities identities = new RecentIdentities();
   private final java.sql.PreparedStatement openTransaction;
 
   GroupCommitWriter(DuckDBConnection conn, SeriesIds seriesIds) throws SQLException {
@@ -55,9 +56,12 @@ final class GroupCommitWriter implements AutoCloseable {
     thread.start();
   }
 
-  /** Returns once the batch is committed; throws if the commit failed. */
-  void write(Batch batch) {
-    await(new Pending(batch, null, new CompletableFuture<>()));
+  /**
+   * Returns once the batch is committed, with the records that were new (a re-sent record
+   * already stored is dropped, see {@link RecentIdentities}); throws if the commit failed.
+   */
+  Batch write(Batch batch) {
+    return await(new Pending(batch, null, new CompletableFuture<>()));
   }
 
   /** Runs a task on the writer thread, in its own transaction, and returns once it committed. */
@@ -65,11 +69,11 @@ final class GroupCommitWriter implements AutoCloseable {
     await(new Pending(Batch.EMPTY, task, new CompletableFuture<>()));
   }
 
-  private void await(Pending p) {
+  private Batch await(Pending p) {
     if (closed) throw new IllegalStateException("the store is closed");
     queue.add(p);
     try {
-      p.done().get();
+      return p.done().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the commit", e);
@@ -152,12 +156,16 @@ final class GroupCommitWriter implements AutoCloseable {
       // a rollback. A trivial statement opens it, so a failed group leaves nothing behind.
       openTransaction.execute();
       SeriesIds.Group series = seriesIds.group();
-      RowAppender.appendAll(conn, group.stream().map(Pending::batch).toList(), series);
+      RecentIdentities.Group known = identities.group(conn);
+      List<Batch> fresh = new ArrayList<>(group.size());
+      for (Pending p : group) fresh.add(known.keepNew(p.batch(), series));
+      RowAppender.appendAll(conn, fresh, series);
       beforeCommit.run();
       conn.commit();
       series.publish();
+      known.publish();
       commits.incrementAndGet();
-      group.forEach(p -> p.done().complete(null));
+      for (int i = 0; i < group.size(); i++) group.get(i).done().complete(fresh.get(i));
     } catch (SQLException | RuntimeException e) {
       try {
         conn.rollback();

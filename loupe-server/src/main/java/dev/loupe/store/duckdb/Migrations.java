@@ -56,7 +56,11 @@ final class Migrations {
           new Migration(3, "trace spans", List.of(
               "CREATE TABLE spans (ts_ms BIGINT NOT NULL, trace_id VARCHAR NOT NULL, span_id VARCHAR NOT NULL,"
                   + " parent_span_id VARCHAR, name VARCHAR NOT NULL, start_ns BIGINT NOT NULL, end_ns BIGINT NOT NULL,"
-                  + " status VARCHAR, attributes VARCHAR NOT NULL, resource VARCHAR NOT NULL)")));
+                  + " status VARCHAR, attributes VARCHAR NOT NULL, resource VARCHAR NOT NULL)")),
+          // No UNIQUE constraint: rows stored twice before this version stay as they were, and
+          // the writer drops a re-sent record itself (RecentIdentities).
+          new Migration(4, "an inference read from a span names its span", List.of(
+              "ALTER TABLE inferences ADD COLUMN span_id VARCHAR")));
 
   private Migrations() {}
 

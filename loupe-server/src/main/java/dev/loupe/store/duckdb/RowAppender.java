@@ -89,6 +89,7 @@ final class RowAppender {
     real(a, i.cost());
     text(a, i.prompt());
     text(a, i.completion());
+    text(a, i.spanId());
     a.endRow();
   }
 
