@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store's only writer. Callers hand in a batch and wait; one thread takes everything queued
@@ -19,6 +21,7 @@ import org.duckdb.DuckDBConnection;
  * many concurrent clients, without ever acknowledging an uncommitted row.
  */
 final class GroupCommitWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
   /** Largest group, in records, so one commit never holds a caller for long. */
   static final int MAX_GROUP_RECORDS = 200_000;
 
@@ -145,6 +148,7 @@ final class GroupCommitWriter implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       discardConnection(e);
       p.done().completeExceptionally(new IllegalStateException("store task failed: " + e.getMessage(), e));
+      reopen();
     }
   }
 
@@ -177,9 +181,9 @@ final class GroupCommitWriter implements AutoCloseable {
 
   /**
    * After a failure (a full disk, most often) the transaction is rolled back, the connection
-   * dropped and the database reopened before the next write (see {@link DuckDbStore}: what DuckDB
-   * keeps of a failed commit would otherwise end up in later rows). Nothing of the failed group is
-   * kept; the writer carries on by itself once space is back.
+   * dropped and the database reopened (see {@link DuckDbStore}: what DuckDB keeps of a failed
+   * commit would otherwise end up in later rows, or crash it). Nothing of the failed group is kept;
+   * the writer carries on by itself once space is back.
    */
   private void discardConnection(Exception failure) {
     reopen = true;
@@ -195,6 +199,17 @@ final class GroupCommitWriter implements AutoCloseable {
       failure.addSuppressed(closeFailed);
     }
     conn = null;
+  }
+
+  /** Reopens the database at once, so reads too leave the failed instance; else before the next write. */
+  private void reopen() {
+    try {
+      database.reopen();
+      reopen = false;
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn("reopening the store after a failed write failed; trying again before the next write: {}",
+          e.getMessage());
+    }
   }
 
   /** Batches waiting for the writer. */
@@ -219,6 +234,7 @@ final class GroupCommitWriter implements AutoCloseable {
       discardConnection(e);
       IllegalStateException failure = new IllegalStateException("store commit failed: " + e.getMessage(), e);
       group.forEach(p -> p.done().completeExceptionally(failure));
+      reopen();
     }
   }
 
