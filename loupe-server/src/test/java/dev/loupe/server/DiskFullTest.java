@@ -64,9 +64,10 @@ class DiskFullTest {
         assertThat(full.headers().firstValue("Retry-After")).as("503 says when to retry").isPresent();
         assertThat(acked).as("some batches fitted before the disk filled").isNotEmpty();
         for (int more = 0; more < 3; more++, batch++) {
+          // Still full; a reopen may checkpoint the log into the smaller file, so one may fit now.
           TestServer.Answer a = server.post("api/v1/inferences", body(batch));
-          assertThat(a.status()).as("still full: %s", a.body()).isEqualTo(503);
-          refused.addAll(ids(batch));
+          assertThat(a.status()).as("still full: %s", a.body()).isIn(200, 503);
+          (a.status() == 200 ? acked : refused).addAll(ids(batch));
         }
         assertStored(server.server().store(), acked);
 
