@@ -29,10 +29,23 @@ final class HotSignalRebuild {
     List<InferenceRollup> rollups = store.rollups(from, now + MINUTE);
     Set<String> rolled = new HashSet<>();
     long newestRolled = from - MINUTE;
+    int damaged = 0;
+    RuntimeException firstDamage = null;
     for (InferenceRollup r : rollups) {
-      windows.load(r);
+      try {
+        windows.load(r);
+      } catch (RuntimeException unreadableSketch) {
+        // A start never fails on stored data: the minute is rebuilt from its raw events instead.
+        damaged++;
+        if (firstDamage == null) firstDamage = unreadableSketch;
+        continue;
+      }
       rolled.add(id(r.key(), r.minuteMillis()));
       newestRolled = Math.max(newestRolled, r.minuteMillis());
+    }
+    if (damaged > 0) {
+      LOG.warn("skipped {} stored minute rollups whose sketches cannot be read (first: {}); their minutes are"
+          + " rebuilt from raw events", damaged, firstDamage.getMessage());
     }
     long raw = 0;
     // A few minutes before the newest rollup too: another series may not have been rolled up yet.

@@ -115,6 +115,12 @@ public final class LoupeServer implements AutoCloseable {
       PrometheusRegistry registry = new PrometheusRegistry();
       JvmMetrics.builder().register(registry);
       IngestMetrics metrics = new IngestMetrics(registry);
+      io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+          .name("loupe_store_unreadable_rows_total")
+          .help("Stored rows skipped by reads since the start because they no longer make a valid record, by table.")
+          .labelNames("table")
+          .callback(cb -> store.unreadableRows().forEach((table, n) -> cb.call(n, table)))
+          .register(registry);
       CapturePolicy capture =
           new CapturePolicy(config.ingest().capture().prompts(), config.ingest().capture().completions());
       ComputeDimensionJudge compute =

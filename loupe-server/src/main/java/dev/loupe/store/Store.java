@@ -72,6 +72,14 @@ public interface Store extends AutoCloseable {
   /** How many records of the type are kept. */
   long count(RecordType type);
 
+  /**
+   * Stored rows skipped by reads since the start because they no longer make a valid record, by
+   * table; a row is counted each time a read meets it.
+   */
+  default java.util.Map<String, Long> unreadableRows() {
+    return java.util.Map.of();
+  }
+
   /** Deletes records of the type older than the cutoff; returns how many were deleted. */
   long deleteOlderThan(RecordType type, long cutoffMillis);
 

@@ -88,10 +88,11 @@ public final class InferenceWindows {
     if (rollup.minuteMillis() <= current - BUCKETS * MINUTE || rollup.minuteMillis() > current) {
       return;
     }
+    InferenceStats stats = InferenceStats.of(rollup); // a damaged sketch throws before anything changed
     SeriesRing ring = series.computeIfAbsent(rollup.key(), SeriesRing::new);
     synchronized (ring) {
       Bucket b = ring.bucketFor(rollup.minuteMillis(), this::keepEvicted);
-      b.stats.merge(InferenceStats.of(rollup));
+      b.stats.merge(stats);
       b.noteTimes(rollup.minuteMillis(), rollup.minuteMillis() + MINUTE - 1);
       b.dirty = false;
     }

@@ -30,7 +30,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link Store}: one DuckDB file under the data directory. Raw records go through the
@@ -41,9 +46,19 @@ public final class DuckDbStore implements Store {
   private static final Set<String> KEY_COLUMNS = Set.of("service", "deployment", "model", "model_version");
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
-  private final DuckDBConnection db;
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbStore.class);
+
+  private final Path file;
+  /**
+   * Reads hold it shared for as long as their connection is open; reopening the database holds it
+   * exclusively, so no connection to the old instance is left when the new one opens the file.
+   */
+  private final ReentrantReadWriteLock dbLock = new ReentrantReadWriteLock();
+  /** The open database; null while a reopen failed (the next write tries again). */
+  private DuckDBConnection db;
   private final GroupCommitWriter writer;
   private final int schemaVersion;
+  private final Map<String, LongAdder> unreadable = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
@@ -53,22 +68,77 @@ public final class DuckDbStore implements Store {
    */
   static final String CHECKPOINT_THRESHOLD = "256MB";
 
-  private DuckDbStore(DuckDBConnection db) throws SQLException {
+  private DuckDbStore(Path file, DuckDBConnection db) throws SQLException {
+    this.file = file;
     this.db = db;
-    try (var s = db.createStatement()) {
-      s.execute("SET checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
-    }
     this.schemaVersion = Migrations.apply(db);
-    this.writer = new GroupCommitWriter(db.duplicate(), SeriesIds.load(db));
+    SeriesIds series = SeriesIds.load(db, e -> unreadable("series", 1, e));
+    this.writer = new GroupCommitWriter(new GroupCommitWriter.Database() {
+      @Override
+      public DuckDBConnection connect() throws SQLException {
+        return connection();
+      }
+
+      @Override
+      public void reopen() throws SQLException {
+        DuckDbStore.this.reopen();
+      }
+    }, series);
   }
 
   /** Opens (creating if needed) the DuckDB file and brings its schema up to date. */
   public static DuckDbStore open(Path file, Clock clock) {
     try {
-      Connection c = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
-      return new DuckDbStore(c.unwrap(DuckDBConnection.class));
+      return new DuckDbStore(file, connect(file));
     } catch (SQLException e) {
       throw new IllegalStateException("cannot open the store at " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static DuckDBConnection connect(Path file) throws SQLException {
+    DuckDBConnection c =
+        DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath()).unwrap(DuckDBConnection.class);
+    try (var s = c.createStatement()) {
+      s.execute("SET checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
+    }
+    return c;
+  }
+
+  /**
+   * Closes the database and opens the file again; the writer calls it, its own connection closed,
+   * before the first write after a failed one. DuckDB 1.4 keeps the strings of a transaction whose
+   * commit failed (a full disk) in the table's memory and glues them into the next row appended,
+   * even on another connection; only a fresh instance, which reads back what was committed, is
+   * clean. Nothing committed is lost: the WAL is replayed on open.
+   */
+  private void reopen() throws SQLException {
+    dbLock.writeLock().lock();
+    try {
+      if (closed) throw new IllegalStateException("the store is closed");
+      if (db != null) {
+        try {
+          db.close();
+        } catch (SQLException e) {
+          LOG.warn("closing the store before reopening it failed: {}", e.getMessage());
+        }
+        db = null;
+      }
+      db = connect(file);
+      LOG.info("store reopened after a failed write");
+    } finally {
+      dbLock.writeLock().unlock();
+    }
+  }
+
+  /** A new connection to the open database; the caller closes it. */
+  private DuckDBConnection connection() throws SQLException {
+    dbLock.readLock().lock();
+    try {
+      if (closed) throw new IllegalStateException("the store is closed");
+      if (db == null) throw new SQLException("the store is unavailable: reopening it after a failed write failed");
+      return db.duplicate();
+    } finally {
+      dbLock.readLock().unlock();
     }
   }
 
@@ -85,8 +155,8 @@ public final class DuckDbStore implements Store {
   @Override
   public void upsertRollups(List<InferenceRollup> rollups) {
     if (rollups.isEmpty()) return;
-    try (Connection c = read()) {
-      c.setAutoCommit(false);
+    // On the writer, like every write: a failed one there makes the next write reopen the database.
+    writer.run((c, ids) -> {
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT OR REPLACE INTO inference_rollups VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
         for (InferenceRollup r : rollups) {
@@ -115,21 +185,16 @@ public final class DuckDbStore implements Store {
           ps.addBatch();
         }
         ps.executeBatch();
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
       }
-    } catch (SQLException e) {
-      throw failure("upserting rollups", e);
-    }
+      return () -> {};
+    });
   }
 
   @Override
   public List<InferenceRollup> rollups(long fromMillis, long toMillis) {
     String sql = "SELECT * FROM inference_rollups WHERE minute_ms >= ? AND minute_ms < ?"
         + " ORDER BY minute_ms, service, deployment, model, model_version";
-    return query(sql, ps -> {
+    return query("inference_rollups", sql, ps -> {
       ps.setLong(1, fromMillis);
       ps.setLong(2, toMillis);
     }, rs -> new InferenceRollup(
@@ -175,7 +240,7 @@ public final class DuckDbStore implements Store {
             + " FROM r JOIN steps s ON r.minute_ms >= s.t - ? AND r.minute_ms < s.t"
             + " GROUP BY s.t, r.service, r.deployment, r.model, r.model_version"
             + " ORDER BY r.service, r.deployment, r.model, r.model_version, s.t";
-    return query(sql, ps -> {
+    return query("inference_rollups", sql, ps -> {
       int i = 1;
       ps.setLong(i++, q.startMillis());
       ps.setLong(i++, q.stepMillis());
@@ -199,13 +264,13 @@ public final class DuckDbStore implements Store {
 
   @Override
   public List<Inference> inferences(long fromMillis, long toMillis, int limit) {
-    return query("SELECT * FROM inferences WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms LIMIT ?",
+    return query("inferences", "SELECT * FROM inferences WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms LIMIT ?",
         range(fromMillis, toMillis, limit), DuckDbStore::inference);
   }
 
   @Override
   public List<Inference> inferencesOfTenant(long fromMillis, long toMillis, int limit, String tenant) {
-    return query("SELECT * FROM inferences WHERE ts_ms >= ? AND ts_ms < ? AND tenant = ? ORDER BY ts_ms LIMIT ?",
+    return query("inferences", "SELECT * FROM inferences WHERE ts_ms >= ? AND ts_ms < ? AND tenant = ? ORDER BY ts_ms LIMIT ?",
         ps -> {
           ps.setLong(1, fromMillis);
           ps.setLong(2, toMillis);
@@ -228,7 +293,7 @@ public final class DuckDbStore implements Store {
 
   @Override
   public List<Deployment> deployments(long fromMillis, long toMillis) {
-    return query("SELECT * FROM deployments WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms",
+    return query("deployments", "SELECT * FROM deployments WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms",
         ps -> {
           ps.setLong(1, fromMillis);
           ps.setLong(2, toMillis);
@@ -239,7 +304,7 @@ public final class DuckDbStore implements Store {
 
   @Override
   public List<LogRecord> logs(long fromMillis, long toMillis, int limit) {
-    return query("SELECT * FROM logs WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms LIMIT ?",
+    return query("logs", "SELECT * FROM logs WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms LIMIT ?",
         range(fromMillis, toMillis, limit),
         rs -> new LogRecord(rs.getLong("ts_ms"), rs.getString("level"), rs.getString("service"),
             rs.getString("message"), rs.getString("request_id"), rs.getString("trace_id"),
@@ -248,7 +313,7 @@ public final class DuckDbStore implements Store {
 
   @Override
   public List<Score> scores(long fromMillis, long toMillis, int limit) {
-    return query("SELECT * FROM scores WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms LIMIT ?",
+    return query("scores", "SELECT * FROM scores WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms LIMIT ?",
         range(fromMillis, toMillis, limit),
         rs -> new Score(rs.getLong("ts_ms"), rs.getString("name"), rs.getDouble("value"),
             ScoreSource.parse("source", rs.getString("source")), rs.getString("request_id"),
@@ -257,7 +322,7 @@ public final class DuckDbStore implements Store {
 
   @Override
   public List<Sample> samples(String name, long fromMillis, long toMillis, int limit) {
-    return query("SELECT s.ts_ms, r.name, r.labels, s.value FROM samples s JOIN series r ON r.id = s.series_id"
+    return query("samples", "SELECT s.ts_ms, r.name, r.labels, s.value FROM samples s JOIN series r ON r.id = s.series_id"
             + " WHERE r.name = ? AND s.ts_ms >= ? AND s.ts_ms < ? ORDER BY s.ts_ms LIMIT ?",
         ps -> {
           ps.setString(1, name);
@@ -273,7 +338,7 @@ public final class DuckDbStore implements Store {
   public List<Sample> samplesByNamePrefix(List<String> prefixes, long fromMillis, long toMillis, int limit) {
     if (prefixes.isEmpty()) return List.of();
     String any = String.join(" OR ", java.util.Collections.nCopies(prefixes.size(), "starts_with(r.name, ?)"));
-    return query("SELECT s.ts_ms, r.name, r.labels, s.value FROM samples s JOIN series r ON r.id = s.series_id"
+    return query("samples", "SELECT s.ts_ms, r.name, r.labels, s.value FROM samples s JOIN series r ON r.id = s.series_id"
             + " WHERE s.ts_ms >= ? AND s.ts_ms < ? AND (" + any + ") ORDER BY s.ts_ms LIMIT ?",
         ps -> {
           ps.setLong(1, fromMillis);
@@ -287,13 +352,13 @@ public final class DuckDbStore implements Store {
 
   @Override
   public List<Span> spans(String traceId) {
-    return query("SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id",
+    return query("spans", "SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id",
         ps -> ps.setString(1, traceId), DuckDbStore::span);
   }
 
   @Override
   public List<Span> spansBetween(long fromMillis, long toMillis, int limit) {
-    return query("SELECT * FROM spans WHERE ts_ms >= ? AND ts_ms < ? ORDER BY start_ns, span_id LIMIT ?",
+    return query("spans", "SELECT * FROM spans WHERE ts_ms >= ? AND ts_ms < ? ORDER BY start_ns, span_id LIMIT ?",
         range(fromMillis, toMillis, limit), DuckDbStore::span);
   }
 
@@ -305,23 +370,28 @@ public final class DuckDbStore implements Store {
 
   @Override
   public long count(RecordType type) {
-    return query("SELECT count(*) FROM " + table(type), ps -> {}, rs -> rs.getLong(1)).get(0);
+    return query(table(type), "SELECT count(*) FROM " + table(type), ps -> {}, rs -> rs.getLong(1)).get(0);
   }
 
   @Override
   public long deleteOlderThan(RecordType type, long cutoffMillis) {
     String column = type == RecordType.ROLLUP ? "minute_ms" : "ts_ms";
-    try (Connection c = read(); PreparedStatement ps =
-        c.prepareStatement("DELETE FROM " + table(type) + " WHERE " + column + " < ?")) {
-      ps.setLong(1, cutoffMillis);
-      long deleted = ps.executeUpdate();
-      if (type == RecordType.SAMPLE && deleted > 0) {
-        writer.run((conn, ids) -> ids.deleteUnused(conn));
+    long[] deleted = new long[1];
+    writer.run((c, ids) -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table(type) + " WHERE " + column + " < ?")) {
+        ps.setLong(1, cutoffMillis);
+        deleted[0] = ps.executeUpdate();
       }
-      return deleted;
-    } catch (SQLException e) {
-      throw failure("deleting old " + type.configName() + " records", e);
-    }
+      return type == RecordType.SAMPLE && deleted[0] > 0 ? ids.deleteUnused(c) : () -> {};
+    });
+    return deleted[0];
+  }
+
+  @Override
+  public Map<String, Long> unreadableRows() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    unreadable.forEach((table, n) -> out.put(table, n.sum()));
+    return out;
   }
 
   @Override
@@ -332,12 +402,16 @@ public final class DuckDbStore implements Store {
   @Override
   public synchronized void close() {
     if (closed) return;
-    closed = true;
     writer.close();
+    dbLock.writeLock().lock();
     try {
-      db.close();
+      closed = true;
+      if (db != null) db.close();
+      db = null;
     } catch (SQLException e) {
       throw failure("closing", e);
+    } finally {
+      dbLock.writeLock().unlock();
     }
   }
 
@@ -363,21 +437,44 @@ public final class DuckDbStore implements Store {
     T map(ResultSet rs) throws SQLException;
   }
 
-  private Connection read() throws SQLException {
-    if (closed) throw new IllegalStateException("the store is closed");
-    return db.duplicate();
-  }
-
-  private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
-    try (Connection c = read(); PreparedStatement ps = c.prepareStatement(sql)) {
+  /**
+   * Runs a query on its own connection, held open under the shared lock. A row that no longer
+   * makes a valid record (written by an older version, or damaged) is skipped and counted: a read,
+   * and so a start, never fails on data already stored.
+   */
+  private <T> List<T> query(String table, String sql, Binder binder, RowMapper<T> mapper) {
+    dbLock.readLock().lock();
+    try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
       binder.bind(ps);
       List<T> out = new ArrayList<>();
+      long skipped = 0;
+      RuntimeException first = null;
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) out.add(mapper.map(rs));
+        while (rs.next()) {
+          try {
+            out.add(mapper.map(rs));
+          } catch (RuntimeException invalid) {
+            skipped++;
+            if (first == null) first = invalid;
+          }
+        }
       }
+      if (skipped > 0) unreadable(table, skipped, first);
       return out;
     } catch (SQLException e) {
       throw failure("querying", e);
+    } finally {
+      dbLock.readLock().unlock();
+    }
+  }
+
+  /** Counts skipped rows; logs once per table and start, as a row is read again by every query. */
+  private void unreadable(String table, long rows, RuntimeException first) {
+    boolean firstTime = !unreadable.containsKey(table);
+    unreadable.computeIfAbsent(table, t -> new LongAdder()).add(rows);
+    if (firstTime) {
+      LOG.warn("skipped {} unreadable stored rows of table {} (first: {}); later ones are only counted in"
+          + " loupe_store_unreadable_rows_total", rows, table, first.getMessage());
     }
   }
 
@@ -428,11 +525,12 @@ public final class DuckDbStore implements Store {
     return rs.wasNull() ? null : v;
   }
 
-  static Map<String, String> stringMap(String json) throws SQLException {
+  /** The stored JSON object; a row that holds anything else is unreadable. */
+  static Map<String, String> stringMap(String json) {
     try {
       return RowAppender.JSON.readValue(json, STRING_MAP);
-    } catch (IOException e) {
-      throw new SQLException("stored attributes are not a JSON object: " + e.getMessage(), e);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("stored attributes are not a JSON object: " + e.getMessage(), e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.loupe.store.duckdb;
 
 import dev.loupe.model.Batch;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -10,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store's only writer. Callers hand in a batch and wait; one thread takes everything queued
@@ -18,6 +21,7 @@ import org.duckdb.DuckDBConnection;
  * many concurrent clients, without ever acknowledging an uncommitted row.
  */
 final class GroupCommitWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
   /** Largest group, in records, so one commit never holds a caller for long. */
   static final int MAX_GROUP_RECORDS = 200_000;
 
@@ -32,7 +36,20 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private static final Pending STOP = new Pending(Batch.EMPTY, null, new CompletableFuture<>());
 
-  private final DuckDBConnection conn;
+  /** The database the writer writes to. */
+  interface Database {
+    /** A new connection to it. */
+    DuckDBConnection connect() throws SQLException;
+
+    /** Closes and opens it again; called with no connection of the writer open. */
+    void reopen() throws SQLException;
+  }
+
+  private final Database database;
+  /** The writer's connection; null after a failure until the next write opens a fresh one. */
+  private DuckDBConnection conn;
+  /** A write failed: the database is reopened before the next one. */
+  private boolean reopen;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private final AtomicLong commits = new AtomicLong();
@@ -44,13 +61,12 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private final SeriesIds seriesIds;
   private final RecentIdentities identities = new RecentIdentities();
-  private final java.sql.PreparedStatement openTransaction;
 
-  GroupCommitWriter(DuckDBConnection conn, SeriesIds seriesIds) throws SQLException {
-    this.conn = conn;
-    this.seriesIds = seriesIds;
-    this.openTransaction = conn.prepareStatement("SELECT 1");
+  GroupCommitWriter(Database database, SeriesIds seriesIds) throws SQLException {
+    this.database = database;
+    this.conn = database.connect();
     conn.setAutoCommit(false);
+    this.seriesIds = seriesIds;
     this.thread = new Thread(this::loop, "loupe-store-writer");
     thread.setDaemon(true);
     thread.start();
@@ -128,18 +144,75 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private void runTask(Pending p) {
     try {
-      openTransaction.execute();
-      Runnable afterCommit = p.task().run(conn, seriesIds);
-      conn.commit();
+      DuckDBConnection c = begin();
+      Runnable afterCommit = p.task().run(c, seriesIds);
+      c.commit();
       afterCommit.run();
       p.done().complete(null);
     } catch (SQLException | RuntimeException e) {
-      try {
-        conn.rollback();
-      } catch (SQLException rollbackFailed) {
-        e.addSuppressed(rollbackFailed);
-      }
+      discardConnection(e);
       p.done().completeExceptionally(new IllegalStateException("store task failed: " + e.getMessage(), e));
+      reopen();
+    }
+  }
+
+  /**
+   * The connection with a transaction open. A connection is never used again after a failure:
+   * DuckDB's driver keeps believing a transaction runs after a COMMIT failed, so on the same
+   * connection every later Appender would commit its rows on its own (stored, yet answered 503) and
+   * every later COMMIT would fail with "no transaction is active".
+   */
+  private DuckDBConnection begin() throws SQLException {
+    if (conn == null) {
+      if (reopen) {
+        database.reopen();
+        reopen = false;
+      }
+      conn = database.connect();
+      conn.setAutoCommit(false);
+    }
+    // The driver opens the transaction when a statement runs; rows from an Appender used first
+    // would commit on their own. A trivial statement opens it, so the Appender writes inside it.
+    execute(conn, "SELECT 1");
+    return conn;
+  }
+
+  private static void execute(DuckDBConnection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /**
+   * After a failure (a full disk, most often) the transaction is rolled back, the connection
+   * dropped and the database reopened (see {@link DuckDbStore}: what DuckDB keeps of a failed
+   * commit would otherwise end up in later rows, or crash it). Nothing of the failed group is kept;
+   * the writer carries on by itself once space is back.
+   */
+  private void discardConnection(Exception failure) {
+    reopen = true;
+    if (conn == null) return;
+    try {
+      conn.rollback();
+    } catch (SQLException | RuntimeException noTransaction) {
+      // A failed COMMIT has already ended the transaction in DuckDB; nothing to roll back.
+    }
+    try {
+      conn.close();
+    } catch (SQLException | RuntimeException closeFailed) {
+      failure.addSuppressed(closeFailed);
+    }
+    conn = null;
+  }
+
+  /** Reopens the database at once, so reads too leave the failed instance; else before the next write. */
+  private void reopen() {
+    try {
+      database.reopen();
+      reopen = false;
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn("reopening the store after a failed write failed; trying again before the next write: {}",
+          e.getMessage());
     }
   }
 
@@ -151,29 +224,25 @@ final class GroupCommitWriter implements AutoCloseable {
   private void commit(List<Pending> group) {
     try {
       beforeGroup.run();
-      // DuckDB's JDBC driver opens the transaction of a non-autocommit connection only when a
-      // statement runs; rows from an Appender used first would commit on their own and survive
-      // a rollback. A trivial statement opens it, so a failed group leaves nothing behind.
-      openTransaction.execute();
+      // The Appender writes inside the open transaction, so a failed group leaves nothing behind:
+      // every batch of the group is committed and acknowledged together, or none is.
+      DuckDBConnection c = begin();
       SeriesIds.Group series = seriesIds.group();
-      RecentIdentities.Group known = identities.group(conn);
+      RecentIdentities.Group known = identities.group(c);
       List<Batch> fresh = new ArrayList<>(group.size());
       for (Pending p : group) fresh.add(known.keepNew(p.batch(), series));
-      RowAppender.appendAll(conn, fresh, series);
+      RowAppender.appendAll(c, fresh, series);
       beforeCommit.run();
-      conn.commit();
+      c.commit();
       series.publish();
       known.publish();
       commits.incrementAndGet();
       for (int i = 0; i < group.size(); i++) group.get(i).done().complete(fresh.get(i));
     } catch (SQLException | RuntimeException e) {
-      try {
-        conn.rollback();
-      } catch (SQLException rollbackFailed) {
-        e.addSuppressed(rollbackFailed);
-      }
+      discardConnection(e);
       IllegalStateException failure = new IllegalStateException("store commit failed: " + e.getMessage(), e);
       group.forEach(p -> p.done().completeExceptionally(failure));
+      reopen();
     }
   }
 
@@ -187,6 +256,16 @@ final class GroupCommitWriter implements AutoCloseable {
       thread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return; // the thread may still use the connection
+    }
+    // The database file stays open while any connection to it does (a mount cannot be released).
+    if (conn != null) {
+      try {
+        conn.close();
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot close the writer's connection: " + e.getMessage(), e);
+      }
+      conn = null;
     }
   }
 }

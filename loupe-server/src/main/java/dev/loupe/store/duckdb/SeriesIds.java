@@ -27,7 +27,8 @@ final class SeriesIds {
     this.next = next;
   }
 
-  static SeriesIds load(Connection conn) throws SQLException {
+  /** Reads the index; a row whose labels cannot be read is passed to {@code unreadable} and left out. */
+  static SeriesIds load(Connection conn, java.util.function.Consumer<RuntimeException> unreadable) throws SQLException {
     SeriesIds ids;
     try (Statement s = conn.createStatement();
         ResultSet rs = s.executeQuery("SELECT coalesce(max(id), 0) + 1 FROM series")) {
@@ -36,8 +37,12 @@ final class SeriesIds {
     }
     try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT id, name, labels FROM series")) {
       while (rs.next()) {
-        ids.committed.put(new Key(rs.getString(2), SortedLabels.copyOf(DuckDbStore.stringMap(rs.getString(3)))),
-            rs.getLong(1));
+        try {
+          ids.committed.put(new Key(rs.getString(2), SortedLabels.copyOf(DuckDbStore.stringMap(rs.getString(3)))),
+              rs.getLong(1));
+        } catch (RuntimeException e) {
+          unreadable.accept(e);
+        }
       }
     }
     return ids;
