@@ -46,21 +46,21 @@ public sealed interface Condition {
   record PreviousVersion() implements Reference {}
 
   /** Reads {@code > 83}, {@code <= 0.1}, {@code != 0}. */
-  static Threshold parseThreshold(String text) {
+  public static Threshold parseThreshold(String text) {
     String t = text == null ? "" : text.trim();
     Comparison c = Comparison.prefixOf(t);
     return new Threshold(c, number(t.substring(c.symbol().length()).trim(), false));
   }
 
   /** Reads {@code > 40%}, {@code < -30%}, {@code > 0.4}. */
-  static Change parseChange(String text, Reference reference) {
+  public static Change parseChange(String text, Reference reference) {
     String t = text == null ? "" : text.trim();
     Comparison c = Comparison.prefixOf(t);
     return new Change(c, number(t.substring(c.symbol().length()).trim(), true), reference);
   }
 
   /** Reads {@code offset 7d} or {@code previous_model_version}. */
-  static Reference parseReference(String text) {
+  public static Reference parseReference(String text) {
     String t = text == null ? "" : text.trim();
     if (t.equals("previous_model_version")) return new PreviousVersion();
     if (t.startsWith("offset ")) return new Offset(Durations.parse(t.substring("offset ".length()).trim()));

@@ -27,11 +27,19 @@ public final class SampleSignals implements SignalSource {
   @Override
   public List<RangeSeries> range(SeriesSelector selector, long fromMillis, long toMillis) {
     List<Sample> all = byName.getOrDefault(selector.metricName(), List.of());
-    List<Sample> window = new ArrayList<>();
-    for (Sample s : all) {
-      if (s.timestampMillis() > fromMillis && s.timestampMillis() <= toMillis) window.add(s);
+    return series(selector, all.subList(firstAfter(all, fromMillis), firstAfter(all, toMillis)));
+  }
+
+  /** The index of the first sample later than {@code t} (the list is in time order). */
+  private static int firstAfter(List<Sample> samples, long t) {
+    int lo = 0;
+    int hi = samples.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (samples.get(mid).timestampMillis() <= t) lo = mid + 1;
+      else hi = mid;
     }
-    return series(selector, window);
+    return lo;
   }
 
   /**

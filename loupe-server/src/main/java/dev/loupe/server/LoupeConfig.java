@@ -26,8 +26,9 @@ public record LoupeConfig(
     @JsonProperty("scrape_configs") List<ScrapeConfig> scrapeConfigs,
     Compute compute,
     Network network,
-    Otlp otlp) {
-  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null);
+    Otlp otlp,
+    RulesConfig rules) {
+  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null, null);
 
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
@@ -38,6 +39,7 @@ public record LoupeConfig(
     compute = compute == null ? new Compute(null, null) : compute;
     network = network == null ? new Network(null) : network;
     otlp = otlp == null ? new Otlp(null, null, null, null) : otlp;
+    rules = rules == null ? RulesConfig.DEFAULTS : rules;
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
     Set<String> jobs = new HashSet<>();
@@ -49,15 +51,19 @@ public record LoupeConfig(
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, rules);
   }
 
   public LoupeConfig withOtlp(Otlp o) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, rules);
+  }
+
+  public LoupeConfig withRules(RulesConfig r) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, r);
   }
 
   public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
-    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp);
+    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, rules);
   }
 
   /** Where Loupe listens and keeps its files. */
