@@ -13,6 +13,6 @@ public record Transition(String rule, Map<String, String> labels, Kind kind, lon
   public enum Kind { PENDING, FIRING, RESOLVED, CANCELLED }
 
   public Transition {
-    labels = Map.copyOf(labels);
+    labels = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(labels));
   }
 }

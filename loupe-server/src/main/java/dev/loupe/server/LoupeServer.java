@@ -30,6 +30,8 @@ import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
 import dev.loupe.ingest.prometheus.scrape.ScrapeEngine;
 import dev.loupe.model.Sample;
 import dev.loupe.model.TimestampAdmission;
+import dev.loupe.rule.AlertSink;
+import dev.loupe.rule.RuleEngine;
 import dev.loupe.store.RecordType;
 import dev.loupe.store.Store;
 import dev.loupe.store.duckdb.DuckDbStore;
@@ -76,6 +78,8 @@ public final class LoupeServer implements AutoCloseable {
   private final ScheduledExecutorService jobs;
   private final RetentionJob retention;
   private final ScrapeEngine scrapes;
+  private final AlertingRules alerting;
+  private volatile AlertSink alertSink = AlertSink.noop();
   private Javalin otlpHttp;
   private io.grpc.Server otlpGrpc;
   private volatile boolean ready;
@@ -143,12 +147,15 @@ public final class LoupeServer implements AutoCloseable {
           () -> InfrastructureSignalFamilies.compute(compute, clock.millis()),
           () -> InfrastructureSignalFamilies.network(network, clock.millis()))));
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
+      this.alerting = new AlertingRules(config.rules(), RuleFiles.load(config.rules()), store, deployments, clock,
+          alerts -> alertSink.accept(alerts));
+      startedParts.add(alerting::close);
       this.app =
           HttpApi.create(
               new HttpApi.Parts(store, pipeline, decoder, metrics, health, windows, registry, () -> ready,
                   config.ingest().maxBodyBytes(), clock,
                   new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets,
-                  compute, network, genAi, admission));
+                  compute, network, genAi, admission, alerting));
       app.start(config.server().host(), config.server().port());
       startedParts.add(app::stop);
       this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -158,6 +165,8 @@ public final class LoupeServer implements AutoCloseable {
       });
       jobs.scheduleWithFixedDelay(this::flushRollupsLogged, 10, 10, TimeUnit.SECONDS);
       jobs.scheduleWithFixedDelay(this::retainLogged, 1, 60, TimeUnit.MINUTES);
+      long every = config.rules().evaluationInterval().toMillis();
+      jobs.scheduleAtFixedRate(this::evaluateRulesLogged, every, every, TimeUnit.MILLISECONDS);
       startedParts.add(jobs::shutdownNow);
       OtlpTraceDecoder traces =
           new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(), config.ingest().capture().completions());
@@ -251,6 +260,32 @@ public final class LoupeServer implements AutoCloseable {
     return changed.size();
   }
 
+  /**
+   * Evaluates the alerting rules now and stores their {@code ALERTS} samples; the periodic job
+   * calls it every {@code rules.evaluation_interval}. The first call restores the {@code for} state.
+   */
+  public List<Sample> evaluateRules() {
+    return alerting.evaluate();
+  }
+
+  /** Where alerts go after each evaluation (notifiers); no-op until set. */
+  public void alertSink(AlertSink sink) {
+    this.alertSink = java.util.Objects.requireNonNull(sink, "sink");
+  }
+
+  /** The rule engine, for its rules' status and alerts. */
+  public RuleEngine ruleEngine() {
+    return alerting.engine();
+  }
+
+  private void evaluateRulesLogged() {
+    try {
+      evaluateRules();
+    } catch (RuntimeException e) {
+      LOG.error("evaluating alerting rules failed; will retry", e);
+    }
+  }
+
   /** Applies the retention policy now; the periodic job calls it hourly. */
   public void applyRetention() {
     retention.run();
@@ -289,6 +324,7 @@ public final class LoupeServer implements AutoCloseable {
     ready = false;
     jobs.shutdownNow();
     scrapes.close();
+    alerting.close();
     if (otlpHttp != null) otlpHttp.stop();
     if (otlpGrpc != null) otlpGrpc.shutdownNow();
     app.stop();
