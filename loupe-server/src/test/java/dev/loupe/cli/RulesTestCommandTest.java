@@ -65,4 +65,30 @@ class RulesTestCommandTest {
       assertThat(bad.err()).contains("body:16:").contains("groups[0].rules[1].window");
     }
   }
+
+  @Test
+  void checkPointsAtTheFaultyRuleLineAndKey() throws Exception {
+    Path config = dir.resolve("loupe.yml");
+    Files.writeString(config, """
+        rules:
+          groups:
+            - name: gpu
+              rules:
+                - alert: GpuTooHot
+                  signal: DCGM_FI_DEV_GPU_TEMP
+                  aggregation: max
+                  window: 1m
+                  condition: '> 80'
+                  severity: warning
+                  dimension: compute
+        """);
+    LoupeCommandTest.Run ok = LoupeCommandTest.run("check", "--config", config.toString());
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("1 alerting rules");
+    Files.writeString(config, Files.readString(config).replace("'> 80'", "'above 80'"));
+    LoupeCommandTest.Run bad = LoupeCommandTest.run("check", "--config", config.toString());
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).startsWith(config + ":9:").contains("rules.groups[0].rules[0].condition")
+        .contains("expected one of > >= < <= == !=");
+  }
 }
