@@ -1,5 +1,6 @@
 package dev.loupe.server;
 
+import dev.loupe.api.AlertFamilies;
 import dev.loupe.api.DerivedSignalsCollector;
 import dev.loupe.api.HttpApi;
 import dev.loupe.api.InfrastructureSignalFamilies;
@@ -140,16 +141,18 @@ public final class LoupeServer implements AutoCloseable {
       this.scrapes = new ScrapeEngine(config.scrapeConfigs(), clock, pipeline::accept, 2);
       List<String> exported = new java.util.ArrayList<>(ModelSignalFamilies.NAMES);
       exported.addAll(InfrastructureSignalFamilies.NAMES);
+      exported.addAll(AlertFamilies.NAMES);
+      this.alerting = new AlertingRules(config.rules(), RuleFiles.load(config.rules()), store, deployments, clock,
+          alerts -> alertSink.accept(alerts));
+      startedParts.add(alerting::close);
       GenAiSpanMapping genAi = new GenAiSpanMapping(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
       registry.register(new DerivedSignalsCollector(exported, List.of(
           () -> ModelSignalFamilies.model(windows),
           () -> ModelSignalFamilies.health(health),
           () -> InfrastructureSignalFamilies.compute(compute, clock.millis()),
-          () -> InfrastructureSignalFamilies.network(network, clock.millis()))));
+          () -> InfrastructureSignalFamilies.network(network, clock.millis()),
+          () -> AlertFamilies.of(alerting.engine().alerts()))));
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
-      this.alerting = new AlertingRules(config.rules(), RuleFiles.load(config.rules()), store, deployments, clock,
-          alerts -> alertSink.accept(alerts));
-      startedParts.add(alerting::close);
       this.app =
           HttpApi.create(
               new HttpApi.Parts(store, pipeline, decoder, metrics, health, windows, registry, () -> ready,

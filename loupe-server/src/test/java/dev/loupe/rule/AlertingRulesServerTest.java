@@ -94,6 +94,9 @@ class AlertingRulesServerTest {
       assertThat(rule.path("lastEvaluation").asText()).isEqualTo("2026-11-28T10:01:00Z");
       assertThat(rule.path("query").asText()).isEqualTo("max by (gpu) (DCGM_FI_DEV_GPU_TEMP[30s]) > 80");
       assertThat(rule.path("missing_inputs")).isEmpty();
+      String metrics = loupe.get("metrics").body();
+      assertThat(metrics).contains("ALERTS{alertname=\"GpuTooHot\",alertstate=\"firing\",dimension=\"compute\",gpu=\"0\",severity=\"critical\"} 1.0")
+          .contains("ALERTS_FOR_STATE{alertname=\"GpuTooHot\",dimension=\"compute\",gpu=\"0\",severity=\"critical\"} " + (double) T.getEpochSecond());
 
       tick(loupe, 75, 92);
       tick(loupe, 90, 70); // the 30 s window still holds 92
