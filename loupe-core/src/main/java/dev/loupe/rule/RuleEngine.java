@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -59,7 +61,7 @@ public final class RuleEngine {
   private static final class Slot {
     final RuleState state;
     final Set<String> seen = new HashSet<>();
-    CompletableFuture<List<Breach>> running;
+    CompletableFuture<?> running;
     RuleStatus.Health health = RuleStatus.Health.UNKNOWN;
     long lastEvaluation;
     Duration lastDuration = Duration.ZERO;
@@ -77,6 +79,9 @@ public final class RuleEngine {
   private final Settings settings;
   private final Deque<Transition> history = new ArrayDeque<>();
   private boolean restored;
+  private volatile List<RuleStatus> status;
+  private volatile List<Alert> alerts = List.of();
+  private volatile List<Transition> changes = List.of();
 
   public RuleEngine(List<Rule> rules, SignalSource source, VersionHistory versions, AlertSink sink, Settings settings) {
     Set<String> names = new HashSet<>();
@@ -91,63 +96,66 @@ public final class RuleEngine {
     this.versions = versions;
     this.sink = sink;
     this.settings = settings;
+    publish();
   }
+
+  /** A rule's query result and how long the query took. */
+  private record Queried(List<Breach> breaches, long nanos) {}
 
   /** Evaluates every rule at {@code nowMillis}; returns the alert samples to store. */
   public List<Sample> evaluate(long nowMillis) {
     List<Sample> samples = new ArrayList<>();
-    List<Alert> alerts = new ArrayList<>();
+    List<Alert> alerts;
     synchronized (this) {
       long started = System.nanoTime();
-      Set<Slot> busy = new HashSet<>();
+      Map<Slot, CompletableFuture<Queried>> queries = new IdentityHashMap<>();
       for (Slot s : slots) {
-        if (s.running != null && !s.running.isDone()) { // still busy from an earlier tick: skip it
-          busy.add(s);
-          continue;
-        }
-        Set<String> seen = new HashSet<>();
+        if (s.running != null && !s.running.isDone()) continue; // still busy from an earlier tick: skipped
         Rule rule = s.state.rule();
         s.running = CompletableFuture.supplyAsync(() -> {
+          long t0 = System.nanoTime();
+          Set<String> seen = new HashSet<>();
           List<Breach> b = BreachFinder.find(rule, source, versions, nowMillis, seen);
           synchronized (s.seen) {
             s.seen.addAll(seen);
           }
-          return b;
+          return new Queried(b, System.nanoTime() - t0);
         }, settings.executor());
+        queries.put(s, s.running);
       }
       long budget = settings.budget().toNanos();
       for (Slot s : slots) {
-        if (busy.contains(s)) {
+        s.lastEvaluation = nowMillis;
+        CompletableFuture<Queried> query = queries.get(s);
+        if (query == null) {
           s.health = RuleStatus.Health.ERR;
           s.lastError = "skipped: its evaluation of an earlier tick is still running";
           continue;
         }
         long t0 = System.nanoTime();
         try {
-          List<Breach> breaches = budget > 0
-              ? s.running.get(Math.max(0, started + budget - System.nanoTime()), TimeUnit.NANOSECONDS)
-              : s.running.get();
-          List<Transition> changes = s.state.apply(breaches, nowMillis);
-          record(changes);
+          Queried q = budget > 0
+              ? query.get(Math.max(0, started + budget - System.nanoTime()), TimeUnit.NANOSECONDS)
+              : query.get();
+          long applyStart = System.nanoTime();
+          record(s.state.apply(q.breaches(), nowMillis));
+          s.lastDuration = Duration.ofNanos(q.nanos() + System.nanoTime() - applyStart);
           s.health = RuleStatus.Health.OK;
           s.lastError = "";
+          continue;
         } catch (TimeoutException e) {
-          s.health = RuleStatus.Health.ERR;
           s.lastError = "evaluation did not finish within its budget of " + settings.budget().toMillis() + " ms";
         } catch (ExecutionException e) {
-          s.health = RuleStatus.Health.ERR;
           Throwable cause = e.getCause() == null ? e : e.getCause();
           s.lastError = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          s.health = RuleStatus.Health.ERR;
           s.lastError = "interrupted";
         } catch (RuntimeException e) {
-          s.health = RuleStatus.Health.ERR;
           s.lastError = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
-        s.lastEvaluation = nowMillis;
-        s.lastDuration = Duration.ofNanos(System.nanoTime() - (budget > 0 ? started : t0));
+        s.health = RuleStatus.Health.ERR;
+        s.lastDuration = Duration.ofNanos(System.nanoTime() - t0);
       }
       if (!restored) {
         restore(nowMillis);
@@ -155,7 +163,8 @@ public final class RuleEngine {
       } else {
         for (Slot s : slots) samples.addAll(s.state.samples(nowMillis));
       }
-      for (Slot s : slots) alerts.addAll(s.state.alerts());
+      publish();
+      alerts = this.alerts;
     }
     sink.accept(alerts);
     return samples;
@@ -184,26 +193,33 @@ public final class RuleEngine {
     }
   }
 
-  /** Each rule's health, last evaluation, duration, error, missing inputs and alerts. */
-  public synchronized List<RuleStatus> status() {
-    List<RuleStatus> out = new ArrayList<>();
+  /** Takes the snapshots the readers see, so that reading never waits for an evaluation. */
+  private void publish() {
+    List<RuleStatus> st = new ArrayList<>(slots.size());
+    List<Alert> all = new ArrayList<>();
     for (Slot s : slots) {
-      out.add(new RuleStatus(s.state.rule(), s.health, s.lastEvaluation, s.lastDuration, s.lastError,
-          missing(s), s.state.alerts()));
+      List<Alert> mine = s.state.alerts();
+      all.addAll(mine);
+      st.add(new RuleStatus(s.state.rule(), s.health, s.lastEvaluation, s.lastDuration, s.lastError, missing(s), mine));
     }
-    return out;
+    status = List.copyOf(st);
+    alerts = List.copyOf(all);
+    changes = List.copyOf(history);
   }
 
-  /** Every pending and firing alert and the retained resolved ones. */
-  public synchronized List<Alert> alerts() {
-    List<Alert> out = new ArrayList<>();
-    for (Slot s : slots) out.addAll(s.state.alerts());
-    return out;
+  /** Each rule's health, last evaluation, duration, error, missing inputs and alerts, as of the last evaluation. */
+  public List<RuleStatus> status() {
+    return status;
+  }
+
+  /** Every pending and firing alert and the retained resolved ones, as of the last evaluation. */
+  public List<Alert> alerts() {
+    return alerts;
   }
 
   /** The most recent state changes, oldest first. */
-  public synchronized List<Transition> history() {
-    return List.copyOf(history);
+  public List<Transition> history() {
+    return changes;
   }
 
   private static List<String> missing(Slot s) {
