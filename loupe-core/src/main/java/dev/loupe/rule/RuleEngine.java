@@ -112,7 +112,7 @@ public final class RuleEngine {
       for (Slot s : slots) {
         if (s.running != null && !s.running.isDone()) continue; // still busy from an earlier tick: skipped
         Rule rule = s.state.rule();
-        s.running = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Queried> query = CompletableFuture.supplyAsync(() -> {
           long t0 = System.nanoTime();
           Set<String> seen = new HashSet<>();
           List<Breach> b = BreachFinder.find(rule, source, versions, nowMillis, seen);
@@ -121,7 +121,8 @@ public final class RuleEngine {
           }
           return new Queried(b, System.nanoTime() - t0);
         }, settings.executor());
-        queries.put(s, s.running);
+        s.running = query;
+        queries.put(s, query);
       }
       long budget = settings.budget().toNanos();
       for (Slot s : slots) {

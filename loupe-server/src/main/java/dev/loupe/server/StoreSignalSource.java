@@ -19,14 +19,14 @@ import java.util.Optional;
  * {@code ALERTS_FOR_STATE}), or, for Loupe's model signals ({@code loupe_model_*}), one point per
  * minute from the stored rollups, as {@code query_range} answers them.
  */
-final class StoreSignalSource implements SignalSource {
+public final class StoreSignalSource implements SignalSource {
   /** Raw samples one rule query may read; more is an error on that rule, not a stall of all. */
   static final int MAX_SAMPLES = 1_000_000;
   private static final long MINUTE = 60_000;
 
   private final Store store;
 
-  StoreSignalSource(Store store) {
+  public StoreSignalSource(Store store) {
     this.store = store;
   }
 
