@@ -109,13 +109,14 @@ public final class RuleEngine {
     synchronized (this) {
       long started = System.nanoTime();
       Map<Slot, CompletableFuture<Queried>> queries = new IdentityHashMap<>();
+      SignalSource reads = new TickReads(source);
       for (Slot s : slots) {
         if (s.running != null && !s.running.isDone()) continue; // still busy from an earlier tick: skipped
         Rule rule = s.state.rule();
         CompletableFuture<Queried> query = CompletableFuture.supplyAsync(() -> {
           long t0 = System.nanoTime();
           Set<String> seen = new HashSet<>();
-          List<Breach> b = BreachFinder.find(rule, source, versions, nowMillis, seen);
+          List<Breach> b = BreachFinder.find(rule, reads, versions, nowMillis, seen);
           synchronized (s.seen) {
             s.seen.addAll(seen);
           }
