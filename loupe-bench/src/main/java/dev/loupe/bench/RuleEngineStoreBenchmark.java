@@ -28,13 +28,18 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The same tick as {@link RuleEngineBenchmark} with the server's source: the 900,000 samples in a
- * DuckDB file, read by {@link StoreSignalSource} (one read per rule input per tick).
+ * DuckDB file, read by {@link StoreSignalSource}, either from the store alone ({@code store}: one
+ * read per metric per tick) or, as the server runs, from the recent samples it keeps of the rule
+ * inputs as they are ingested ({@code recent}).
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = "-Xmx2g")
 @Warmup(iterations = 2, time = 10)
 @Measurement(iterations = 3, time = 10)
 public class RuleEngineStoreBenchmark {
+  @org.openjdk.jmh.annotations.Param({"store", "recent"})
+  String source;
+
   RuleEngine engine;
   DuckDbStore store;
   Path dir;
@@ -48,10 +53,17 @@ public class RuleEngineStoreBenchmark {
     for (int i = 0; i < samples.size(); i += 50_000) {
       store.append(Batch.ofSamples(new ArrayList<>(samples.subList(i, Math.min(samples.size(), i + 50_000)))));
     }
-    SignalSource stored = new StoreSignalSource(store);
+    List<dev.loupe.rule.Rule> rules = RuleEngineBenchmark.rules();
+    dev.loupe.server.RecentSamples recent = null;
+    if (source.equals("recent")) {
+      recent = dev.loupe.server.RecentSamples.forRules(rules, java.time.Duration.ofSeconds(15),
+          Clock.fixed(java.time.Instant.ofEpochMilli(RuleEngineBenchmark.NOW), java.time.ZoneOffset.UTC));
+      recent.observe(samples);
+    }
+    SignalSource stored = new StoreSignalSource(store, recent);
     long base = RuleEngineBenchmark.NOW;
-    SignalSource source = (selector, from, to) -> stored.range(selector, from - (now - base), to - (now - base));
-    engine = new RuleEngine(RuleEngineBenchmark.rules(), source, VersionHistory.none(), alerts -> { },
+    SignalSource shifted = (selector, from, to) -> stored.range(selector, from - (now - base), to - (now - base));
+    engine = new RuleEngine(rules, shifted, VersionHistory.none(), alerts -> { },
         RuleEngine.Settings.DEFAULTS);
     engine.evaluate(now);
   }

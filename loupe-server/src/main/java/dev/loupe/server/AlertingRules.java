@@ -40,11 +40,12 @@ final class AlertingRules implements RuleApi, AutoCloseable {
   private final ExecutorService queries;
   private final RuleEngine engine;
 
-  AlertingRules(RulesConfig config, List<Rule> rules, Store store, DeploymentLog deployments, Clock clock, AlertSink sink) {
+  AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
+      Clock clock, AlertSink sink) {
     this.config = config;
     this.store = store;
     this.clock = clock;
-    this.source = new StoreSignalSource(store);
+    this.source = new StoreSignalSource(store, recent);
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");

@@ -32,6 +32,7 @@ import dev.loupe.ingest.prometheus.scrape.ScrapeEngine;
 import dev.loupe.model.Sample;
 import dev.loupe.model.TimestampAdmission;
 import dev.loupe.rule.AlertSink;
+import dev.loupe.rule.Rule;
 import dev.loupe.rule.RuleEngine;
 import dev.loupe.store.RecordType;
 import dev.loupe.store.Store;
@@ -120,6 +121,10 @@ public final class LoupeServer implements AutoCloseable {
       List<Consumer<List<Sample>>> sampleObservers = new java.util.ArrayList<>(sampleJudges);
       // Not among the replayed judges: the minutes these figures filled are rebuilt from rollups.
       sampleObservers.add(samples -> windows.recordReported(modelMetrics.read(samples)));
+      List<Rule> rules = RuleFiles.load(config.rules());
+      RecentSamples ruleInputs = RecentSamples.forRules(rules, config.rules().evaluationInterval(), clock);
+      SampleReplay.run(store, ruleInputs.names(), ruleInputs.keep(), started, List.of(ruleInputs::observe));
+      sampleObservers.add(ruleInputs::observe);
       IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers);
       IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests());
       JsonEventDecoder decoder =
@@ -142,7 +147,7 @@ public final class LoupeServer implements AutoCloseable {
       List<String> exported = new java.util.ArrayList<>(ModelSignalFamilies.NAMES);
       exported.addAll(InfrastructureSignalFamilies.NAMES);
       exported.addAll(AlertFamilies.NAMES);
-      this.alerting = new AlertingRules(config.rules(), RuleFiles.load(config.rules()), store, deployments, clock,
+      this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, clock,
           alerts -> alertSink.accept(alerts));
       startedParts.add(alerting::close);
       GenAiSpanMapping genAi = new GenAiSpanMapping(otlp.modelVersionAttributes(), otlp.deploymentAttributes());

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What rules read: the stored samples of a metric (scraped, remote-written, OTLP, and Loupe's own
+ * What rules read: the recent samples kept in memory for rules ({@link RecentSamples}), else the
+ * stored samples of a metric (scraped, remote-written, OTLP, and Loupe's own
  * {@code ALERTS_FOR_STATE}), or, for Loupe's model signals ({@code loupe_model_*}), one point per
  * minute from the stored rollups, as {@code query_range} answers them.
  */
@@ -25,15 +26,24 @@ public final class StoreSignalSource implements SignalSource {
   private static final long MINUTE = 60_000;
 
   private final Store store;
+  private final RecentSamples recent;
 
-  public StoreSignalSource(Store store) {
+  public StoreSignalSource(Store store, RecentSamples recent) {
     this.store = store;
+    this.recent = recent;
+  }
+
+  /** Reads only the store. */
+  public StoreSignalSource(Store store) {
+    this(store, null);
   }
 
   @Override
   public List<RangeSeries> range(SeriesSelector selector, long fromMillis, long toMillis) {
     Optional<ModelSignal> signal = ModelSignal.byMetricName(selector.metricName());
     if (signal.isPresent()) return rollups(signal.get(), selector, fromMillis, toMillis);
+    List<RangeSeries> held = recent == null ? null : recent.range(selector, fromMillis, toMillis);
+    if (held != null) return held;
     List<Sample> samples = store.samples(selector.metricName(), fromMillis + 1, toMillis + 1, MAX_SAMPLES + 1);
     if (samples.size() > MAX_SAMPLES) {
       throw new IllegalStateException("reads more than " + MAX_SAMPLES + " samples of " + selector.metricName()
