@@ -72,20 +72,26 @@ public record Expression(Operand numerator, Operand denominator, Duration window
       Operand operand, SignalSource source, long endMillis, Set<String> seen) {
     List<RangeSeries> series = source.range(operand.selector(), endMillis - window.toMillis(), endMillis);
     if (!series.isEmpty()) seen.add(operand.selector().metricName());
-    Map<SortedMap<String, String>, List<RangeSeries>> groups = new LinkedHashMap<>();
+    // Grouped by the values of the by labels (a list is far cheaper to build and hash than a map).
+    Map<List<String>, List<RangeSeries>> groups = new LinkedHashMap<>();
     for (RangeSeries s : series) {
       if (s.points().isEmpty()) continue;
-      SortedMap<String, String> key = new TreeMap<>();
-      for (String label : by) {
-        String v = s.labels().get(label);
-        if (v != null && !v.isEmpty()) key.put(label, v);
+      String[] key = new String[by.size()];
+      for (int i = 0; i < key.length; i++) {
+        String v = s.labels().get(by.get(i));
+        key[i] = v == null ? "" : v;
       }
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+      groups.computeIfAbsent(java.util.Arrays.asList(key), k -> new ArrayList<>()).add(s);
     }
     Map<SortedMap<String, String>, Double> out = new LinkedHashMap<>();
-    groups.forEach((group, members) -> {
+    groups.forEach((values, members) -> {
       double v = operand.aggregation().apply(members);
-      if (!Double.isNaN(v)) out.put(group, v);
+      if (Double.isNaN(v)) return;
+      SortedMap<String, String> group = new TreeMap<>();
+      for (int i = 0; i < values.size(); i++) {
+        if (!values.get(i).isEmpty()) group.put(by.get(i), values.get(i));
+      }
+      out.put(group, v);
     });
     return out;
   }
