@@ -46,7 +46,8 @@ public final class HttpApi {
       ComputeDimensionJudge compute,
       NetworkDimensionJudge network,
       GenAiSpanMapping genAi,
-      IngestAdmission admission) {}
+      IngestAdmission admission,
+      RuleApi rules) {}
 
   private HttpApi() {}
 
@@ -101,6 +102,10 @@ public final class HttpApi {
     r.get("/api/v1/scores", new RecordsHandler(
         (from, to, limit) -> store.scores(from, to, limit).stream().map(RecordJson::of).toList(), p.clock()));
     r.get("/api/v1/health", new HealthHandler(p.health()));
+    RulesHandler rules = new RulesHandler(p.rules(), p.clock());
+    r.get("/api/v1/rules", rules::rules);
+    r.post("/api/v1/rules/test", rules::test);
+    r.get("/api/v1/alerts", rules::alerts);
     r.get("/api/v1/signals/query_range", new QueryRangeHandler(store));
     r.get("/api/v1/signals", new HotSignalsHandler(p.windows()));
     r.get("/metrics", new MetricsHandler(p.registry()));

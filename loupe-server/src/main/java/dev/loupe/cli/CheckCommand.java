@@ -4,6 +4,7 @@ import dev.loupe.server.ConfigException;
 import dev.loupe.server.ConfigLoader;
 import dev.loupe.server.DurationText;
 import dev.loupe.server.LoupeConfig;
+import dev.loupe.server.RuleFiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,7 +37,8 @@ final class CheckCommand implements Callable<Integer> {
     try {
       LoupeConfig c = ConfigLoader.load(config);
       System.out.println(config + ": ok (port " + c.server().port() + ", data in " + c.server().dataDir()
-          + ", raw events kept " + DurationText.format(c.retention().inference()) + ")");
+          + ", raw events kept " + DurationText.format(c.retention().inference())
+          + ", " + RuleFiles.load(c.rules()).size() + " alerting rules)");
       return 0;
     } catch (ConfigException e) {
       System.err.println(e.getMessage());

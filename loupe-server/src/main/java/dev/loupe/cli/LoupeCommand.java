@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       DemoCommand.class,
       CheckCommand.class,
+      RulesCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -18,7 +18,6 @@ import java.util.Set;
  * alerts go to the log.
  */
 public record AlertingConfig(
-    @JsonProperty("resend_delay") Duration resendDelay,
     List<AlertmanagerConfig> alertmanagers,
     List<WebhookConfig> webhooks,
     RouteConfig route,
@@ -26,8 +25,6 @@ public record AlertingConfig(
   public static final String LOG_RECEIVER = "log";
 
   public AlertingConfig {
-    resendDelay = resendDelay == null ? Duration.ofMinutes(1) : resendDelay;
-    positive("resend_delay", resendDelay);
     alertmanagers = alertmanagers == null ? List.of() : List.copyOf(alertmanagers);
     webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
     route = route == null ? new RouteConfig(null, null, null, null, null, null, null, null) : route;
@@ -51,12 +48,15 @@ public record AlertingConfig(
     }
   }
 
-  /** The dispatcher's settings; the evaluation interval comes from the rule engine's config. */
-  public AlertDispatcher.Settings settings(URI externalUrl, Duration evaluationInterval) {
+  /**
+   * The dispatcher's settings; the evaluation interval and {@code resend_delay} come from the
+   * {@code rules} block, where Prometheus users look for them.
+   */
+  public AlertDispatcher.Settings settings(URI externalUrl, RulesConfig rules) {
     AlertDispatcher.Route root = route.resolve(null);
     List<AlertDispatcher.Route> children = route.routes().stream().map(r -> r.resolve(root)).toList();
     return new AlertDispatcher.Settings(
-        externalUrl, evaluationInterval, resendDelay,
+        externalUrl, rules.evaluationInterval(), rules.resendDelay(),
         alertmanagers.stream().map(a -> new AlertDispatcher.Alertmanager(a.url(), a.timeout())).toList(),
         webhooks.stream()
             .map(w -> new AlertDispatcher.Webhook(w.name(), w.url(), w.hmacSecret(), w.timeout(), w.sendResolved()))

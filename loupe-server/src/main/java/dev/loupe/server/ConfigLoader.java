@@ -45,17 +45,26 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(file.toString(), 0, 0, "", "cannot read: " + e.getMessage());
     }
-    return parse(text, file.toString());
+    LoupeConfig config = parse(text, file.toString());
+    // Rule files are named relative to the config, as in Prometheus, and checked now.
+    config = config.withRules(config.rules().resolvedAgainst(file.toAbsolutePath().getParent()));
+    RuleFiles.load(config.rules());
+    return config;
   }
 
   public static LoupeConfig parse(String yaml, String source) {
+    return read(yaml, source, LoupeConfig.class, LoupeConfig.DEFAULTS);
+  }
+
+  /** Binds YAML text to a config type ({@code empty} for an empty text), with the errors of {@link #parse}. */
+  static <T> T read(String yaml, String source, Class<T> type, T empty) {
     try {
       JsonNode tree = YAML.readTree(yaml);
       if (tree == null || tree.isMissingNode() || tree.isNull()) {
-        return LoupeConfig.DEFAULTS;
+        return empty;
       }
-      LoupeConfig config = YAML.treeToValue(tree, LoupeConfig.class);
-      return config == null ? LoupeConfig.DEFAULTS : config;
+      T config = YAML.treeToValue(tree, type);
+      return config == null ? empty : config;
     } catch (UnrecognizedPropertyException e) {
       String suggestion = nearest(e.getPropertyName(), e.getKnownPropertyIds());
       String path = path(e);
@@ -69,6 +78,7 @@ public final class ConfigLoader {
       Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
       String reason = cause == e ? e.getOriginalMessage() : cause.getMessage();
       String path = path(e);
+      if (cause instanceof ConfigValueException v) path = path.isEmpty() ? v.key() : path + "." + v.key();
       JsonLocation where = locate(yaml, path, e.getLocation());
       throw new ConfigException(source, line(where), column(where), path, firstLine(reason));
     } catch (JsonProcessingException e) {
@@ -86,24 +96,23 @@ public final class ConfigLoader {
   static JsonLocation locate(String yaml, String path, JsonLocation fallback) {
     if (path.isEmpty()) return fallback;
     try (JsonParser p = YAML.getFactory().createParser(yaml)) {
-      java.util.ArrayDeque<String> names = new java.util.ArrayDeque<>();
-      String pending = null;
+      // One frame per open object (its current key) or array (its current index).
+      java.util.ArrayList<Object[]> frames = new java.util.ArrayList<>();
       JsonToken t;
       while ((t = p.nextToken()) != null) {
+        Object[] top = frames.isEmpty() ? null : frames.get(frames.size() - 1);
+        if (top != null && top[0] == null && t != JsonToken.END_ARRAY) {
+          top[1] = (Integer) top[1] + 1;
+          if (keyPath(frames).equals(path)) return p.currentTokenLocation();
+        }
         switch (t) {
           case FIELD_NAME -> {
-            pending = p.currentName();
-            String here = String.join(".", names) + (names.isEmpty() ? "" : ".") + pending;
-            if (here.equals(path)) return p.currentTokenLocation();
+            top[1] = p.currentName();
+            if (keyPath(frames).equals(path)) return p.currentTokenLocation();
           }
-          case START_OBJECT -> {
-            if (pending != null) names.addLast(pending);
-            pending = null;
-          }
-          case END_OBJECT -> {
-            if (!names.isEmpty()) names.removeLast();
-          }
-          case START_ARRAY -> p.skipChildren();
+          case START_OBJECT -> frames.add(new Object[] {"object", null});
+          case START_ARRAY -> frames.add(new Object[] {null, -1});
+          case END_OBJECT, END_ARRAY -> frames.remove(frames.size() - 1);
           default -> { }
         }
       }
@@ -111,6 +120,20 @@ public final class ConfigLoader {
       return fallback;
     }
     return fallback;
+  }
+
+  /** {@code a.b[0].c} from the open frames, as {@link #path(JsonMappingException)} writes it. */
+  private static String keyPath(java.util.List<Object[]> frames) {
+    StringBuilder out = new StringBuilder();
+    for (Object[] f : frames) {
+      if (f[0] == null) {
+        out.append('[').append(f[1]).append(']');
+      } else if (f[1] != null) {
+        if (out.length() > 0) out.append('.');
+        out.append(f[1]);
+      }
+    }
+    return out.toString();
   }
 
   private static String path(JsonMappingException e) {

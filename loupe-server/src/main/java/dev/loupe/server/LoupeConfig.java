@@ -29,13 +29,14 @@ public record LoupeConfig(
     Network network,
     Otlp otlp,
     AuthConfig auth,
-    AlertingConfig alerting) {
-  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null);
+    AlertingConfig alerting,
+    RulesConfig rules) {
+  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null, null);
 
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
     auth = auth == null ? AuthConfig.NONE : auth;
-    alerting = alerting == null ? new AlertingConfig(null, null, null, null, null) : alerting;
+    alerting = alerting == null ? new AlertingConfig(null, null, null, null) : alerting;
     ingest = ingest == null ? new Ingest(null, null, null, null, null, null) : ingest;
     retention = retention == null ? new Retention(null, null, null, null, null, null, null) : retention;
     health = health == null ? new Health(null, null, null, null) : health;
@@ -43,6 +44,7 @@ public record LoupeConfig(
     compute = compute == null ? new Compute(null, null) : compute;
     network = network == null ? new Network(null) : network;
     otlp = otlp == null ? new Otlp(null, null, null, null) : otlp;
+    rules = rules == null ? RulesConfig.DEFAULTS : rules;
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
     Set<String> jobs = new HashSet<>();
@@ -54,23 +56,28 @@ public record LoupeConfig(
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules);
   }
 
   public LoupeConfig withOtlp(Otlp o) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting, rules);
   }
 
   public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
-    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting);
+    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting, rules);
+
+  }
+
+  public LoupeConfig withRules(RulesConfig r) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, r);
   }
 
   public LoupeConfig withAuth(AuthConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules);
   }
 
   public LoupeConfig withAlerting(AlertingConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules);
   }
 
   /**

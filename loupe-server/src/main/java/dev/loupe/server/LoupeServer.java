@@ -1,5 +1,6 @@
 package dev.loupe.server;
 
+import dev.loupe.api.AlertFamilies;
 import dev.loupe.api.DerivedSignalsCollector;
 import dev.loupe.api.HttpApi;
 import dev.loupe.api.HttpListener;
@@ -38,6 +39,9 @@ import dev.loupe.model.Alert;
 import dev.loupe.model.Sample;
 import dev.loupe.notify.AlertDispatcher;
 import dev.loupe.model.TimestampAdmission;
+import dev.loupe.rule.AlertSink;
+import dev.loupe.rule.Rule;
+import dev.loupe.rule.RuleEngine;
 import dev.loupe.store.RecordType;
 import dev.loupe.store.Store;
 import dev.loupe.store.duckdb.DuckDbStore;
@@ -86,9 +90,12 @@ public final class LoupeServer implements AutoCloseable {
   private final InferenceWindows windows;
   private final Javalin app;
   private final ScheduledExecutorService jobs;
+  private final ScheduledExecutorService ruleJobs;
   private final RetentionJob retention;
   private final ScrapeEngine scrapes;
   private final AlertDispatcher alerts;
+  private final AlertingRules alerting;
+  private volatile AlertSink alertSink = AlertSink.noop();
   private Javalin otlpHttp;
   private io.grpc.Server otlpGrpc;
   private TlsIdentity tls;
@@ -135,6 +142,10 @@ public final class LoupeServer implements AutoCloseable {
       List<Consumer<List<Sample>>> sampleObservers = new java.util.ArrayList<>(sampleJudges);
       // Not among the replayed judges: the minutes these figures filled are rebuilt from rollups.
       sampleObservers.add(samples -> windows.recordReported(modelMetrics.read(samples)));
+      List<Rule> rules = RuleFiles.load(config.rules());
+      RecentSamples ruleInputs = RecentSamples.forRules(rules, config.rules().evaluationInterval(), clock);
+      SampleReplay.run(store, ruleInputs.names(), ruleInputs.keep(), started, List.of(ruleInputs::observe));
+      sampleObservers.add(ruleInputs::observe);
       IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers);
       IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests(),
           config.ingest().maxInFlightBodyBytes(), config.ingest().bodyReadTimeout());
@@ -158,12 +169,17 @@ public final class LoupeServer implements AutoCloseable {
       this.scrapes = new ScrapeEngine(config.scrapeConfigs(), clock, pipeline::accept, 2);
       List<String> exported = new java.util.ArrayList<>(ModelSignalFamilies.NAMES);
       exported.addAll(InfrastructureSignalFamilies.NAMES);
+      exported.addAll(AlertFamilies.NAMES);
+      this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, clock,
+          alerts -> alertSink.accept(alerts));
+      startedParts.add(alerting::close);
       GenAiSpanMapping genAi = new GenAiSpanMapping(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
       registry.register(new DerivedSignalsCollector(exported, List.of(
           () -> ModelSignalFamilies.model(windows),
           () -> ModelSignalFamilies.health(health),
           () -> InfrastructureSignalFamilies.compute(compute, clock.millis()),
-          () -> InfrastructureSignalFamilies.network(network, clock.millis()))));
+          () -> InfrastructureSignalFamilies.network(network, clock.millis()),
+          () -> AlertFamilies.of(alerting.engine().alerts()))));
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
       String host = ListenAddress.host(config.server(), config.auth());
       Authenticator auth = authenticator(config.auth());
@@ -182,16 +198,17 @@ public final class LoupeServer implements AutoCloseable {
               new HttpApi.Parts(store, pipeline, decoder, metrics, health, windows, registry, () -> ready,
                   config.ingest().maxBodyBytes(), clock,
                   new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets,
-                  compute, network, genAi, admission),
+                  compute, network, genAi, admission, alerting),
               auth, new HttpListener(host, config.server().port(), sslContext));
       app.start();
       startedParts.add(app::stop);
       // TODO(lead): pass rules.evaluation_interval once the rule engine's config is merged.
       this.alerts = AlertDispatcher.open(
-          config.alerting().settings(externalUrl(config.server(), app.port()), java.time.Duration.ofSeconds(15)),
+          config.alerting().settings(externalUrl(config.server(), app.port()), config.rules()),
           dataDir, clock, registry);
       startedParts.add(alerts::close);
       alerts.start();
+      this.alertSink = alerts.consumer()::accept;
       this.jobs = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "loupe-jobs");
         t.setDaemon(true);
@@ -202,6 +219,16 @@ public final class LoupeServer implements AutoCloseable {
       // DuckDB can skip row groups by the min/max of the time column (not benchmarked).
       jobs.scheduleWithFixedDelay(this::retainLogged, 1, RETENTION_EVERY_MINUTES, TimeUnit.MINUTES);
       startedParts.add(jobs::shutdownNow);
+      // Its own thread: an evaluation waits up to the interval for slow rule queries, and must not
+      // hold back the rollup flush or retention.
+      this.ruleJobs = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "loupe-rules");
+        t.setDaemon(true);
+        return t;
+      });
+      long every = config.rules().evaluationInterval().toMillis();
+      ruleJobs.scheduleAtFixedRate(this::evaluateRulesLogged, every, every, TimeUnit.MILLISECONDS);
+      startedParts.add(ruleJobs::shutdownNow);
       // The same time admission as the JSON endpoints and remote_write, each against its own retention.
       OtlpTraceDecoder traces = new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(),
           config.ingest().capture().completions(),
@@ -365,6 +392,32 @@ public final class LoupeServer implements AutoCloseable {
     return changed.size();
   }
 
+  /**
+   * Evaluates the alerting rules now and stores their {@code ALERTS} samples; the periodic job
+   * calls it every {@code rules.evaluation_interval}. The first call restores the {@code for} state.
+   */
+  public List<Sample> evaluateRules() {
+    return alerting.evaluate();
+  }
+
+  /** Where alerts go after each evaluation (notifiers); no-op until set. */
+  public void alertSink(AlertSink sink) {
+    this.alertSink = java.util.Objects.requireNonNull(sink, "sink");
+  }
+
+  /** The rule engine, for its rules' status and alerts. */
+  public RuleEngine ruleEngine() {
+    return alerting.engine();
+  }
+
+  private void evaluateRulesLogged() {
+    try {
+      evaluateRules();
+    } catch (RuntimeException e) {
+      LOG.error("evaluating alerting rules failed; will retry", e);
+    }
+  }
+
   /** Applies the retention policy now; the periodic job calls it every {@value #RETENTION_EVERY_MINUTES} minutes. */
   public void applyRetention() {
     retention.run();
@@ -402,7 +455,9 @@ public final class LoupeServer implements AutoCloseable {
   public void close() {
     ready = false;
     jobs.shutdownNow();
+    ruleJobs.shutdownNow();
     scrapes.close();
+    alerting.close();
     if (otlpHttp != null) otlpHttp.stop();
     if (otlpGrpc != null) otlpGrpc.shutdownNow();
     app.stop();

@@ -109,7 +109,7 @@ class AlertmanagerResendTest {
   void endsAtUsesTheEvaluationIntervalWhenItIsLongerThanTheResendDelay() throws Exception {
     long t0 = T0.toEpochMilli();
     try (AlertDispatcher d = AlertDispatcher.open(
-        TestAlerts.settings("alerting:\n  resend_delay: 30s\n  alertmanagers:\n    - url: " + am.uri("") + "\n")
+        TestAlerts.settings("rules:\n  resend_delay: 30s\nalerting:\n  alertmanagers:\n    - url: " + am.uri("") + "\n")
             .withEvaluationInterval(Duration.ofMinutes(2)),
         dir, clock, new PrometheusRegistry())) {
       List<JsonNode> sent = at(d, 0, firing(labels("X", "critical"), t0, t0, 1));

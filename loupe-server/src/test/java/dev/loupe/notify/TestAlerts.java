@@ -3,6 +3,7 @@ package dev.loupe.notify;
 import dev.loupe.model.Alert;
 import dev.loupe.model.AlertState;
 import dev.loupe.server.ConfigLoader;
+import dev.loupe.server.LoupeConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.nio.file.Path;
@@ -42,7 +43,8 @@ final class TestAlerts {
   }
 
   static AlertDispatcher.Settings settings(String yaml) {
-    return ConfigLoader.parse(yaml, "loupe.yml").alerting().settings(EXTERNAL, Duration.ofSeconds(15));
+    LoupeConfig c = ConfigLoader.parse(yaml, "loupe.yml");
+    return c.alerting().settings(EXTERNAL, c.rules());
   }
 
   /** A dispatcher that is not started: the test moves time and delivers by hand. */

@@ -14,7 +14,8 @@ class AlertingConfigTest {
   private static final URI LOUPE = URI.create("http://loupe:9710");
 
   private static AlertDispatcher.Settings settings(String yaml) {
-    return ConfigLoader.parse(yaml, "loupe.yml").alerting().settings(LOUPE, Duration.ofSeconds(15));
+    LoupeConfig c = ConfigLoader.parse(yaml, "loupe.yml");
+    return c.alerting().settings(LOUPE, c.rules());
   }
 
   @Test
@@ -35,8 +36,9 @@ class AlertingConfigTest {
     AlertDispatcher.Settings s = settings("""
         server:
           external_url: https://loupe.example.com/
-        alerting:
+        rules:
           resend_delay: 2m
+        alerting:
           alertmanagers:
             - url: http://127.0.0.1:9093
               timeout: 3s

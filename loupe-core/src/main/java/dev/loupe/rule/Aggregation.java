@@ -1,0 +1,140 @@
+package dev.loupe.rule;
+
+import dev.loupe.model.RangeSeries;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a rule computes from the points of one group's series in its window. Each series is
+ * reduced first (as PromQL's {@code avg_over_time}, {@code rate}, …) and the series of a group are
+ * then combined: {@code avg}, {@code min}, {@code max} by themselves, {@code sum}, {@code rate}
+ * and {@code increase} summed, {@code last} by the largest latest value; {@code quantile(q)} pools
+ * every point of the group. {@code rate} and {@code increase} treat a drop as a counter reset,
+ * as PromQL does, but do not extrapolate to the window's edges: {@code increase} is the rise
+ * between the first and last point in the window, {@code rate} that rise per second of the time
+ * those points span. A series needs two points for either.
+ */
+public record Aggregation(Kind kind, double q) {
+  /** The aggregations a rule can name. */
+  public enum Kind {
+    AVG, MIN, MAX, SUM, RATE, INCREASE, QUANTILE, LAST
+  }
+
+  public Aggregation {
+    if (kind == null) throw new IllegalArgumentException("aggregation is required");
+    if (kind == Kind.QUANTILE && !(q >= 0 && q <= 1)) {
+      throw new IllegalArgumentException("quantile must be within 0..1, got " + q);
+    }
+  }
+
+  public static Aggregation of(Kind kind) {
+    return new Aggregation(kind, Double.NaN);
+  }
+
+  /** Reads {@code avg}, {@code rate}, {@code quantile(0.95)}, … */
+  public static Aggregation parse(String text) {
+    if (text == null || text.isBlank()) throw new IllegalArgumentException("aggregation is required");
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.startsWith("quantile")) {
+      String rest = t.substring("quantile".length()).trim();
+      if (!rest.startsWith("(") || !rest.endsWith(")")) {
+        throw new IllegalArgumentException("write quantile as quantile(0.95), got '" + text + "'");
+      }
+      double q;
+      try {
+        q = Double.parseDouble(rest.substring(1, rest.length() - 1).trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("quantile needs a number within 0..1, got '" + text + "'");
+      }
+      return new Aggregation(Kind.QUANTILE, q);
+    }
+    for (Kind k : Kind.values()) {
+      if (k != Kind.QUANTILE && k.name().toLowerCase(Locale.ROOT).equals(t)) return of(k);
+    }
+    throw new IllegalArgumentException(
+        "unknown aggregation '" + text + "'; one of avg, min, max, sum, rate, increase, last, quantile(q)");
+  }
+
+  @Override
+  public String toString() {
+    String name = kind.name().toLowerCase(Locale.ROOT);
+    return kind == Kind.QUANTILE ? name + "(" + q + ")" : name;
+  }
+
+  /** The value of a group from its series' points in the window, or NaN when it has none. */
+  public double apply(List<RangeSeries> group) {
+    if (kind == Kind.QUANTILE) return quantile(group);
+    double acc = Double.NaN;
+    double sum = 0;
+    int n = 0;
+    for (RangeSeries s : group) {
+      double v = perSeries(s.points());
+      if (Double.isNaN(v)) continue;
+      n++;
+      sum += v;
+      switch (kind) {
+        case MIN -> acc = Double.isNaN(acc) ? v : Math.min(acc, v);
+        case MAX, LAST -> acc = Double.isNaN(acc) ? v : Math.max(acc, v);
+        default -> { }
+      }
+    }
+    if (n == 0) return Double.NaN;
+    return switch (kind) {
+      case AVG -> sum / n;
+      case SUM, RATE, INCREASE -> sum;
+      default -> acc;
+    };
+  }
+
+  private double perSeries(List<RangeSeries.Point> points) {
+    if (points.isEmpty()) return Double.NaN;
+    switch (kind) {
+      case LAST:
+        return points.get(points.size() - 1).value();
+      case RATE:
+      case INCREASE: {
+        if (points.size() < 2) return Double.NaN;
+        double rise = increase(points);
+        if (kind == Kind.INCREASE) return rise;
+        double seconds = (points.get(points.size() - 1).timeMillis() - points.get(0).timeMillis()) / 1000.0;
+        return seconds <= 0 ? Double.NaN : rise / seconds;
+      }
+      default: {
+        double acc = kind == Kind.MIN ? Double.POSITIVE_INFINITY : kind == Kind.MAX ? Double.NEGATIVE_INFINITY : 0;
+        for (RangeSeries.Point p : points) {
+          double v = p.value();
+          acc = kind == Kind.MIN ? Math.min(acc, v) : kind == Kind.MAX ? Math.max(acc, v) : acc + v;
+        }
+        return kind == Kind.AVG ? acc / points.size() : acc;
+      }
+    }
+  }
+
+  /** The counter's rise over the points: a drop is a reset, after which the new value is all rise. */
+  static double increase(List<RangeSeries.Point> points) {
+    double rise = 0;
+    double prev = points.get(0).value();
+    for (int i = 1; i < points.size(); i++) {
+      double v = points.get(i).value();
+      rise += v < prev ? v : v - prev;
+      prev = v;
+    }
+    return rise;
+  }
+
+  /** PromQL's {@code quantile}: linear interpolation between the closest ranks. */
+  private double quantile(List<RangeSeries> group) {
+    List<Double> all = new ArrayList<>();
+    for (RangeSeries s : group) for (RangeSeries.Point p : s.points()) all.add(p.value());
+    if (all.isEmpty()) return Double.NaN;
+    double[] v = all.stream().mapToDouble(Double::doubleValue).toArray();
+    Arrays.sort(v);
+    double rank = q * (v.length - 1);
+    int lower = (int) Math.floor(rank);
+    int upper = Math.min(lower + 1, v.length - 1);
+    double weight = rank - lower;
+    return v[lower] * (1 - weight) + v[upper] * weight;
+  }
+}

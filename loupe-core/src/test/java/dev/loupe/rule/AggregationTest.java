@@ -1,0 +1,77 @@
+package dev.loupe.rule;
+
+import static dev.loupe.rule.TestRules.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.loupe.model.RangeSeries;
+import dev.loupe.model.Sample;
+import dev.loupe.model.SeriesSelector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class AggregationTest {
+  private static RangeSeries series(double... values) {
+    List<RangeSeries.Point> points = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) points.add(new RangeSeries.Point(T0 + i * 15_000L, values[i]));
+    return new RangeSeries(new TreeMap<>(Map.of("__name__", "x")), points);
+  }
+
+  @Test
+  void rateAndIncreaseCountACounterResetAsPromQl() {
+    // 10 -> 20 (+10), reset to 5 (+5), -> 15 (+10): 25 over 45 s
+    RangeSeries counter = series(10, 20, 5, 15);
+    assertThat(Aggregation.parse("increase").apply(List.of(counter))).isEqualTo(25);
+    assertThat(Aggregation.parse("rate").apply(List.of(counter))).isCloseTo(25 / 45.0, within(1e-12));
+    assertThat(Aggregation.parse("rate").apply(List.of(series(7)))).as("one point has no rate").isNaN();
+    assertThat(Aggregation.parse("increase").apply(List.of(counter, series(0, 1)))).as("summed over a group").isEqualTo(26);
+  }
+
+  @Test
+  void quantileInterpolatesBetweenRanksOverEveryPointOfTheGroup() {
+    assertThat(Aggregation.parse("quantile(0.5)").apply(List.of(series(1, 3), series(2, 4)))).isEqualTo(2.5);
+    double[] hundred = new double[100];
+    for (int i = 0; i < 100; i++) hundred[i] = 100 - i;
+    assertThat(Aggregation.parse("quantile(0.95)").apply(List.of(series(hundred)))).isCloseTo(95.05, within(1e-9));
+    assertThatThrownBy(() -> Aggregation.parse("quantile(1.5)")).hasMessageContaining("within 0..1");
+    assertThatThrownBy(() -> Aggregation.parse("median")).hasMessageContaining("unknown aggregation 'median'");
+  }
+
+  @Test
+  void gaugeAggregationsReduceEachSeriesThenCombine() {
+    List<RangeSeries> g = List.of(series(1, 3), series(10, 20, 30));
+    assertThat(Aggregation.parse("avg").apply(g)).isEqualTo((2 + 20) / 2.0);
+    assertThat(Aggregation.parse("min").apply(g)).isEqualTo(1);
+    assertThat(Aggregation.parse("max").apply(g)).isEqualTo(30);
+    assertThat(Aggregation.parse("sum").apply(g)).isEqualTo(64);
+    assertThat(Aggregation.parse("last").apply(g)).isEqualTo(30);
+  }
+
+  @Test
+  void ratioOfTwoSelectorsPerGroup() {
+    List<Sample> samples = new ArrayList<>();
+    for (int i = 0; i <= 4; i++) {
+      long t = T0 + i * 15_000L;
+      samples.add(new Sample("requests_total", Map.of("deployment", "a", "code", "200"), t, 100.0 * i));
+      samples.add(new Sample("requests_total", Map.of("deployment", "a", "code", "429"), t, 5.0 * i));
+      samples.add(new Sample("requests_total", Map.of("deployment", "b", "code", "200"), t, 50.0 * i));
+      samples.add(new Sample("requests_total", Map.of("deployment", "c", "code", "429"), t, 1.0 * i));
+    }
+    Expression e = new Expression(
+        new Expression.Operand(SeriesSelector.parse("requests_total{code=\"429\"}"), Aggregation.parse("rate")),
+        new Expression.Operand(SeriesSelector.parse("requests_total"), Aggregation.parse("rate")),
+        Duration.ofMinutes(1), List.of("deployment"));
+    Map<SortedMap<String, String>, Double> v = e.values(new SampleSignals(samples), T0 + 60_000, new HashSet<>());
+    // as in PromQL, a group the numerator lacks (b has no 429s) has no ratio
+    assertThat(v).containsOnlyKeys(new TreeMap<>(Map.of("deployment", "a")), new TreeMap<>(Map.of("deployment", "c")));
+    assertThat(v.get(new TreeMap<>(Map.of("deployment", "a")))).isCloseTo(5 / 105.0, within(1e-12));
+    assertThat(v.get(new TreeMap<>(Map.of("deployment", "c")))).isEqualTo(1.0);
+  }
+}

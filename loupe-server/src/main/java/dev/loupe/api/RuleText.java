@@ -1,0 +1,47 @@
+package dev.loupe.api;
+
+import dev.loupe.model.SeriesSelector;
+import dev.loupe.rule.AlertTemplate;
+import dev.loupe.rule.Condition;
+import dev.loupe.rule.Expression;
+import dev.loupe.rule.Rule;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** A rule written back as one line of text for the API, e.g. {@code max by (gpu) (temp[5m]) > 83}. */
+final class RuleText {
+  private RuleText() {}
+
+  static String query(Rule r) {
+    Expression e = r.expression();
+    String window = dev.loupe.server.DurationText.format(e.window());
+    String by = e.by().isEmpty() ? "" : " by (" + String.join(", ", e.by()) + ")";
+    String value = operand(e.numerator(), by, window);
+    if (e.denominator() != null) value = value + " / " + operand(e.denominator(), by, window);
+    Condition c = r.condition();
+    if (c instanceof Condition.Change ch) {
+      String against = ch.reference() instanceof Condition.Offset o
+          ? "offset " + dev.loupe.server.DurationText.format(o.offset()) : "previous_model_version";
+      return "change(" + value + " against " + against + ") " + c.comparison().symbol() + " " + c.threshold();
+    }
+    return value + " " + c.comparison().symbol() + " " + QueryRangeHandler.format(c.threshold());
+  }
+
+  private static String operand(Expression.Operand o, String by, String window) {
+    return o.aggregation() + by + " (" + selector(o.selector()) + "[" + window + "])";
+  }
+
+  private static String selector(SeriesSelector s) {
+    if (s.matchers().isEmpty()) return s.metricName();
+    return s.metricName() + s.matchers().stream()
+        .map(m -> m.name() + m.op().symbol() + "\"" + m.value().replace("\"", "\\\"") + "\"")
+        .collect(Collectors.joining(", ", "{", "}"));
+  }
+
+  static Map<String, String> sources(Map<String, AlertTemplate> templates) {
+    Map<String, String> out = new TreeMap<>();
+    templates.forEach((k, t) -> out.put(k, t.source()));
+    return out;
+  }
+}

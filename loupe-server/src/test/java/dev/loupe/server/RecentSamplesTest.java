@@ -1,0 +1,54 @@
+package dev.loupe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.loupe.model.Dimension;
+import dev.loupe.model.RangeSeries;
+import dev.loupe.model.Sample;
+import dev.loupe.model.SeriesSelector;
+import dev.loupe.model.Severity;
+import dev.loupe.rule.Aggregation;
+import dev.loupe.rule.Condition;
+import dev.loupe.rule.Expression;
+import dev.loupe.rule.Rule;
+import dev.loupe.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RecentSamplesTest {
+  private static final Instant T = Instant.parse("2026-11-28T10:00:00Z");
+
+  private static Rule rule(String signal, Duration window) {
+    return new Rule("R", Expression.of(new Expression.Operand(SeriesSelector.parse(signal), Aggregation.parse("max")),
+        window, List.of()), Condition.parseThreshold("> 1"), Duration.ZERO, Duration.ZERO, Severity.WARNING,
+        Dimension.COMPUTE, Map.of(), Map.of(), "");
+  }
+
+  @Test
+  void holdsTheRuleInputsForTheLongestWindowAndOneIntervalAndNoOlderRange() {
+    MutableClock clock = new MutableClock(T);
+    RecentSamples recent = RecentSamples.forRules(
+        List.of(rule("temp{gpu=\"0\"}", Duration.ofMinutes(5)), rule("loupe_model_error_ratio", Duration.ofMinutes(5))),
+        Duration.ofSeconds(15), clock);
+    assertThat(recent.names()).containsExactly("temp");
+    assertThat(recent.keep()).isEqualTo(Duration.ofSeconds(315));
+    long t0 = T.toEpochMilli();
+    for (int i = 0; i < 40; i++) {
+      clock.set(Instant.ofEpochMilli(t0 + i * 15_000L));
+      // GPU 1 arrives out of order, just behind GPU 0
+      recent.observe(List.of(new Sample("temp", Map.of("gpu", "0"), t0 + i * 15_000L, i),
+          new Sample("other", Map.of(), t0 + i * 15_000L, i)));
+      recent.observe(List.of(new Sample("temp", Map.of("gpu", "1"), t0 + i * 15_000L - 1, 100 + i)));
+    }
+    long now = clock.millis();
+    List<RangeSeries> last = recent.range(SeriesSelector.parse("temp{gpu=\"1\"}"), now - 60_000, now);
+    assertThat(last).hasSize(1);
+    assertThat(last.get(0).points()).extracting(RangeSeries.Point::value).containsExactly(136.0, 137.0, 138.0, 139.0);
+    assertThat(recent.range(SeriesSelector.parse("temp"), now - 300_000, now)).hasSize(2);
+    assertThat(recent.range(SeriesSelector.parse("temp"), now - 400_000, now)).as("older than kept").isNull();
+    assertThat(recent.range(SeriesSelector.parse("other"), now - 60_000, now)).as("not a rule input").isNull();
+  }
+}
