@@ -75,9 +75,9 @@ public final class GenAiSpanMapping {
    * time of the earliest first-chunk event (see {@link #marksFirstChunk}), 0 when there was none.
    */
   public Inference toInference(Span span, long firstChunkNanos) {
-    Map<String, String> a = span.attributes();
+    Map<String, Object> a = span.attributes();
     if (first(a, MARKERS) == null) return null;
-    Map<String, String> r = span.resource();
+    Map<String, Object> r = span.resource();
     String model = first(a, MODEL);
     String service = either(a, r, SERVICE);
     Long input = integer(first(a, INPUT_TOKENS));
@@ -105,7 +105,7 @@ public final class GenAiSpanMapping {
         ttftMs,
         outcome,
         http == null ? null : http.intValue(),
-        firstOfList(first(a, FINISH_REASONS)),
+        firstOfList(a, FINISH_REASONS),
         null,
         null,
         null,
@@ -113,21 +113,29 @@ public final class GenAiSpanMapping {
         integer(first(a, TOTAL_TOKENS)));
   }
 
-  private static String either(Map<String, String> attributes, Map<String, String> resource, List<String> names) {
+  private static String either(Map<String, Object> attributes, Map<String, Object> resource, List<String> names) {
     String v = first(attributes, names);
     return v != null ? v : first(resource, names);
   }
 
-  static String first(Map<String, String> m, List<String> names) {
+  /** The first of the named attributes that is set, as text (a number as written, an array as JSON). */
+  static String first(Map<String, Object> m, List<String> names) {
     for (String n : names) {
-      String v = m.get(n);
+      String v = AnyValues.text(m.get(n));
       if (v != null && !v.isEmpty()) return v;
     }
     return null;
   }
 
-  /** Array attributes are flattened as JSON-like {@code ["stop","length"]}; the first element. */
-  private static String firstOfList(String v) {
+  /**
+   * The first element of an array attribute; spans stored before attributes kept their types hold
+   * the array as JSON-like text ({@code ["stop","length"]}).
+   */
+  private static String firstOfList(Map<String, Object> m, List<String> names) {
+    for (String n : names) {
+      if (m.get(n) instanceof List<?> list) return list.isEmpty() ? null : AnyValues.text(list.get(0));
+    }
+    String v = first(m, names);
     if (v == null || !v.startsWith("[")) return v;
     String inner = v.substring(1, Math.max(1, v.length() - 1)).trim();
     if (inner.isEmpty()) return null;

@@ -1,6 +1,8 @@
 package dev.loupe.store.duckdb;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.loupe.dimension.model.InferenceRollup;
 import dev.loupe.dimension.model.RollupPoint;
 import dev.loupe.dimension.model.RollupQuery;
@@ -40,6 +42,9 @@ import org.duckdb.DuckDBConnection;
 public final class DuckDbStore implements Store {
   private static final Set<String> KEY_COLUMNS = Set.of("service", "deployment", "model", "model_version");
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  /** Whole numbers as Long, the one integer type a span attribute holds. */
+  private static final ObjectReader VALUE_MAP = RowAppender.JSON
+      .readerFor(new TypeReference<Map<String, Object>>() {}).with(DeserializationFeature.USE_LONG_FOR_INTS);
 
   private final DuckDBConnection db;
   private final GroupCommitWriter writer;
@@ -284,7 +289,7 @@ public final class DuckDbStore implements Store {
   private static Span span(java.sql.ResultSet rs) throws SQLException {
     return new Span(rs.getString("trace_id"), rs.getString("span_id"), rs.getString("parent_span_id"),
         rs.getString("name"), rs.getLong("start_ns"), rs.getLong("end_ns"), rs.getString("status"),
-        stringMap(rs.getString("attributes")), stringMap(rs.getString("resource")));
+        valueMap(rs.getString("attributes")), valueMap(rs.getString("resource")));
   }
 
   @Override
@@ -415,6 +420,18 @@ public final class DuckDbStore implements Store {
   static Map<String, String> stringMap(String json) throws SQLException {
     try {
       return RowAppender.JSON.readValue(json, STRING_MAP);
+    } catch (IOException e) {
+      throw new SQLException("stored attributes are not a JSON object: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Span attributes with their types, as JSON keeps them; rows written before spans kept types hold
+   * only strings, and read back as strings.
+   */
+  static Map<String, Object> valueMap(String json) throws SQLException {
+    try {
+      return VALUE_MAP.readValue(json);
     } catch (IOException e) {
       throw new SQLException("stored attributes are not a JSON object: " + e.getMessage(), e);
     }

@@ -13,7 +13,7 @@ class GenAiSpanMappingTest {
   static final long START = 1_795_900_000_000L * 1_000_000;
   final GenAiSpanMapping mapping = GenAiSpanMapping.defaults();
 
-  static Span span(Map<String, String> attributes, Map<String, String> resource) {
+  static Span span(Map<String, Object> attributes, Map<String, Object> resource) {
     return new Span("5b8efff798038103d269b633813fc60c", "eee19b7ec3c1b174", null, "llm", START,
         START + 1_500_000_000L, null, attributes, resource);
   }
