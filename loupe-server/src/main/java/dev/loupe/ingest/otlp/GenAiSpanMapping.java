@@ -16,14 +16,16 @@ import java.util.Map;
 public final class GenAiSpanMapping {
   static final List<String> MARKERS = List.of(
       "gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.system", "gen_ai.request.model",
-      "gen_ai.response.model", "llm.model_name");
-  static final List<String> MODEL = List.of("gen_ai.response.model", "gen_ai.request.model", "llm.model_name");
+      "gen_ai.response.model", "llm.model_name", "embedding.model_name");
+  static final List<String> MODEL = List.of(
+      "gen_ai.response.model", "gen_ai.request.model", "llm.model_name", "embedding.model_name");
   static final List<String> INPUT_TOKENS = List.of(
       "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt", "tokens.prompt");
   static final List<String> OUTPUT_TOKENS = List.of(
       "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion",
       "tokens.completion");
-  static final List<String> CACHED_TOKENS = List.of("gen_ai.usage.cache_read.input_tokens");
+  static final List<String> CACHED_TOKENS = List.of(
+      "gen_ai.usage.cache_read.input_tokens", "llm.token_count.prompt_details.cache_read");
   static final List<String> TOTAL_TOKENS = List.of("llm.token_count.total");
   /** Seconds, per the GenAI conventions. */
   static final List<String> TIME_TO_FIRST_CHUNK = List.of("gen_ai.response.time_to_first_chunk");
@@ -37,6 +39,11 @@ public final class GenAiSpanMapping {
   static final List<String> RESPONSE_ID = List.of("gen_ai.response.id");
   static final List<String> FINISH_REASONS = List.of("gen_ai.response.finish_reasons");
   static final List<String> OPERATION = List.of("gen_ai.operation.name");
+  /** OpenInference says what a span is by its kind, not by an operation name. */
+  static final List<String> SPAN_KIND = List.of("openinference.span.kind");
+  /** OpenInference span kinds as the GenAI operation names they are. */
+  static final Map<String, String> OPERATION_OF_KIND = Map.of(
+      "LLM", "chat", "EMBEDDING", "embeddings", "TOOL", "execute_tool", "AGENT", "invoke_agent");
   static final List<String> HTTP_STATUS = List.of("http.response.status_code", "http.status_code");
   static final List<String> SERVICE = List.of("service.name");
   static final List<String> TENANT = List.of("tenant", "tenant.id");
@@ -93,7 +100,7 @@ public final class GenAiSpanMapping {
     return new Inference(
         span.startNanos() / 1_000_000,
         new SeriesKey(service, either(a, r, deploymentAttributes), model, either(a, r, versionAttributes)),
-        first(a, OPERATION),
+        operation(a),
         first(a, RESPONSE_ID),
         span.traceId(),
         either(a, r, TENANT),
@@ -111,6 +118,13 @@ public final class GenAiSpanMapping {
         null,
         null,
         integer(first(a, TOTAL_TOKENS)));
+  }
+
+  private static String operation(Map<String, Object> a) {
+    String named = first(a, OPERATION);
+    if (named != null) return named;
+    String kind = first(a, SPAN_KIND);
+    return kind == null ? null : OPERATION_OF_KIND.get(kind.toUpperCase(java.util.Locale.ROOT));
   }
 
   private static String either(Map<String, Object> attributes, Map<String, Object> resource, List<String> names) {
