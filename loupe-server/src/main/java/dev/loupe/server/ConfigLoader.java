@@ -49,8 +49,9 @@ public final class ConfigLoader {
   }
 
   public static LoupeConfig parse(String yaml, String source) {
+    JsonNode tree = null;
     try {
-      JsonNode tree = YAML.readTree(yaml);
+      tree = YAML.readTree(yaml);
       if (tree == null || tree.isMissingNode() || tree.isNull()) {
         return LoupeConfig.DEFAULTS;
       }
@@ -59,58 +60,125 @@ public final class ConfigLoader {
     } catch (UnrecognizedPropertyException e) {
       String suggestion = nearest(e.getPropertyName(), e.getKnownPropertyIds());
       String path = path(e);
-      JsonLocation where = locate(yaml, path, e.getLocation());
+      JsonLocation where = locate(yaml, path, false, e.getLocation());
       throw new ConfigException(
           source, line(where), column(where), path,
           "unknown key"
               + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?")
               + " (valid here: " + known(e.getKnownPropertyIds()) + ")");
     } catch (JsonMappingException e) {
-      Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-      String reason = cause == e ? e.getOriginalMessage() : cause.getMessage();
-      String path = path(e);
-      JsonLocation where = locate(yaml, path, e.getLocation());
-      throw new ConfigException(source, line(where), column(where), path, firstLine(reason));
+      // Binding works on the tree, whose errors carry no position: the key is found again in the text.
+      ConfigProblem problem = ConfigProblem.ofBinding(e, path(e), tree);
+      JsonLocation where = locate(yaml, problem.keyPath(), true, null);
+      throw new ConfigException(source, line(where), column(where), problem.keyPath(), problem.reason());
     } catch (JsonProcessingException e) {
-      throw new ConfigException(
-          source, line(e.getLocation()), column(e.getLocation()), "", firstLine(e.getOriginalMessage()));
+      ConfigProblem problem = ConfigProblem.ofSyntax(e, keyBefore(yaml));
+      throw new ConfigException(source, problem.line(), problem.column(), problem.keyPath(), problem.reason());
     } catch (IOException e) {
       throw new ConfigException(source, 0, 0, "", firstLine(e.getMessage()));
     }
   }
 
   /**
-   * Where a key path is written in the file. Binding works on a tree, which has no positions, so
-   * the key is found again with the YAML parser's own token locations.
+   * Where a key path ({@code a.b[2].c}) is written in the file, found with the YAML parser's own
+   * token locations: the key itself, or with {@code value} the value after it.
    */
-  static JsonLocation locate(String yaml, String path, JsonLocation fallback) {
+  static JsonLocation locate(String yaml, String path, boolean value, JsonLocation fallback) {
     if (path.isEmpty()) return fallback;
     try (JsonParser p = YAML.getFactory().createParser(yaml)) {
-      java.util.ArrayDeque<String> names = new java.util.ArrayDeque<>();
-      String pending = null;
+      KeyPath at = new KeyPath();
       JsonToken t;
       while ((t = p.nextToken()) != null) {
-        switch (t) {
-          case FIELD_NAME -> {
-            pending = p.currentName();
-            String here = String.join(".", names) + (names.isEmpty() ? "" : ".") + pending;
-            if (here.equals(path)) return p.currentTokenLocation();
+        if (t == JsonToken.FIELD_NAME) {
+          if (at.field(p.currentName()).equals(path)) {
+            if (value) p.nextToken();
+            return p.currentTokenLocation();
           }
-          case START_OBJECT -> {
-            if (pending != null) names.addLast(pending);
-            pending = null;
-          }
-          case END_OBJECT -> {
-            if (!names.isEmpty()) names.removeLast();
-          }
-          case START_ARRAY -> p.skipChildren();
-          default -> { }
+        } else if (t.isStructEnd()) {
+          at.leave();
+        } else {
+          if (at.element().equals(path)) return p.currentTokenLocation();
+          if (t.isStructStart()) at.enter(t == JsonToken.START_ARRAY);
         }
       }
     } catch (IOException e) {
       return fallback;
     }
     return fallback;
+  }
+
+  /**
+   * The innermost key read before the text stops being YAML, for a syntax error: the parser is
+   * run up to the error, following the key path as it goes.
+   */
+  private static String keyBefore(String yaml) {
+    KeyPath at = new KeyPath();
+    String last = "";
+    try (JsonParser p = YAML.getFactory().createParser(yaml)) {
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        if (t == JsonToken.FIELD_NAME) {
+          last = at.field(p.currentName());
+        } else if (t.isStructEnd()) {
+          at.leave();
+        } else {
+          at.element();
+          if (t.isStructStart()) at.enter(t == JsonToken.START_ARRAY);
+        }
+      }
+    } catch (IOException e) {
+      return last;
+    }
+    return last;
+  }
+
+  /** The key path at a parser's position, as {@code scrape_configs[0].static_configs[1].targets}. */
+  private static final class KeyPath {
+    /** One open map (its current key) or list (its current index). */
+    private static final class Level {
+      final boolean list;
+      String key;
+      int index = -1;
+
+      Level(boolean list) {
+        this.list = list;
+      }
+    }
+
+    private final java.util.ArrayDeque<Level> levels = new java.util.ArrayDeque<>();
+
+    /** A key of the innermost map; returns its path. */
+    String field(String name) {
+      if (!levels.isEmpty()) levels.peekLast().key = name;
+      return text();
+    }
+
+    /** A value starts: in a list it is the next element. Returns the value's path. */
+    String element() {
+      if (!levels.isEmpty() && levels.peekLast().list) levels.peekLast().index++;
+      return text();
+    }
+
+    void enter(boolean list) {
+      levels.addLast(new Level(list));
+    }
+
+    void leave() {
+      if (!levels.isEmpty()) levels.removeLast();
+    }
+
+    private String text() {
+      StringBuilder b = new StringBuilder();
+      for (Level l : levels) {
+        if (l.list) {
+          if (l.index >= 0) b.append('[').append(l.index).append(']');
+        } else if (l.key != null) {
+          if (b.length() > 0) b.append('.');
+          b.append(l.key);
+        }
+      }
+      return b.toString();
+    }
   }
 
   private static String path(JsonMappingException e) {
