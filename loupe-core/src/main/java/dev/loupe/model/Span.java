@@ -1,8 +1,16 @@
 package dev.loupe.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** One span of a trace, as received over OTLP. Times are epoch nanoseconds. */
+/**
+ * One span of a trace, as received over OTLP. Times are epoch nanoseconds. Attribute values keep
+ * their OTLP type: {@code String}, {@code Boolean}, {@code Long}, {@code Double}, a {@code List}
+ * of such values (an array) or a {@code Map} of them (a kvlist); bytes are their base64 text, as
+ * OTLP/JSON writes them. Maps keep the order the attributes were sent in.
+ */
 public record Span(
     String traceId,
     String spanId,
@@ -11,8 +19,8 @@ public record Span(
     long startNanos,
     long endNanos,
     String status,
-    Map<String, String> attributes,
-    Map<String, String> resource) {
+    Map<String, Object> attributes,
+    Map<String, Object> resource) {
   public Span {
     Checks.name("trace_id", traceId);
     Checks.name("span_id", spanId);
@@ -20,7 +28,25 @@ public record Span(
     if (endNanos < startNanos) {
       throw new InvalidRecordException("end_time", "is before start_time");
     }
-    attributes = Checks.copy(attributes);
-    resource = Checks.copy(resource);
+    attributes = values("attributes", attributes);
+    resource = values("resource", resource);
+  }
+
+  private static Map<String, Object> values(String field, Map<String, Object> map) {
+    if (map == null || map.isEmpty()) return Map.of();
+    for (Map.Entry<String, Object> e : map.entrySet()) check(field + "." + e.getKey(), e.getValue());
+    return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+  }
+
+  private static void check(String field, Object v) {
+    if (v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Double) return;
+    if (v instanceof List<?> list) {
+      for (Object e : list) check(field, e);
+    } else if (v instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) check(field + "." + e.getKey(), e.getValue());
+    } else {
+      throw new InvalidRecordException(field, v == null ? "is null"
+          : "is a " + v.getClass().getSimpleName() + ", not an OTLP attribute value");
+    }
   }
 }

@@ -121,7 +121,8 @@ public final class HttpApi {
           + (e.getMessage() == null ? "" : ": " + e.getMessage()), List.of());
     });
     r.error(404, "*", ctx -> {
-      if (ctx.path().startsWith("/api/")) {
+      // A handler's own 404 (an unknown trace) keeps its answer; only unmatched paths get this one.
+      if (ctx.path().startsWith("/api/") && ctx.endpoints().matchedHttpEndpoint() == null) {
         ApiJson.write(ctx, 404, Map.of("error", "no such endpoint: " + ctx.method() + " " + ctx.path(),
             "details", List.of()));
       }

@@ -1,5 +1,6 @@
 package dev.loupe.api;
 
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.loupe.dimension.model.ModelSignal;
 import dev.loupe.dimension.model.RangeEvaluator;
 import dev.loupe.model.RangeSeries;
@@ -12,6 +13,7 @@ import dev.loupe.stats.SampleRange;
 import dev.loupe.store.Store;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +85,7 @@ final class QueryRangeHandler implements Handler {
     for (RangeSeries s : series) {
       List<List<Object>> values = new ArrayList<>(s.points().size());
       for (RangeSeries.Point p : s.points()) {
-        values.add(List.of(p.timeMillis() / 1000.0, format(p.value())));
+        values.add(List.of(timestamp(p.timeMillis()), format(p.value())));
       }
       Map<String, Object> one = new LinkedHashMap<>();
       one.put("metric", s.labels());
@@ -99,12 +101,48 @@ final class QueryRangeHandler implements Handler {
     ApiJson.write(ctx, 200, body);
   }
 
-  /** Prometheus writes sample values as strings, in Go's shortest round-trip form. */
+  /**
+   * A point's time as Prometheus writes it ({@code jsonutil.MarshalTimestamp}): a JSON number of
+   * seconds, with exactly three decimals when it has milliseconds ({@code 1796199071.500}), none
+   * when it has not, and never an exponent.
+   */
+  static RawValue timestamp(long millis) {
+    StringBuilder b = new StringBuilder(16);
+    if (millis < 0) b.append('-');
+    long abs = Math.abs(millis);
+    b.append(abs / 1000);
+    long fraction = abs % 1000;
+    if (fraction != 0) {
+      b.append('.');
+      if (fraction < 100) b.append('0');
+      if (fraction < 10) b.append('0');
+      b.append(fraction);
+    }
+    return new RawValue(b.toString());
+  }
+
+  /**
+   * A sample value as Prometheus writes it ({@code jsonutil.MarshalValue}): a string of Go's
+   * shortest round-trip digits, plain ({@code 'f'}) unless its magnitude is under 1e-6 or at least
+   * 1e21, then in Go's exponent form ({@code 1e-07}, {@code 1.5e+21}).
+   */
   static String format(double v) {
     if (Double.isNaN(v)) return "NaN";
     if (Double.isInfinite(v)) return v > 0 ? "+Inf" : "-Inf";
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-    return Double.toString(v);
+    if (v == 0) return 1 / v < 0 ? "-0" : "0";
+    // Double.toString gives the shortest digits that read back as v; BigDecimal lays them out.
+    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+    double abs = Math.abs(v);
+    if (abs >= 1e-6 && abs < 1e21) return d.toPlainString();
+    String digits = d.unscaledValue().abs().toString();
+    int exponent = digits.length() - 1 - d.scale();
+    StringBuilder b = new StringBuilder(24);
+    if (v < 0) b.append('-');
+    b.append(digits.charAt(0));
+    if (digits.length() > 1) b.append('.').append(digits, 1, digits.length());
+    b.append('e').append(exponent < 0 ? '-' : '+');
+    if (Math.abs(exponent) < 10) b.append('0');
+    return b.append(Math.abs(exponent)).toString();
   }
 
   private static void badData(Context ctx, String message) {

@@ -17,7 +17,8 @@ import java.util.TreeSet;
 /**
  * {@code GET /api/v1/traces?service=&model=&model_version=&min_duration=&status=&start=&end=&limit=}
  * lists traces, newest first; {@code GET /api/v1/traces/{traceId}} returns one as a span tree with
- * each span's self time and share of the trace.
+ * each span's self time and share of the trace, and its attributes and resource with their OTLP
+ * types (numbers as numbers, arrays as arrays).
  */
 final class TracesHandler {
   /** Spans read to assemble a listing; a wider window needs a narrower time range. */
@@ -37,7 +38,7 @@ final class TracesHandler {
     String id = ctx.pathParam("traceId").toLowerCase(java.util.Locale.ROOT);
     List<Span> spans = store.spans(id);
     if (spans.isEmpty()) {
-      ApiJson.error(ctx, 404, "no spans of trace " + id + " are stored", List.of());
+      ApiJson.error(ctx, 404, "trace " + id + " not found: no span of it is stored", List.of());
       return;
     }
     List<TraceTree.Node> roots = TraceTree.build(spans);
@@ -66,7 +67,7 @@ final class TracesHandler {
     for (Span s : store.spansBetween(start, end, MAX_SPANS_SCANNED)) {
       byTrace.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s);
     }
-    List<Map<String, Object>> out = new ArrayList<>();
+    List<Listed> out = new ArrayList<>();
     for (Map.Entry<String, List<Span>> e : byTrace.entrySet()) {
       Map<String, Object> t = summary(e.getKey(), e.getValue());
       if (!matches(ctx.queryParam("service"), t.get("services"))
@@ -76,11 +77,15 @@ final class TracesHandler {
           || (double) t.get("duration_ms") < minDurationMs) {
         continue;
       }
-      out.add(t);
+      out.add(new Listed(e.getValue().stream().mapToLong(Span::startNanos).min().orElse(0), t));
     }
-    out.sort(Comparator.comparing((Map<String, Object> t) -> (String) t.get("start")).reversed());
-    ApiJson.write(ctx, 200, Map.of("data", out.size() > limit ? out.subList(0, limit) : out));
+    // By the time itself: the RFC 3339 text of a whole second sorts above its fractions.
+    out.sort(Comparator.comparingLong(Listed::startNanos).reversed());
+    ApiJson.write(ctx, 200, Map.of("data", out.stream().limit(limit).map(Listed::summary).toList()));
   }
+
+  /** A trace's summary and the time it is listed by. */
+  private record Listed(long startNanos, Map<String, Object> summary) {}
 
   private static boolean matches(String wanted, Object values) {
     return wanted == null || ((java.util.Collection<?>) values).contains(wanted);
@@ -94,8 +99,7 @@ final class TracesHandler {
     TreeSet<String> versions = new TreeSet<>();
     boolean error = false;
     for (Span s : spans) {
-      String service = s.resource().get("service.name");
-      if (service != null) services.add(service);
+      if (s.resource().get("service.name") instanceof String service) services.add(service);
       error |= "error".equals(s.status());
       Inference i = mapping.toInference(s);
       if (i != null) {
@@ -130,6 +134,7 @@ final class TracesHandler {
     m.put("status", s.status());
     m.put("service", s.resource().get("service.name"));
     m.put("attributes", s.attributes());
+    m.put("resource", s.resource());
     m.put("children", n.children().stream().map(TracesHandler::node).toList());
     return m;
   }

@@ -58,8 +58,9 @@ public final class ConfigLoader {
 
   /** Binds YAML text to a config type ({@code empty} for an empty text), with the errors of {@link #parse}. */
   static <T> T read(String yaml, String source, Class<T> type, T empty) {
+    JsonNode tree = null;
     try {
-      JsonNode tree = YAML.readTree(yaml);
+      tree = YAML.readTree(yaml);
       if (tree == null || tree.isMissingNode() || tree.isNull()) {
         return empty;
       }
@@ -68,52 +69,49 @@ public final class ConfigLoader {
     } catch (UnrecognizedPropertyException e) {
       String suggestion = nearest(e.getPropertyName(), e.getKnownPropertyIds());
       String path = path(e);
-      JsonLocation where = locate(yaml, path, e.getLocation());
+      JsonLocation where = locate(yaml, path, false, e.getLocation());
       throw new ConfigException(
           source, line(where), column(where), path,
           "unknown key"
               + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?")
               + " (valid here: " + known(e.getKnownPropertyIds()) + ")");
     } catch (JsonMappingException e) {
-      Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
-      String reason = cause == e ? e.getOriginalMessage() : cause.getMessage();
-      String path = path(e);
-      if (cause instanceof ConfigValueException v) path = path.isEmpty() ? v.key() : path + "." + v.key();
-      JsonLocation where = locate(yaml, path, e.getLocation());
-      throw new ConfigException(source, line(where), column(where), path, firstLine(reason));
+      // Binding works on the tree, whose errors carry no position: the key is found again in the text.
+      ConfigProblem problem = ConfigProblem.ofBinding(e, path(e), tree);
+      JsonLocation where = locate(yaml, problem.keyPath(), true, null);
+      throw new ConfigException(source, line(where), column(where), problem.keyPath(), problem.reason());
     } catch (JsonProcessingException e) {
-      throw new ConfigException(
-          source, line(e.getLocation()), column(e.getLocation()), "", firstLine(e.getOriginalMessage()));
+      ConfigProblem problem = ConfigProblem.ofSyntax(e, keyBefore(yaml));
+      throw new ConfigException(source, problem.line(), problem.column(), problem.keyPath(), problem.reason());
     } catch (IOException e) {
       throw new ConfigException(source, 0, 0, "", firstLine(e.getMessage()));
     }
   }
 
   /**
-   * Where a key path is written in the file. Binding works on a tree, which has no positions, so
-   * the key is found again with the YAML parser's own token locations.
+   * Where a key path ({@code a.b[2].c}) is written in the file, found with the YAML parser's own
+   * token locations: the key itself, or with {@code value} the value after it.
    */
-  static JsonLocation locate(String yaml, String path, JsonLocation fallback) {
+  static JsonLocation locate(String yaml, String path, boolean value, JsonLocation fallback) {
     if (path.isEmpty()) return fallback;
     try (JsonParser p = YAML.getFactory().createParser(yaml)) {
-      // One frame per open object (its current key) or array (its current index).
-      java.util.ArrayList<Object[]> frames = new java.util.ArrayList<>();
+      KeyPath at = new KeyPath();
       JsonToken t;
       while ((t = p.nextToken()) != null) {
-        Object[] top = frames.isEmpty() ? null : frames.get(frames.size() - 1);
-        if (top != null && top[0] == null && t != JsonToken.END_ARRAY) {
-          top[1] = (Integer) top[1] + 1;
-          if (keyPath(frames).equals(path)) return p.currentTokenLocation();
-        }
-        switch (t) {
-          case FIELD_NAME -> {
-            top[1] = p.currentName();
-            if (keyPath(frames).equals(path)) return p.currentTokenLocation();
+        if (t == JsonToken.FIELD_NAME) {
+          if (at.field(p.currentName()).equals(path)) {
+            JsonLocation key = p.currentTokenLocation();
+            // A value written on its key's line is pointed at; a block map or list below it, at the key.
+            if (value && p.nextToken() != null && p.currentTokenLocation().getLineNr() == key.getLineNr()) {
+              return p.currentTokenLocation();
+            }
+            return key;
           }
-          case START_OBJECT -> frames.add(new Object[] {"object", null});
-          case START_ARRAY -> frames.add(new Object[] {null, -1});
-          case END_OBJECT, END_ARRAY -> frames.remove(frames.size() - 1);
-          default -> { }
+        } else if (t.isStructEnd()) {
+          at.leave();
+        } else {
+          if (at.element().equals(path)) return p.currentTokenLocation();
+          if (t.isStructStart()) at.enter(t == JsonToken.START_ARRAY);
         }
       }
     } catch (IOException e) {
@@ -122,18 +120,78 @@ public final class ConfigLoader {
     return fallback;
   }
 
-  /** {@code a.b[0].c} from the open frames, as {@link #path(JsonMappingException)} writes it. */
-  private static String keyPath(java.util.List<Object[]> frames) {
-    StringBuilder out = new StringBuilder();
-    for (Object[] f : frames) {
-      if (f[0] == null) {
-        out.append('[').append(f[1]).append(']');
-      } else if (f[1] != null) {
-        if (out.length() > 0) out.append('.');
-        out.append(f[1]);
+  /**
+   * The innermost key read before the text stops being YAML, for a syntax error: the parser is
+   * run up to the error, following the key path as it goes.
+   */
+  private static String keyBefore(String yaml) {
+    KeyPath at = new KeyPath();
+    String last = "";
+    try (JsonParser p = YAML.getFactory().createParser(yaml)) {
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        if (t == JsonToken.FIELD_NAME) {
+          last = at.field(p.currentName());
+        } else if (t.isStructEnd()) {
+          at.leave();
+        } else {
+          at.element();
+          if (t.isStructStart()) at.enter(t == JsonToken.START_ARRAY);
+        }
+      }
+    } catch (IOException e) {
+      return last;
+    }
+    return last;
+  }
+
+  /** The key path at a parser's position, as {@code scrape_configs[0].static_configs[1].targets}. */
+  private static final class KeyPath {
+    /** One open map (its current key) or list (its current index). */
+    private static final class Level {
+      final boolean list;
+      String key;
+      int index = -1;
+
+      Level(boolean list) {
+        this.list = list;
       }
     }
-    return out.toString();
+
+    private final java.util.ArrayDeque<Level> levels = new java.util.ArrayDeque<>();
+
+    /** A key of the innermost map; returns its path. */
+    String field(String name) {
+      if (!levels.isEmpty()) levels.peekLast().key = name;
+      return text();
+    }
+
+    /** A value starts: in a list it is the next element. Returns the value's path. */
+    String element() {
+      if (!levels.isEmpty() && levels.peekLast().list) levels.peekLast().index++;
+      return text();
+    }
+
+    void enter(boolean list) {
+      levels.addLast(new Level(list));
+    }
+
+    void leave() {
+      if (!levels.isEmpty()) levels.removeLast();
+    }
+
+    private String text() {
+      StringBuilder b = new StringBuilder();
+      for (Level l : levels) {
+        if (l.list) {
+          if (l.index >= 0) b.append('[').append(l.index).append(']');
+        } else if (l.key != null) {
+          if (b.length() > 0) b.append('.');
+          b.append(l.key);
+        }
+      }
+      return b.toString();
+    }
   }
 
   private static String path(JsonMappingException e) {

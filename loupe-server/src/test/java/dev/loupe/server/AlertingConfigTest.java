@@ -95,7 +95,7 @@ class AlertingConfigTest {
     assertThatThrownBy(() -> settings("alerting:\n  delivery:\n    min_backoff: 10s\n    max_backoff: 1s\n"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("max_backoff must be >= min_backoff");
     assertThatThrownBy(() -> settings("server:\n  external_url: loupe.example.com\n"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("server: external_url")
+        .isInstanceOf(ConfigException.class).hasMessageContaining("server.external_url: external_url must be an absolute URL")
         .hasMessageContaining("absolute URL");
   }
 

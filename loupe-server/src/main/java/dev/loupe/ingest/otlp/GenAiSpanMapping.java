@@ -16,14 +16,16 @@ import java.util.Map;
 public final class GenAiSpanMapping {
   static final List<String> MARKERS = List.of(
       "gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.system", "gen_ai.request.model",
-      "gen_ai.response.model", "llm.model_name");
-  static final List<String> MODEL = List.of("gen_ai.response.model", "gen_ai.request.model", "llm.model_name");
+      "gen_ai.response.model", "llm.model_name", "embedding.model_name");
+  static final List<String> MODEL = List.of(
+      "gen_ai.response.model", "gen_ai.request.model", "llm.model_name", "embedding.model_name");
   static final List<String> INPUT_TOKENS = List.of(
       "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt", "tokens.prompt");
   static final List<String> OUTPUT_TOKENS = List.of(
       "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion",
       "tokens.completion");
-  static final List<String> CACHED_TOKENS = List.of("gen_ai.usage.cache_read.input_tokens");
+  static final List<String> CACHED_TOKENS = List.of(
+      "gen_ai.usage.cache_read.input_tokens", "llm.token_count.prompt_details.cache_read");
   static final List<String> TOTAL_TOKENS = List.of("llm.token_count.total");
   /** Seconds, per the GenAI conventions. */
   static final List<String> TIME_TO_FIRST_CHUNK = List.of("gen_ai.response.time_to_first_chunk");
@@ -37,6 +39,11 @@ public final class GenAiSpanMapping {
   static final List<String> RESPONSE_ID = List.of("gen_ai.response.id");
   static final List<String> FINISH_REASONS = List.of("gen_ai.response.finish_reasons");
   static final List<String> OPERATION = List.of("gen_ai.operation.name");
+  /** OpenInference says what a span is by its kind, not by an operation name. */
+  static final List<String> SPAN_KIND = List.of("openinference.span.kind");
+  /** OpenInference span kinds as the GenAI operation names they are. */
+  static final Map<String, String> OPERATION_OF_KIND = Map.of(
+      "LLM", "chat", "EMBEDDING", "embeddings", "TOOL", "execute_tool", "AGENT", "invoke_agent");
   static final List<String> HTTP_STATUS = List.of("http.response.status_code", "http.status_code");
   static final List<String> SERVICE = List.of("service.name");
   static final List<String> TENANT = List.of("tenant", "tenant.id");
@@ -75,9 +82,9 @@ public final class GenAiSpanMapping {
    * time of the earliest first-chunk event (see {@link #marksFirstChunk}), 0 when there was none.
    */
   public Inference toInference(Span span, long firstChunkNanos) {
-    Map<String, String> a = span.attributes();
+    Map<String, Object> a = span.attributes();
     if (first(a, MARKERS) == null) return null;
-    Map<String, String> r = span.resource();
+    Map<String, Object> r = span.resource();
     String model = first(a, MODEL);
     String service = either(a, r, SERVICE);
     Long input = integer(first(a, INPUT_TOKENS));
@@ -93,7 +100,7 @@ public final class GenAiSpanMapping {
     return new Inference(
         span.startNanos() / 1_000_000,
         new SeriesKey(service, either(a, r, deploymentAttributes), model, either(a, r, versionAttributes)),
-        first(a, OPERATION),
+        operation(a),
         first(a, RESPONSE_ID),
         span.traceId(),
         either(a, r, TENANT),
@@ -105,7 +112,7 @@ public final class GenAiSpanMapping {
         ttftMs,
         outcome,
         http == null ? null : http.intValue(),
-        firstOfList(first(a, FINISH_REASONS)),
+        firstOfList(a, FINISH_REASONS),
         null,
         null,
         null,
@@ -114,21 +121,36 @@ public final class GenAiSpanMapping {
         span.spanId());
   }
 
-  private static String either(Map<String, String> attributes, Map<String, String> resource, List<String> names) {
+  private static String operation(Map<String, Object> a) {
+    String named = first(a, OPERATION);
+    if (named != null) return named;
+    String kind = first(a, SPAN_KIND);
+    return kind == null ? null : OPERATION_OF_KIND.get(kind.toUpperCase(java.util.Locale.ROOT));
+  }
+
+  private static String either(Map<String, Object> attributes, Map<String, Object> resource, List<String> names) {
     String v = first(attributes, names);
     return v != null ? v : first(resource, names);
   }
 
-  static String first(Map<String, String> m, List<String> names) {
+  /** The first of the named attributes that is set, as text (a number as written, an array as JSON). */
+  static String first(Map<String, Object> m, List<String> names) {
     for (String n : names) {
-      String v = m.get(n);
+      String v = AnyValues.text(m.get(n));
       if (v != null && !v.isEmpty()) return v;
     }
     return null;
   }
 
-  /** Array attributes are flattened as JSON-like {@code ["stop","length"]}; the first element. */
-  private static String firstOfList(String v) {
+  /**
+   * The first element of an array attribute; spans stored before attributes kept their types hold
+   * the array as JSON-like text ({@code ["stop","length"]}).
+   */
+  private static String firstOfList(Map<String, Object> m, List<String> names) {
+    for (String n : names) {
+      if (m.get(n) instanceof List<?> list) return list.isEmpty() ? null : AnyValues.text(list.get(0));
+    }
+    String v = first(m, names);
     if (v == null || !v.startsWith("[")) return v;
     String inner = v.substring(1, Math.max(1, v.length() - 1)).trim();
     if (inner.isEmpty()) return null;

@@ -55,14 +55,14 @@ public final class OtlpTraceDecoder {
     int rejected = 0;
     String first = null;
     for (ResourceSpans rs : request.getResourceSpansList()) {
-      Map<String, String> resource = attributes(rs.getResource().getAttributesList());
+      Map<String, Object> resource = values(rs.getResource().getAttributesList());
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (io.opentelemetry.proto.trace.v1.Span s : ss.getSpansList()) {
           try {
             Span span = new Span(hex(s.getTraceId(), 16, "trace_id"), hex(s.getSpanId(), 8, "span_id"),
                 s.getParentSpanId().isEmpty() ? null : hex(s.getParentSpanId(), 8, "parent_span_id"),
                 s.getName(), s.getStartTimeUnixNano(), s.getEndTimeUnixNano(), status(s.getStatus()),
-                attributes(s.getAttributesList()), resource);
+                values(s.getAttributesList()), resource);
             // After the span's own invariants, so a span that ends before it starts is told so first.
             admission.check("start_time_unix_nano", span.startNanos() / 1_000_000);
             admission.check("end_time_unix_nano", span.endNanos() / 1_000_000);
@@ -112,6 +112,15 @@ public final class OtlpTraceDecoder {
     long ts = e.getTimeUnixNano() > 0 ? e.getTimeUnixNano() / 1_000_000 : span.endNanos() / 1_000_000;
     return new Score(ts, name, v, ScoreSource.LLM_JUDGE, inference == null ? null : inference.requestId(),
         span.traceId(), comment);
+  }
+
+  /** Span and resource attributes, with their OTLP types. */
+  private Map<String, Object> values(List<KeyValue> kvs) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (KeyValue kv : kvs) {
+      if (!dropAttribute.test(kv.getKey())) out.put(kv.getKey(), AnyValues.value(kv.getValue()));
+    }
+    return out;
   }
 
   private Map<String, String> attributes(List<KeyValue> kvs) {

@@ -1,6 +1,8 @@
 package dev.loupe.store.duckdb;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.loupe.dimension.model.InferenceRollup;
 import dev.loupe.dimension.model.RollupPoint;
 import dev.loupe.dimension.model.RollupQuery;
@@ -45,6 +47,9 @@ import org.slf4j.LoggerFactory;
 public final class DuckDbStore implements Store {
   private static final Set<String> KEY_COLUMNS = Set.of("service", "deployment", "model", "model_version");
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  /** Whole numbers as Long, the one integer type a span attribute holds. */
+  private static final ObjectReader VALUE_MAP = RowAppender.JSON
+      .readerFor(new TypeReference<Map<String, Object>>() {}).with(DeserializationFeature.USE_LONG_FOR_INTS);
 
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbStore.class);
 
@@ -365,7 +370,7 @@ public final class DuckDbStore implements Store {
   private static Span span(java.sql.ResultSet rs) throws SQLException {
     return new Span(rs.getString("trace_id"), rs.getString("span_id"), rs.getString("parent_span_id"),
         rs.getString("name"), rs.getLong("start_ns"), rs.getLong("end_ns"), rs.getString("status"),
-        stringMap(rs.getString("attributes")), stringMap(rs.getString("resource")));
+        valueMap(rs.getString("attributes")), valueMap(rs.getString("resource")));
   }
 
   @Override
@@ -529,6 +534,18 @@ public final class DuckDbStore implements Store {
   static Map<String, String> stringMap(String json) {
     try {
       return RowAppender.JSON.readValue(json, STRING_MAP);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("stored attributes are not a JSON object: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Span attributes with their types, as JSON keeps them; rows written before spans kept types hold
+   * only strings, and read back as strings. A row that holds anything else is unreadable.
+   */
+  static Map<String, Object> valueMap(String json) {
+    try {
+      return VALUE_MAP.readValue(json);
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("stored attributes are not a JSON object: " + e.getMessage(), e);
     }

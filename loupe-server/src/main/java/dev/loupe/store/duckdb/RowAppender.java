@@ -151,7 +151,7 @@ final class RowAppender {
     a.endRow();
   }
 
-  static String json(Map<String, String> map) {
+  static String json(Map<String, ?> map) {
     try {
       return JSON.writeValueAsString(map);
     } catch (JsonProcessingException e) {

@@ -13,7 +13,7 @@ class GenAiSpanMappingTest {
   static final long START = 1_795_900_000_000L * 1_000_000;
   final GenAiSpanMapping mapping = GenAiSpanMapping.defaults();
 
-  static Span span(Map<String, String> attributes, Map<String, String> resource) {
+  static Span span(Map<String, Object> attributes, Map<String, Object> resource) {
     return new Span("5b8efff798038103d269b633813fc60c", "eee19b7ec3c1b174", null, "llm", START,
         START + 1_500_000_000L, null, attributes, resource);
   }
@@ -82,5 +82,36 @@ class GenAiSpanMappingTest {
     Span both = span(Map.of("gen_ai.request.model", "m", "gen_ai.response.time_to_first_chunk", "0.1"),
         Map.of("service.name", "s"));
     assertThat(mapping.toInference(both, START + 320_000_000L).ttftMs()).as("the attribute wins").isEqualTo(100.0);
+  }
+
+  @Test
+  void openInferenceEmbeddingSpansMapLikeOpenTelemetryOnes() {
+    Inference otel = mapping.toInference(span(Map.of("gen_ai.operation.name", "embeddings",
+        "gen_ai.request.model", "text-embedding-3-small", "gen_ai.usage.input_tokens", 12L),
+        Map.of("service.name", "rag-api")));
+    Inference openInference = mapping.toInference(span(Map.of("openinference.span.kind", "EMBEDDING",
+        "embedding.model_name", "text-embedding-3-small", "llm.token_count.prompt", 12L,
+        "llm.token_count.total", 12L), Map.of("service.name", "rag-api")));
+    assertThat(openInference).as("an OpenInference embedding span is an inference").isNotNull();
+    assertThat(openInference.key()).isEqualTo(otel.key());
+    assertThat(openInference.operation()).isEqualTo(otel.operation()).isEqualTo("embeddings");
+    assertThat(openInference.inputTokens()).isEqualTo(otel.inputTokens()).isEqualTo(12);
+  }
+
+  @Test
+  void openInferenceSpanKindGivesTheOperation() {
+    Inference chat = mapping.toInference(span(Map.of("openinference.span.kind", "LLM",
+        "llm.model_name", "gpt-4o", "llm.token_count.prompt", 5L,
+        "llm.token_count.prompt_details.cache_read", 3L), Map.of("service.name", "s")));
+    assertThat(chat.operation()).isEqualTo("chat");
+    assertThat(chat.cachedTokens()).isEqualTo(3);
+    Inference said = mapping.toInference(span(Map.of("openinference.span.kind", "LLM",
+        "gen_ai.operation.name", "text_completion", "llm.model_name", "gpt-4o"), Map.of("service.name", "s")));
+    assertThat(said.operation()).as("an explicit operation wins").isEqualTo("text_completion");
+    Inference tool = mapping.toInference(span(Map.of("openinference.span.kind", "TOOL",
+        "llm.model_name", "gpt-4o"), Map.of("service.name", "s")));
+    assertThat(tool.operation()).isEqualTo("execute_tool");
+    assertThat(mapping.toInference(span(Map.of("openinference.span.kind", "RETRIEVER"), Map.of("service.name", "s"))))
+        .as("a retriever span names no model: not an LLM call").isNull();
   }
 }

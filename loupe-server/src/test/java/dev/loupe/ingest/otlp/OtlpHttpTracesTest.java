@@ -90,7 +90,7 @@ class OtlpHttpTracesTest {
       assertThat(byName.get("post-processing").status()).isEqualTo("error");
       Span llm = byName.get("chat gpt-4o");
       assertThat(llm.resource()).containsEntry("service.name", "rag-api");
-      assertThat(llm.attributes()).containsEntry("gen_ai.usage.input_tokens", "812")
+      assertThat(llm.attributes()).containsEntry("gen_ai.usage.input_tokens", 812L)
           .as("prompt content is dropped by the default capture policy").doesNotContainKey("gen_ai.input.messages");
 
       JsonNode inferences = loupe.get("api/v1/inferences").json().get("data");

@@ -1,0 +1,80 @@
+package dev.loupe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code loupe check --config} on files people really get wrong: each answer names the line,
+ * column and key of the problem and its cause, in YAML's words, never Java's.
+ */
+class CheckConfigMessagesTest {
+  @TempDir Path dir;
+
+  static Stream<Arguments> mistakes() {
+    return Stream.of(
+        Arguments.of("a tab indents a key",
+            "server:\n  host: 127.0.0.1\n\tport: 9710\n",
+            "3:1: server.host: a tab character; YAML indents with spaces only, never with tabs"),
+        Arguments.of("an unclosed [ at the end of the file",
+            "scrape_configs:\n  - job_name: dcgm\n    static_configs:\n      - targets: [127.0.0.1:9400\n",
+            "4:18: scrape_configs[0].static_configs[0].targets: this '[' is never closed: expected ',' or ']'"
+                + " but found the end of the file at line 5, column 1"),
+        Arguments.of("an unclosed [ before the next key",
+            "scrape_configs:\n  - job_name: dcgm\n    static_configs:\n      - targets: [127.0.0.1:9400\n"
+                + "server:\n  port: 9710\n",
+            "4:18: scrape_configs[0].static_configs[0].targets: this '[' is never closed: expected ',' or ']'"
+                + " but found ':' at line 5, column 7"),
+        Arguments.of("a port that is not a number",
+            "server:\n  port: abc\n",
+            "2:9: server.port: expected a whole number, got \"abc\""),
+        Arguments.of("a relabel regex that does not compile",
+            "scrape_configs:\n  - job_name: dcgm\n    static_configs:\n      - targets: ['127.0.0.1:9400']\n"
+                + "    metric_relabel_configs:\n      - source_labels: [gpu]\n        regex: '(['\n        action: keep\n",
+            "7:16: scrape_configs[0].metric_relabel_configs[0].regex: '([' is not a valid regular expression:"
+                + " unclosed character class (at character 2)"),
+        Arguments.of("a workload regex that does not compile",
+            "compute:\n  workload_classes:\n    - label: pod\n      regex: 'train-(.*'\n      class: training\n",
+            "4:14: compute.workload_classes[0].regex: 'train-(.*' is not a valid regular expression:"
+                + " unclosed group (at character 10)"),
+        Arguments.of("an unknown key",
+            "server:\n  port: 9710\n  prot: 1\n",
+            "3:3: server.prot: unknown key; did you mean 'port'? (valid here: data_dir, external_url, host, port, tls)"),
+        Arguments.of("a bad duration",
+            "retention:\n  inference: 30x\n",
+            "2:14: retention.inference: '30x' is not a duration (use e.g. 500ms, 15s, 5m, 1h, 30d)"),
+        Arguments.of("a section given a list",
+            "server: [9710]\n",
+            "1:9: server: expected a map of keys, got a list"),
+        Arguments.of("a port out of range",
+            "server:\n  port: 70000\n",
+            "2:9: server.port: must be 0..65535 (0 picks a free port), got 70000"),
+        Arguments.of("two keys on one line",
+            "server:\n  port: 9710 data_dir: /data\n",
+            "2:22: server.port: a ': ' that cannot start a key here; put each key on its own line, indented"
+                + " like the keys beside it, or quote a value that contains ': '"),
+        Arguments.of("a key indented deeper than its siblings",
+            "server:\n  port: 9710\n   data_dir: /data\n",
+            "3:12: server.port: a ': ' that cannot start a key here; put each key on its own line, indented"
+                + " like the keys beside it, or quote a value that contains ': '"),
+        Arguments.of("a key indented off its siblings",
+            "server:\n  port: 9710\n data_dir: /data\n",
+            "3:2: server.port: this line is not indented like the keys above it"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mistakes")
+  void eachMistakeNamesLineColumnKeyAndCause(String what, String yaml, String expected) throws Exception {
+    Path file = dir.resolve("loupe.yml");
+    Files.writeString(file, yaml);
+    LoupeCommandTest.Run r = LoupeCommandTest.run("check", "--config", file.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.err().strip()).isEqualTo(file + ":" + expected);
+  }
+}
