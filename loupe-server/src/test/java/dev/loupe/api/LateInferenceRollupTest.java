@@ -54,7 +54,7 @@ class LateInferenceRollupTest {
     assertThat(a.status()).as(a.body()).isEqualTo(200);
   }
 
-  /** The value query_range gives for the 10:00 minute, at a 60 s step. */
+  /** The value query_range gives at a 60 s step around the 10:00 minute: the only minute with data. */
   private static double valueInMinute(TestServer loupe, String signal) {
     long minute = TWO_HOURS_AGO.getEpochSecond();
     TestServer.Answer a = loupe.get("api/v1/signals/query_range?query="
@@ -63,9 +63,10 @@ class LateInferenceRollupTest {
     assertThat(a.status()).as(a.body()).isEqualTo(200);
     JsonNode result = a.json().at("/data/result");
     assertThat(result).as(a.body()).hasSize(1);
-    for (JsonNode point : result.get(0).get("values")) {
-      if (point.get(0).asDouble() == minute) return Double.parseDouble(point.get(1).asText());
-    }
-    throw new AssertionError("no point at " + minute + " in " + a.body());
+    JsonNode values = result.get(0).get("values");
+    assertThat(values).as(a.body()).hasSize(1);
+    // A point stands for the minute that ends at its time, as a Prometheus rate looks back.
+    assertThat(values.get(0).get(0).asDouble()).isEqualTo(minute + 60.0);
+    return Double.parseDouble(values.get(0).get(1).asText());
   }
 }
