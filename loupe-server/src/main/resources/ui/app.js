@@ -74,7 +74,7 @@ async function refresh() {
       compute: gpus.data.map(gpuUnit),
       network: network.data.ports.map(portUnit).concat(network.data.probes.map(probeUnit)),
     });
-    renderCharts(range.data.result, deployments.data, start, end);
+    renderCharts(range.data.result, deployments.data, start, end, (health.dimensions.model || {}).status);
     showBanner(null);
     document.body.classList.remove('stale');
     document.getElementById('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
@@ -152,7 +152,11 @@ function unitList(name, units) {
 function renderHealth(health, unitsByDimension) {
   const overall = document.getElementById('overall');
   overall.dataset.status = health.status;
-  overall.textContent = 'overall: ' + label(health.status);
+  // Never a bare "ok": the overall status only speaks for the dimensions that report at all.
+  const reporting = DIMENSIONS.filter((n) => (health.dimensions[n] || {}).status
+    && health.dimensions[n].status !== 'no_data').length;
+  overall.dataset.reporting = String(reporting);
+  overall.textContent = `overall: ${label(health.status)} · ${reporting} of ${DIMENSIONS.length} dimensions reporting`;
   const tiles = document.getElementById('tiles');
   const next = [];
   for (const name of DIMENSIONS) {
@@ -177,11 +181,16 @@ function renderHealth(health, unitsByDimension) {
   tiles.replaceChildren(...next);
 }
 
-function renderCharts(result, deployments, start, end) {
+function renderCharts(result, deployments, start, end, modelStatus) {
   const charts = document.getElementById('charts');
   if (!result.length) {
-    charts.replaceChildren(el('div', { class: 'empty' },
-      'No inference data yet: send events to /api/v1/inferences (latency appears once a minute has closed).'));
+    // The model tile judges the open minute too; the chart draws closed, rolled-up minutes only,
+    // so the two can differ for a minute: say so rather than "no data" under a tile that has some.
+    const text = !modelStatus || modelStatus === 'no_data'
+      ? 'No inference data yet: send events to /api/v1/inferences (latency appears once a minute has closed).'
+      : 'Inferences are arriving, but no minute with latency has closed yet: the chart draws closed minutes '
+        + '(the first point appears about a minute after the first event with latency_ms).';
+    charts.replaceChildren(el('div', { class: 'empty', 'data-model-status': modelStatus || 'no_data' }, text));
     return;
   }
   const byDeployment = new Map();

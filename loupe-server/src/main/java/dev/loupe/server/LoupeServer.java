@@ -384,12 +384,17 @@ public final class LoupeServer implements AutoCloseable {
   }
 
   /** Persists the minute rollups that closed or changed; the periodic job calls it every 10 s. */
-  public int flushRollups() {
+  public synchronized int flushRollups() {
     List<InferenceRollup> changed = windows.takeChangedClosedMinutes(clock.millis() - ROLLUP_GRACE_MILLIS);
     if (!changed.isEmpty()) {
       store.upsertRollups(changed);
     }
-    return changed.size();
+    // After the replacements above: a late sum adds to whatever the minute holds once they are in.
+    List<InferenceRollup> late = windows.takeLateMinutes();
+    if (!late.isEmpty()) {
+      store.upsertRollups(LateRollupMerge.mergedWithStored(store, late));
+    }
+    return changed.size() + late.size();
   }
 
   /**

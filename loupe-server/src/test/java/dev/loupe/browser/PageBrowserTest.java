@@ -63,6 +63,7 @@ class PageBrowserTest {
         assertThat(p.split("=")[0].split("L").length).as("points in %s", p).isGreaterThan(3);
       }
       assertThat(dom).contains("class=\"deploy-marker\"").contains("→ v2");
+      assertThat(pill(dom)).isEqualTo("overall: critical · 2 of 6 dimensions reporting");
       assertThat(dom).doesNotContain("cannot reach Loupe");
 
       Path png = Path.of("target", "page-browser-test.png");
@@ -80,8 +81,39 @@ class PageBrowserTest {
       assertThat(matches(dom, "data-dimension=\"(\\w+)\" data-status=\"(\\w+)\""))
           .hasSize(6).allMatch(s -> s.endsWith("=no_data"));
       assertThat(dom).contains("class=\"empty\"").contains("No inference data yet");
-      assertThat(dom).contains("overall: no data");
+      assertThat(pill(dom)).isEqualTo("overall: no data · 0 of 6 dimensions reporting");
     }
+  }
+
+  /**
+   * Issue 9, item 12: inferences in the open minute only make the model tile OK while the chart
+   * (closed minutes) has nothing yet: the pill says one dimension reports, and the chart does not
+   * say there is no inference data under a tile that judged some.
+   */
+  @Test
+  void withOnlyTheModelReportingThePillSaysSoAndTheChartAgreesWithTheTile() throws Exception {
+    HeadlessChromium chromium = HeadlessChromium.find();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    try (TestServer loupe = TestServer.start(dir.resolve("live"), new MutableClock(now))) {
+      feed(loupe, "v1", now.minusSeconds(20), now, 800);
+      String dom = chromium.dumpDom(loupe.server().baseUri(), Duration.ofSeconds(5));
+      assertThat(matches(dom, "data-dimension=\"(\\w+)\" data-status=\"(\\w+)\""))
+          .containsExactly("compute=no_data", "cost=no_data", "model=ok", "security=no_data", "network=no_data",
+              "data=no_data");
+      assertThat(pill(dom)).isEqualTo("overall: ok · 1 of 6 dimensions reporting");
+      assertThat(dom).doesNotContain("No inference data yet").contains("Inferences are arriving");
+
+      Path png = Path.of("target", "page-browser-test-model-only.png");
+      Files.createDirectories(png.getParent());
+      chromium.screenshot(loupe.server().baseUri(), png, 1400, 1000, Duration.ofSeconds(5));
+      assertThat(Files.size(png)).isGreaterThan(10_000);
+    }
+  }
+
+  private static String pill(String dom) {
+    Matcher m = Pattern.compile("<div id=\"overall\"[^>]*>([^<]*)</div>").matcher(dom);
+    assertThat(m.find()).as("the overall pill in %s", dom).isTrue();
+    return m.group(1);
   }
 
   @Test

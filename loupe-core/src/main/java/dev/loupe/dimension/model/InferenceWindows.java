@@ -21,7 +21,9 @@ import java.util.function.ToLongFunction;
  * InferenceStats} buckets covering the last hour, from which any window of whole minutes (1 m, 5
  * m, 1 h) is merged on demand. Closed minutes are handed out once (and again after a late event
  * changed them) as {@link InferenceRollup}s for the store, and read back with {@link #load} after
- * a restart. Safe for concurrent use; a batch takes each series' lock once.
+ * a restart. Inferences dated before the hour are not kept here: they are summed per (series,
+ * minute) and handed out by {@link #takeLateMinutes} to be merged into the stored rollups. Safe
+ * for concurrent use; a batch takes each series' lock once.
  */
 public final class InferenceWindows {
   public static final Duration ONE_MINUTE = Duration.ofMinutes(1);
@@ -36,14 +38,47 @@ public final class InferenceWindows {
   private final ConcurrentHashMap<SeriesKey, SeriesRing> series = new ConcurrentHashMap<>();
   private final List<InferenceRollup> evictedDirty = new ArrayList<>();
   private final AtomicLong lastReceivedMillis = new AtomicLong();
+  /** Inferences older than the ring, summed per series and minute; guarded by itself. */
+  private final Map<SeriesKey, Map<Long, InferenceStats>> late = new HashMap<>();
 
   public InferenceWindows(Clock clock) {
     this.clock = clock;
   }
 
-  /** Adds inferences; those outside the last hour (or more than a minute ahead) are not kept. */
+  /**
+   * Adds inferences; those more than a minute ahead are not kept, those before the last hour are
+   * kept aside for {@link #takeLateMinutes}.
+   */
   public void record(Collection<Inference> inferences) {
-    add(inferences, Inference::key, Inference::timestampMillis, Bucket::add);
+    long now = clock.millis();
+    long oldestKept = minuteOf(now) - (BUCKETS - 1) * MINUTE;
+    List<Inference> older = new ArrayList<>();
+    for (Inference i : inferences) {
+      if (i.timestampMillis() < oldestKept) older.add(i);
+    }
+    if (!older.isEmpty()) {
+      synchronized (late) {
+        for (Inference i : older) {
+          late.computeIfAbsent(i.key(), k -> new HashMap<>())
+              .computeIfAbsent(minuteOf(i.timestampMillis()), m -> new InferenceStats()).add(i);
+        }
+      }
+    }
+    add(inferences, now, Inference::key, Inference::timestampMillis, Bucket::add);
+  }
+
+  /**
+   * The inferences recorded since the last call that were dated before the hour the windows hold,
+   * summed per (series, minute): to be merged into the stored rollup of that minute, not to
+   * replace it, since the rest of that minute is no longer in memory.
+   */
+  public List<InferenceRollup> takeLateMinutes() {
+    List<InferenceRollup> out = new ArrayList<>();
+    synchronized (late) {
+      late.forEach((key, minutes) -> minutes.forEach((minute, stats) -> out.add(stats.toRollup(key, minute))));
+      late.clear();
+    }
+    return out;
   }
 
   /**
@@ -52,16 +87,15 @@ public final class InferenceWindows {
    * InferenceStats#preferring}), so the same calls are never counted twice.
    */
   public void recordReported(Collection<ReportedFigure> figures) {
-    add(figures, ReportedFigure::key, ReportedFigure::timestampMillis, Bucket::add);
+    add(figures, clock.millis(), ReportedFigure::key, ReportedFigure::timestampMillis, Bucket::add);
   }
 
   /** Adds items to their minute buckets, taking each series' lock once per batch. */
-  private <T> void add(Collection<T> items, Function<T, SeriesKey> keyOf, ToLongFunction<T> timeOf,
+  private <T> void add(Collection<T> items, long now, Function<T, SeriesKey> keyOf, ToLongFunction<T> timeOf,
       BiConsumer<Bucket, T> addTo) {
     if (items.isEmpty()) {
       return;
     }
-    long now = clock.millis();
     lastReceivedMillis.accumulateAndGet(now, Math::max);
     long current = minuteOf(now);
     Map<SeriesKey, List<T>> byKey = new HashMap<>();

@@ -76,6 +76,19 @@ class InferenceWindowsTest {
   }
 
   @Test
+  void eventsBeforeTheHourAreHandedOutOncePerMinuteAsLateSums() {
+    clock.set(T0.plusSeconds(120 * 60));
+    windows.record(List.of(ok(at(0, 5), KEY, 100), ok(at(0, 50), KEY, 300), ok(at(3, 0), KEY, 1), ok(at(119, 0), KEY, 1)));
+    List<InferenceRollup> late = windows.takeLateMinutes();
+    assertThat(late).extracting(InferenceRollup::minuteMillis).containsExactlyInAnyOrder(at(0, 0), at(3, 0));
+    InferenceRollup first = late.stream().filter(r -> r.minuteMillis() == at(0, 0)).findFirst().orElseThrow();
+    assertThat(first.requests()).isEqualTo(2);
+    assertThat(first.latencyCount()).isEqualTo(2);
+    assertThat(windows.takeLateMinutes()).as("handed out once").isEmpty();
+    assertThat(windows.stats(KEY, InferenceWindows.ONE_HOUR).orElseThrow().requests()).as("only 11:59 is hot").isEqualTo(1);
+  }
+
+  @Test
   void closedMinutesAreHandedOutOnceAndAgainAfterALateEvent() {
     clock.set(T0.plusSeconds(3 * 60 + 20)); // 10:03:20
     tenPerMinute(0, 4);
