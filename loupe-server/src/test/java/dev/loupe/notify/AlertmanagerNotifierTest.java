@@ -12,16 +12,13 @@ import dev.loupe.model.Alert;
 import dev.loupe.testing.ExternalServer;
 import dev.loupe.testing.MutableClock;
 import dev.loupe.testing.Polling;
+import dev.loupe.testing.RealAlertmanager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,20 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AlertmanagerNotifierTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @TempDir Path dir;
 
   @Test
   void firingAlertIsActiveInAlertmanagerAndEndsThereWhenResolved() throws Exception {
-    Path binary = ExternalServer.binary("prometheus-alertmanager", "prometheus-alertmanager");
-    Path amDir = Files.createDirectories(dir.resolve("am"));
-    Files.writeString(amDir.resolve("am.yml"), "route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n");
-    int port = ExternalServer.freePort();
-    try (ExternalServer am = ExternalServer.start(binary, List.of(
-            "--config.file=" + amDir.resolve("am.yml"), "--storage.path=" + amDir.resolve("data"),
-            "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="),
-        amDir, port, "/-/ready")) {
+    try (ExternalServer am = RealAlertmanager.start(dir)) {
+      int port = am.uri("/").getPort();
       // Alertmanager judges endsAt against its own wall clock, so Loupe's clock starts at the real now.
       MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
       Path data = Files.createDirectories(dir.resolve("loupe"));
@@ -81,16 +71,8 @@ class AlertmanagerNotifierTest {
     }
   }
 
-  private List<JsonNode> alerts(ExternalServer am) {
-    try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(am.uri("/api/v2/alerts?active=true")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).isEqualTo(200);
-      List<JsonNode> out = new ArrayList<>();
-      JSON.readTree(r.body()).forEach(out::add);
-      return out;
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+  private static List<JsonNode> alerts(ExternalServer am) {
+    return RealAlertmanager.active(am);
   }
+
 }

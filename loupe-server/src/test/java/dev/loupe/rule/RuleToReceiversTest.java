@@ -7,18 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.testing.ExternalServer;
 import dev.loupe.testing.MutableClock;
 import dev.loupe.testing.Polling;
+import dev.loupe.testing.RealAlertmanager;
 import dev.loupe.testing.RecordingReceiver;
 import dev.loupe.testing.RemoteWrite;
 import dev.loupe.testing.TestServer;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,21 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RuleToReceiversTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
-
   @TempDir Path dir;
 
   @Test
   void aFiringRuleReachesAlertmanagerAndTheWebhookAndEndsThereWhenResolved() throws Exception {
-    Path binary = ExternalServer.binary("prometheus-alertmanager", "prometheus-alertmanager");
-    Path amDir = Files.createDirectories(dir.resolve("am"));
-    Files.writeString(amDir.resolve("am.yml"), "route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n");
-    int port = ExternalServer.freePort();
-    try (ExternalServer am = ExternalServer.start(binary, List.of(
-            "--config.file=" + amDir.resolve("am.yml"), "--storage.path=" + amDir.resolve("data"),
-            "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="),
-        amDir, port, "/-/ready");
+    try (ExternalServer am = RealAlertmanager.start(dir);
         RecordingReceiver hook = RecordingReceiver.start()) {
+      int port = am.uri("/").getPort();
       // Alertmanager judges endsAt by its own wall clock: the alert fires a minute in the past and
       // resolves at the real now, so the resolve's endsAt is not ahead of Alertmanager's clock.
       MutableClock clock = new MutableClock(Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS));
@@ -105,16 +94,8 @@ class RuleToReceiversTest {
     }
   }
 
-  private List<JsonNode> active(ExternalServer am) {
-    try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(am.uri("/api/v2/alerts?active=true")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).isEqualTo(200);
-      List<JsonNode> out = new ArrayList<>();
-      JSON.readTree(r.body()).forEach(out::add);
-      return out;
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+  private static List<JsonNode> active(ExternalServer am) {
+    return RealAlertmanager.active(am);
   }
+
 }
