@@ -35,11 +35,13 @@ class CrashRecoveryTest {
       port = s.getLocalPort();
     }
     Path log = dir.resolve("server.log");
+    // Free OTLP ports too: the defaults (4317, 4318) may be taken by another Loupe on the machine.
+    Path config = java.nio.file.Files.writeString(dir.resolve("loupe.yml"), "otlp: {http_port: 0, grpc_port: 0}\n");
     Process server =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "dev.loupe.cli.LoupeCommand", "serve",
+                "dev.loupe.cli.LoupeCommand", "serve", "--config", config.toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--data-dir", dir.resolve("data").toString())
             .redirectErrorStream(true)
