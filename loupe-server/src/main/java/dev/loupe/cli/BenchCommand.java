@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Load generators: measure Loupe end to end over loopback.",
-    subcommands = {IngestBenchCommand.class, ScrapeBenchCommand.class, OtlpBenchCommand.class})
+    subcommands = {IngestBenchCommand.class, ScrapeBenchCommand.class, OtlpBenchCommand.class,
+        StartupBenchCommand.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -57,7 +57,9 @@ final class HotSignalRebuild {
       windows.record(missing);
       raw += missing.size();
     }
-    store.deployments(now - deploymentHistory.toMillis(), now + MINUTE).forEach(deployments::add);
+    // Only what the log keeps: reading a year of rollouts would make start-up grow with history.
+    store.latestDeployments(now - deploymentHistory.toMillis(), DeploymentLog.KEPT_PER_DEPLOYMENT)
+        .forEach(deployments::add);
     LOG.info("hot signals rebuilt from {} minute rollups and {} raw inferences", rollups.size(), raw);
   }
 

@@ -45,6 +45,12 @@ public interface Store extends AutoCloseable {
   /** Deployments with time in {@code [fromMillis, toMillis)}, oldest first. */
   List<Deployment> deployments(long fromMillis, long toMillis);
 
+  /**
+   * The newest {@code perDeployment} rollouts of each (service, deployment) at or after {@code
+   * fromMillis}, oldest first: what the judges keep in memory, read without the whole history.
+   */
+  List<Deployment> latestDeployments(long fromMillis, int perDeployment);
+
   /** Log records with time in {@code [fromMillis, toMillis)}, oldest first, at most {@code limit}. */
   List<LogRecord> logs(long fromMillis, long toMillis, int limit);
 

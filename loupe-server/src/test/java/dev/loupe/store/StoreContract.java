@@ -96,6 +96,25 @@ public abstract class StoreContract {
     assertThat(store.count(RecordType.SAMPLE)).isEqualTo(1);
   }
 
+  @Test
+  void latestDeploymentsAreTheNewestPerServiceAndDeployment() {
+    List<Deployment> all = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      all.add(new Deployment(T + i * 1000L, i % 2 == 0 ? "chat-api" : "search-api", "prod-" + (i % 3), "gpt-4o",
+          "v" + i, "v" + (i + 1)));
+    }
+    java.util.Collections.reverse(all);
+    store.append(new Batch(List.of(), List.of(), all, List.of(), List.of(), List.of()));
+    List<Deployment> latest = store.latestDeployments(T, 2);
+    assertThat(latest).hasSize(12).isSortedAccordingTo(java.util.Comparator.comparingLong(Deployment::timestampMillis));
+    for (Deployment d : latest) {
+      long newer = all.stream().filter(o -> o.service().equals(d.service()) && o.deployment().equals(d.deployment())
+          && o.timestampMillis() > d.timestampMillis()).count();
+      assertThat(newer).as("newer rollouts of %s/%s", d.service(), d.deployment()).isLessThan(2);
+    }
+    assertThat(store.latestDeployments(T + 28_000, 2)).extracting(Deployment::toVersion).containsExactly("v29", "v30");
+  }
+
   protected static InferenceRollup rollup(SeriesKey key, long minute, int requests, double latencyBase) {
     InferenceStats s = new InferenceStats();
     for (int i = 0; i < requests; i++) {

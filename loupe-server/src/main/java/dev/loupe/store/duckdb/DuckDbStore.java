@@ -308,6 +308,18 @@ public final class DuckDbStore implements Store {
   }
 
   @Override
+  public List<Deployment> latestDeployments(long fromMillis, int perDeployment) {
+    return query("deployments", "SELECT * FROM deployments WHERE ts_ms >= ?"
+            + " QUALIFY row_number() OVER (PARTITION BY service, deployment ORDER BY ts_ms DESC) <= ? ORDER BY ts_ms",
+        ps -> {
+          ps.setLong(1, fromMillis);
+          ps.setInt(2, perDeployment);
+        },
+        rs -> new Deployment(rs.getLong("ts_ms"), rs.getString("service"), rs.getString("deployment"),
+            rs.getString("model"), rs.getString("from_version"), rs.getString("to_version")));
+  }
+
+  @Override
   public List<LogRecord> logs(long fromMillis, long toMillis, int limit) {
     return query("logs", "SELECT * FROM logs WHERE ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms LIMIT ?",
         range(fromMillis, toMillis, limit),
