@@ -8,8 +8,6 @@ import dev.loupe.testing.Polling;
 import dev.loupe.testing.TestServer;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,22 +85,10 @@ class PrometheusWithTokenTest {
   }
 
   private static JsonNode promQuery(HttpClient http, ExternalServer prometheus, String promql) {
-    try {
-      return TestServer.JSON.readTree(get(http, prometheus,
-          "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))).at("/data/result");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return prometheus.promQuery(promql);
   }
 
   private static String get(HttpClient http, ExternalServer server, String path) {
-    try {
-      return http.send(HttpRequest.newBuilder(server.uri(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return server.get(path);
   }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * command that installs it; it never skips.
  */
 public final class ExternalServer implements AutoCloseable {
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
   private final Process process;
   private final Path log;
   private final int port;
@@ -124,6 +125,29 @@ public final class ExternalServer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The body of {@code GET path} on this server. */
+  public String get(String path) {
+    try {
+      return HTTP.send(java.net.http.HttpRequest.newBuilder(uri(path)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The result of a PromQL instant query ({@code /api/v1/query}), for a Prometheus server. */
+  public com.fasterxml.jackson.databind.JsonNode promQuery(String promql) {
+    try {
+      return TestServer.JSON.readTree(get("/api/v1/query?query="
+          + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8))).at("/data/result");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }
