@@ -11,7 +11,8 @@ import java.util.Locale;
  * reduced first (as PromQL's {@code avg_over_time}, {@code rate}, …) and the series of a group are
  * then combined: {@code avg}, {@code min}, {@code max} by themselves, {@code sum}, {@code rate}
  * and {@code increase} summed, {@code last} by the largest latest value; {@code quantile(q)} pools
- * every point of the group. {@code rate} and {@code increase} treat a drop as a counter reset,
+ * every point of the group; {@code deriv} is each series' least-squares slope per second (PromQL's
+ * {@code deriv}), summed. {@code rate} and {@code increase} treat a drop as a counter reset,
  * as PromQL does, but do not extrapolate to the window's edges: {@code increase} is the rise
  * between the first and last point in the window, {@code rate} that rise per second of the time
  * those points span. A series needs two points for either.
@@ -19,7 +20,7 @@ import java.util.Locale;
 public record Aggregation(Kind kind, double q) {
   /** The aggregations a rule can name. */
   public enum Kind {
-    AVG, MIN, MAX, SUM, RATE, INCREASE, QUANTILE, LAST
+    AVG, MIN, MAX, SUM, RATE, INCREASE, QUANTILE, LAST, DERIV
   }
 
   public Aggregation {
@@ -54,7 +55,7 @@ public record Aggregation(Kind kind, double q) {
       if (k != Kind.QUANTILE && k.name().toLowerCase(Locale.ROOT).equals(t)) return of(k);
     }
     throw new IllegalArgumentException(
-        "unknown aggregation '" + text + "'; one of avg, min, max, sum, rate, increase, last, quantile(q)");
+        "unknown aggregation '" + text + "'; one of avg, min, max, sum, rate, increase, deriv, last, quantile(q)");
   }
 
   @Override
@@ -83,7 +84,7 @@ public record Aggregation(Kind kind, double q) {
     if (n == 0) return Double.NaN;
     return switch (kind) {
       case AVG -> sum / n;
-      case SUM, RATE, INCREASE -> sum;
+      case SUM, RATE, INCREASE, DERIV -> sum;
       default -> acc;
     };
   }
@@ -93,6 +94,8 @@ public record Aggregation(Kind kind, double q) {
     switch (kind) {
       case LAST:
         return points.get(points.size() - 1).value();
+      case DERIV:
+        return slope(points);
       case RATE:
       case INCREASE: {
         if (points.size() < 2) return Double.NaN;
@@ -122,6 +125,23 @@ public record Aggregation(Kind kind, double q) {
       prev = v;
     }
     return rise;
+  }
+
+  /** Least-squares slope per second; times are taken from the first point to keep precision. */
+  static double slope(List<RangeSeries.Point> points) {
+    if (points.size() < 2) return Double.NaN;
+    long t0 = points.get(0).timeMillis();
+    double n = points.size();
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (RangeSeries.Point p : points) {
+      double x = (p.timeMillis() - t0) / 1000.0;
+      sx += x;
+      sy += p.value();
+      sxx += x * x;
+      sxy += x * p.value();
+    }
+    double d = n * sxx - sx * sx;
+    return d == 0 ? Double.NaN : (n * sxy - sx * sy) / d;
   }
 
   /** PromQL's {@code quantile}: linear interpolation between the closest ranks. */

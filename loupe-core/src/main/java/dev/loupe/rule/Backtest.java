@@ -47,7 +47,7 @@ public final class Backtest {
       n++;
     }
     List<String> missing = new ArrayList<>();
-    for (String input : rule.expression().inputs()) {
+    for (String input : rule.inputs()) {
       if (!seen.contains(input)) missing.add(RuleEngine.missingText(input, rule.missingHint()));
     }
     return new Result(out, n, missing);

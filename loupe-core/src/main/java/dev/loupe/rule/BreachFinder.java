@@ -19,10 +19,28 @@ final class BreachFinder {
   private BreachFinder() {}
 
   static List<Breach> find(Rule rule, SignalSource source, VersionHistory versions, long t, Set<String> seen) {
-    Expression e = rule.expression();
+    List<Breach> found = find(rule.expression(), rule.condition(), source, versions, t, seen);
+    if (rule.when() == null || found.isEmpty()) return found;
+    Expression g = rule.when().expression();
+    Set<List<String>> guarded = new java.util.HashSet<>();
+    for (Breach b : find(g, rule.when().condition(), source, versions, t, seen)) guarded.add(key(b.labels(), g.by()));
+    List<Breach> out = new ArrayList<>();
+    for (Breach b : found) {
+      if (guarded.contains(key(b.labels(), g.by()))) out.add(b);
+    }
+    return out;
+  }
+
+  private static List<String> key(Map<String, String> labels, List<String> by) {
+    List<String> k = new ArrayList<>(by.size());
+    for (String l : by) k.add(labels.getOrDefault(l, ""));
+    return k;
+  }
+
+  private static List<Breach> find(Expression e, Condition c, SignalSource source, VersionHistory versions, long t,
+      Set<String> seen) {
     Map<SortedMap<String, String>, Double> current = e.values(source, t, seen);
     List<Breach> out = new ArrayList<>();
-    Condition c = rule.condition();
     if (c instanceof Condition.Threshold) {
       current.forEach((group, v) -> {
         if (c.comparison().holds(v, c.threshold())) out.add(new Breach(group, v));
@@ -30,8 +48,11 @@ final class BreachFinder {
       return out;
     }
     Condition.Reference ref = ((Condition.Change) c).reference();
-    if (ref instanceof Condition.Offset o) {
-      Map<SortedMap<String, String>, Double> before = e.values(source, t - o.offset().toMillis(), new java.util.HashSet<>());
+    if (ref instanceof Condition.Offset || ref instanceof Condition.Baseline) {
+      Map<SortedMap<String, String>, Double> before = ref instanceof Condition.Offset o
+          ? e.values(source, t - o.offset().toMillis(), new java.util.HashSet<>())
+          : new Expression(e.numerator(), e.denominator(), ((Condition.Baseline) ref).span(), e.by())
+              .values(source, t - e.window().toMillis(), new java.util.HashSet<>());
       current.forEach((group, v) -> {
         Double r = before.get(group);
         if (r != null && r != 0) {

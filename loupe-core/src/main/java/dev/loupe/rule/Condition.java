@@ -40,6 +40,18 @@ public sealed interface Condition {
   }
 
   /**
+   * The same aggregation over the longer {@code span} just before the window: a baseline such as
+   * the last 7 days, against which the current window is compared.
+   */
+  record Baseline(Duration span) implements Reference {
+    public Baseline {
+      if (span == null || span.isNegative() || span.isZero()) {
+        throw new IllegalArgumentException("baseline span must be positive");
+      }
+    }
+  }
+
+  /**
    * The group with the same labels but the version its {@code model_version} replaced, over the
    * window ending when it was replaced (or now, if both still report).
    */
@@ -59,12 +71,14 @@ public sealed interface Condition {
     return new Change(c, number(t.substring(c.symbol().length()).trim(), true), reference);
   }
 
-  /** Reads {@code offset 7d} or {@code previous_model_version}. */
+  /** Reads {@code offset 7d}, {@code baseline 7d} or {@code previous_model_version}. */
   public static Reference parseReference(String text) {
     String t = text == null ? "" : text.trim();
     if (t.equals("previous_model_version")) return new PreviousVersion();
     if (t.startsWith("offset ")) return new Offset(Durations.parse(t.substring("offset ".length()).trim()));
-    throw new IllegalArgumentException("against must be 'offset <duration>' or 'previous_model_version', got '" + text + "'");
+    if (t.startsWith("baseline ")) return new Baseline(Durations.parse(t.substring("baseline ".length()).trim()));
+    throw new IllegalArgumentException(
+        "against must be 'offset <duration>', 'baseline <duration>' or 'previous_model_version', got '" + text + "'");
   }
 
   private static double number(String s, boolean percentAllowed) {

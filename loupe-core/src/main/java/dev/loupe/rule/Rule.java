@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * An alerting rule: what to measure, when it breaches, how long it must hold ({@code for}), how
  * long a firing alert outlives its condition ({@code keep_firing_for}), and what the alert says.
- * {@code missingHint} tells what usually provides an input that was never seen.
+ * {@code missingHint} tells what usually provides an input that was never seen. {@code when}, if
+ * set, is a second condition a group must meet at the same time (PromQL's {@code and on(by)}).
  */
 public record Rule(
     String name,
@@ -24,9 +25,32 @@ public record Rule(
     Dimension dimension,
     Map<String, AlertTemplate> labels,
     Map<String, AlertTemplate> annotations,
-    String missingHint) {
+    String missingHint,
+    Guard when) {
   /** Labels the engine sets itself; a rule cannot override them through {@code labels}. */
   static final List<String> RESERVED_LABELS = List.of("alertname", "alertstate", "severity", "dimension");
+
+  /**
+   * A second expression and condition that must also hold: a group of the rule breaches only if
+   * a group of the guard with the same values of the guard's {@code by} labels breaches too.
+   */
+  public record Guard(Expression expression, Condition condition) {
+    public Guard {
+      if (expression == null) throw new IllegalArgumentException("when needs a signal");
+      if (condition == null) throw new IllegalArgumentException("when needs a condition or a change");
+      if (condition instanceof Condition.Change c && c.reference() instanceof Condition.PreviousVersion) {
+        throw new IllegalArgumentException("when cannot compare against previous_model_version");
+      }
+    }
+  }
+
+  /** A rule without a guard. */
+  public Rule(String name, Expression expression, Condition condition, Duration forDuration, Duration keepFiringFor,
+      Severity severity, Dimension dimension, Map<String, AlertTemplate> labels, Map<String, AlertTemplate> annotations,
+      String missingHint) {
+    this(name, expression, condition, forDuration, keepFiringFor, severity, dimension, labels, annotations,
+        missingHint, null);
+  }
 
   public Rule {
     if (name == null || !Checks.isMetricName(name)) {
@@ -49,6 +73,37 @@ public record Rule(
       throw new IllegalArgumentException("a change against previous_model_version needs model_version among the 'by' labels");
     }
     missingHint = missingHint == null ? "" : missingHint;
+    if (when != null && !expression.by().containsAll(when.expression().by())) {
+      throw new IllegalArgumentException("when.by must be among the rule's by labels " + expression.by());
+    }
+  }
+
+  /** The metric names it reads, its guard's included. */
+  public List<String> inputs() {
+    List<String> out = new java.util.ArrayList<>(expression.inputs());
+    if (when != null) {
+      for (String i : when.expression().inputs()) if (!out.contains(i)) out.add(i);
+    }
+    return out;
+  }
+
+  /** How far before an evaluation its reads reach: the window, plus an offset or a baseline. */
+  public Duration lookback() {
+    Duration d = lookback(expression, condition);
+    if (when != null) {
+      Duration g = lookback(when.expression(), when.condition());
+      if (g.compareTo(d) > 0) d = g;
+    }
+    return d;
+  }
+
+  private static Duration lookback(Expression e, Condition c) {
+    Duration d = e.window();
+    if (c instanceof Condition.Change ch) {
+      if (ch.reference() instanceof Condition.Offset o) d = d.plus(o.offset());
+      if (ch.reference() instanceof Condition.Baseline b) d = d.plus(b.span());
+    }
+    return d;
   }
 
   /** Templates from their text; see {@link AlertTemplate}. */

@@ -231,7 +231,7 @@ public final class RuleEngine {
       seen = new LinkedHashSet<>(s.seen);
     }
     if (s.lastEvaluation == 0) return out;
-    for (String input : s.state.rule().expression().inputs()) {
+    for (String input : s.state.rule().inputs()) {
       if (!seen.contains(input)) out.add(missingText(input, s.state.rule().missingHint()));
     }
     return out;

@@ -100,14 +100,10 @@ final class AlertingRules implements RuleApi, AutoCloseable {
   @Override
   public Backtest.Result backtest(Rule rule, long fromMillis, long toMillis, Duration interval) {
     // Read the inputs once for the whole range instead of once per evaluation.
-    long lookback = rule.expression().window().toMillis();
-    if (rule.condition() instanceof dev.loupe.rule.Condition.Change c
-        && c.reference() instanceof dev.loupe.rule.Condition.Offset o) {
-      lookback += o.offset().toMillis();
-    }
+    long lookback = rule.lookback().toMillis();
     long preloadFrom = fromMillis - lookback;
     List<Sample> samples = new ArrayList<>();
-    for (String input : rule.expression().inputs()) {
+    for (String input : rule.inputs()) {
       SeriesSelector all = new SeriesSelector(input, List.of());
       for (RangeSeries s : source.range(all, preloadFrom, toMillis)) {
         java.util.Map<String, String> labels = new java.util.TreeMap<>(s.labels());

@@ -6,6 +6,7 @@ public final class ConfigException extends RuntimeException {
   private final String keyPath;
   private final int line;
   private final int column;
+  private final String reason;
 
   ConfigException(String source, int line, int column, String keyPath, String reason) {
     super(source + (line > 0 ? ":" + line + ":" + column : "") + ": "
@@ -13,6 +14,12 @@ public final class ConfigException extends RuntimeException {
     this.keyPath = keyPath;
     this.line = line;
     this.column = column;
+    this.reason = reason;
+  }
+
+  /** Why, without the file, position and key. */
+  public String reason() {
+    return reason;
   }
 
   public String keyPath() {

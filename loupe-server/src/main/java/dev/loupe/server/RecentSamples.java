@@ -42,7 +42,7 @@ public final class RecentSamples {
     long window = 0;
     for (Rule r : rules) {
       if (r.expression().window().compareTo(MAX_KEEP) > 0) continue;
-      for (String input : r.expression().inputs()) {
+      for (String input : r.inputs()) {
         if (ModelSignal.byMetricName(input).isEmpty()) names.add(input);
       }
       window = Math.max(window, r.expression().window().toMillis());

@@ -35,11 +35,23 @@ public final class RuleFiles {
     return ConfigLoader.read(yaml, source, RulesConfig.RuleFile.class, new RulesConfig.RuleFile(List.of()));
   }
 
-  /** Every rule of the config, inline first; rules named twice (with one severity) are refused. */
+  /**
+   * Every rule of the config: the built-in pack (as {@code rules.builtin} leaves it), then those
+   * written inline, then the rule files'. A rule named twice (with one severity) is refused, a
+   * built-in one too: it is changed under {@code rules.builtin.override}.
+   */
   public static List<Rule> load(RulesConfig config) {
-    List<Rule> out = new ArrayList<>(config.inlineRules());
+    List<Rule> out = new ArrayList<>(BuiltinRules.load(config.builtin()));
     Set<String> names = new HashSet<>();
     for (Rule r : out) names.add(r.name() + "/" + r.severity());
+    for (Rule r : config.inlineRules()) {
+      if (!names.add(r.name() + "/" + r.severity())) {
+        throw new ConfigException("config", 0, 0, "rules.groups", "rule '" + r.name() + "' with severity "
+            + r.severity().name().toLowerCase(java.util.Locale.ROOT)
+            + " is a built-in rule; change it under rules.builtin.override or leave it out with rules.builtin.disable");
+      }
+      out.add(r);
+    }
     for (String f : config.ruleFiles()) {
       for (RulesConfig.RuleGroup g : read(Path.of(f)).groups()) {
         for (RulesConfig.RuleSpec spec : g.rules()) {

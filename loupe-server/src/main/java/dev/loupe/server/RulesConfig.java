@@ -29,8 +29,9 @@ public record RulesConfig(
     @JsonProperty("for_outage_tolerance") Duration forOutageTolerance,
     @JsonProperty("for_grace_period") Duration forGracePeriod,
     @JsonProperty("rule_files") List<String> ruleFiles,
-    List<RuleGroup> groups) {
-  public static final RulesConfig DEFAULTS = new RulesConfig(null, null, null, null, null, null);
+    List<RuleGroup> groups,
+    Builtin builtin) {
+  public static final RulesConfig DEFAULTS = new RulesConfig(null, null, null, null, null, null, null);
 
   public RulesConfig {
     evaluationInterval = positive("evaluation_interval", evaluationInterval, Duration.ofSeconds(15));
@@ -40,13 +41,29 @@ public record RulesConfig(
     ruleFiles = ruleFiles == null ? List.of() : List.copyOf(ruleFiles);
     groups = groups == null ? List.of() : List.copyOf(groups);
     RuleGroup.checkUnique(groups);
+    builtin = builtin == null ? Builtin.DEFAULTS : builtin;
+  }
+
+  /**
+   * The built-in rule pack: on unless {@code enabled: false}; {@code disable} lists rules to leave
+   * out, {@code override} replaces fields of a rule ({@code for}, {@code condition}, {@code window},
+   * labels, ...). A rule is named by its alert name (both severities) or {@code name/severity}.
+   */
+  public record Builtin(Boolean enabled, List<String> disable, Map<String, com.fasterxml.jackson.databind.JsonNode> override) {
+    public static final Builtin DEFAULTS = new Builtin(null, null, null);
+
+    public Builtin {
+      enabled = enabled == null || enabled;
+      disable = disable == null ? List.of() : List.copyOf(disable);
+      override = override == null ? Map.of() : Map.copyOf(override);
+    }
   }
 
   /** The same settings with relative rule files resolved against {@code dir} (the config's directory). */
   public RulesConfig resolvedAgainst(Path dir) {
     if (dir == null) return this;
     List<String> files = ruleFiles.stream().map(f -> dir.resolve(f).toString()).toList();
-    return new RulesConfig(evaluationInterval, resendDelay, forOutageTolerance, forGracePeriod, files, groups);
+    return new RulesConfig(evaluationInterval, resendDelay, forOutageTolerance, forGracePeriod, files, groups, builtin);
   }
 
   /** The rules written inline, in order. */
@@ -122,49 +139,83 @@ public record RulesConfig(
       String dimension,
       Map<String, String> labels,
       Map<String, String> annotations,
-      @JsonProperty("missing_hint") String missingHint) {
+      @JsonProperty("missing_hint") String missingHint,
+      When when) {
     public RuleSpec {
       toRule(alert, signal, aggregation, ratio, window, by, condition, change, against, forDuration, keepFiringFor,
-          severity, dimension, labels, annotations, missingHint);
+          severity, dimension, labels, annotations, missingHint, when);
     }
 
     public Rule toRule() {
       return toRule(alert, signal, aggregation, ratio, window, by, condition, change, against, forDuration,
-          keepFiringFor, severity, dimension, labels, annotations, missingHint);
+          keepFiringFor, severity, dimension, labels, annotations, missingHint, when);
     }
 
     private static Rule toRule(String alert, String signal, String aggregation, Ratio ratio, Duration window,
         List<String> by, String condition, String change, String against, Duration forDuration,
         Duration keepFiringFor, String severity, String dimension, Map<String, String> labels,
-        Map<String, String> annotations, String missingHint) {
+        Map<String, String> annotations, String missingHint, When when) {
       required("alert", alert);
-      Expression.Operand numerator;
-      Expression.Operand denominator = null;
-      if (ratio != null) {
-        if (signal != null) throw new ConfigValueException("signal", "give either signal or ratio, not both");
-        if (ratio.numerator() == null) throw new ConfigValueException("ratio", "ratio needs a numerator");
-        if (ratio.denominator() == null) throw new ConfigValueException("ratio", "ratio needs a denominator");
-        numerator = ratio.numerator().toOperand("ratio.numerator");
-        denominator = ratio.denominator().toOperand("ratio.denominator");
-      } else {
-        numerator = new Operand(signal, aggregation).toOperand("");
-      }
-      if (window == null) throw new ConfigValueException("window", "window is required (e.g. 5m)");
-      Expression.Operand den = denominator;
-      Expression expression = value("window", () -> new Expression(numerator, den, window, by));
-      if ((condition == null) == (change == null)) {
-        throw new ConfigValueException(condition == null ? "condition" : "change",
-            "give either condition (e.g. '> 0.9') or change with against (e.g. change: '> 40%', against: offset 7d)");
-      }
-      Condition c = condition != null
-          ? value("condition", () -> conditionOf(condition))
-          : value("change", () -> changeOf(change, value("against", () -> referenceOf(against))));
+      Expression expression = expressionOf("", signal, aggregation, ratio, window, by);
+      Condition c = conditionOf("", condition, change, against);
+      Rule.Guard guard = when == null ? null : when.toGuard();
       Map<String, AlertTemplate> labelTemplates = value("labels", () -> Rule.templates(labels));
       Map<String, AlertTemplate> annotationTemplates = value("annotations", () -> Rule.templates(annotations));
       return value("alert", () -> new Rule(alert, expression, c, forDuration, keepFiringFor,
           value("severity", () -> Rule.severity(severity)), value("dimension", () -> Rule.dimension(dimension)),
-          labelTemplates, annotationTemplates, missingHint));
+          labelTemplates, annotationTemplates, missingHint, guard));
     }
+  }
+
+  /**
+   * A second condition that must hold at the same time, for the groups with the same values of
+   * its {@code by} labels (PromQL's {@code and on(...)}): "RPM near its limit while TPM is not".
+   */
+  public record When(
+      String signal, String aggregation, Ratio ratio, Duration window, List<String> by, String condition,
+      String change, String against) {
+    public When {
+      toGuard(signal, aggregation, ratio, window, by, condition, change, against);
+    }
+
+    Rule.Guard toGuard() {
+      return toGuard(signal, aggregation, ratio, window, by, condition, change, against);
+    }
+
+    private static Rule.Guard toGuard(String signal, String aggregation, Ratio ratio, Duration window,
+        List<String> by, String condition, String change, String against) {
+      Expression e = expressionOf("when.", signal, aggregation, ratio, window, by);
+      Condition c = conditionOf("when.", condition, change, against);
+      return value("when", () -> new Rule.Guard(e, c));
+    }
+  }
+
+  private static Expression expressionOf(String prefix, String signal, String aggregation, Ratio ratio,
+      Duration window, List<String> by) {
+    Expression.Operand numerator;
+    Expression.Operand denominator = null;
+    if (ratio != null) {
+      if (signal != null) throw new ConfigValueException(prefix + "signal", "give either signal or ratio, not both");
+      if (ratio.numerator() == null) throw new ConfigValueException(prefix + "ratio", "ratio needs a numerator");
+      if (ratio.denominator() == null) throw new ConfigValueException(prefix + "ratio", "ratio needs a denominator");
+      numerator = ratio.numerator().toOperand(prefix + "ratio.numerator");
+      denominator = ratio.denominator().toOperand(prefix + "ratio.denominator");
+    } else {
+      numerator = new Operand(signal, aggregation).toOperand(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1));
+    }
+    if (window == null) throw new ConfigValueException(prefix + "window", "window is required (e.g. 5m)");
+    Expression.Operand den = denominator;
+    return value(prefix + "window", () -> new Expression(numerator, den, window, by));
+  }
+
+  private static Condition conditionOf(String prefix, String condition, String change, String against) {
+    if ((condition == null) == (change == null)) {
+      throw new ConfigValueException(prefix + (condition == null ? "condition" : "change"),
+          "give either condition (e.g. '> 0.9') or change with against (e.g. change: '> 40%', against: offset 7d)");
+    }
+    return condition != null
+        ? value(prefix + "condition", () -> conditionOf(condition))
+        : value(prefix + "change", () -> changeOf(change, value(prefix + "against", () -> referenceOf(against))));
   }
 
   private static Condition conditionOf(String text) {

@@ -29,6 +29,7 @@ class AlertingRulesServerTest {
   private static final String CONFIG = """
       rules:
         evaluation_interval: 1h
+        builtin: {enabled: false}
         groups:
           - name: gpu
             rules:

@@ -20,6 +20,7 @@ class RulesConfigTest {
       rules:
         evaluation_interval: 30s
         for_grace_period: 5m
+        builtin: {enabled: false}
         groups:
           - name: gpu
             rules:
@@ -111,7 +112,7 @@ class RulesConfigTest {
     fails(RULES.replace("total, aggregation: rate}", "total, aggregation: rat}"), 22,
         "rules.groups[0].rules[1].ratio.denominator.aggregation", "unknown aggregation 'rat'");
     fails(RULES.replace("against: previous_model_version", "against: last_week"), 34,
-        "rules.groups[0].rules[2].against", "against must be 'offset <duration>' or 'previous_model_version'");
+        "rules.groups[0].rules[2].against", "against must be 'offset <duration>', 'baseline <duration>' or 'previous_model_version'");
     fails(RULES.replace("keep_firing_for: 5m", "keep_firing_fr: 5m"), 36,
         "rules.groups[0].rules[2].keep_firing_fr", "did you mean 'keep_firing_for'");
     fails(RULES.replace("dimension: model\n        - alert: SlowerThanLastVersion", "dimension: moodel\n        - alert: SlowerThanLastVersion"), 27,

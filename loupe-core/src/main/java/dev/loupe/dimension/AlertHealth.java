@@ -1,0 +1,102 @@
+package dev.loupe.dimension;
+
+import dev.loupe.model.Alert;
+import dev.loupe.model.AlertState;
+import dev.loupe.model.Dimension;
+import dev.loupe.model.Severity;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Health as the rule engine sees it: a dimension, or one subject of it (a GPU, a port), is as bad
+ * as the worst of its firing alerts. Pending alerts do not change a status (their {@code for} has
+ * not elapsed) and resolved ones are over. This is the only place a threshold turns into a colour.
+ */
+public final class AlertHealth {
+  private AlertHealth() {}
+
+  /** Firing alerts of a dimension, worst first, then oldest first. */
+  public static List<Alert> firing(List<Alert> alerts, Dimension dimension) {
+    List<Alert> out = new ArrayList<>();
+    for (Alert a : alerts) {
+      if (a.state() == AlertState.FIRING && dimension.wireName().equals(a.labels().get("dimension"))) out.add(a);
+    }
+    out.sort(Comparator.comparing((Alert a) -> severity(a)).reversed().thenComparingLong(Alert::firedAtMillis));
+    return out;
+  }
+
+  /**
+   * The dimension's health: the judge's own view (whether there is data at all, and its notes)
+   * with the status and reasons of its firing alerts. A dimension with no data stays
+   * {@code no_data} unless an alert of it fires (a rule may read data the judge does not watch).
+   * {@code missingInputs} are the dimension's rules whose inputs were never seen; they are named
+   * among the reasons but change no status.
+   */
+  public static DimensionHealth of(DimensionHealth judged, List<Alert> firing, List<String> missingInputs) {
+    if (firing.isEmpty()) {
+      if (judged.status() == HealthStatus.NO_DATA) return withNotes(judged, missingInputs);
+      return withNotes(new DimensionHealth(HealthStatus.OK, judged.reasons(), judged.sinceMillis(), List.of()),
+          missingInputs);
+    }
+    HealthStatus status = HealthStatus.of(severity(firing.get(0)));
+    long since = Long.MAX_VALUE;
+    List<String> reasons = new ArrayList<>();
+    for (Alert a : firing) {
+      if (HealthStatus.of(severity(a)) == status) since = Math.min(since, a.firedAtMillis());
+      reasons.add(reason(a));
+    }
+    if (judged.status() != HealthStatus.NO_DATA) reasons.addAll(judged.reasons());
+    reasons.addAll(missingInputs);
+    return new DimensionHealth(status, reasons, since, List.of());
+  }
+
+  /**
+   * The status of one subject: worst firing alert whose labels carry every one of
+   * {@code subject}'s labels with the same value; ok when none does.
+   */
+  public static HealthStatus ofSubject(List<Alert> alerts, Map<String, String> subject) {
+    HealthStatus worst = HealthStatus.OK;
+    for (Alert a : alerts) {
+      if (a.state() != AlertState.FIRING || !matches(a.labels(), subject)) continue;
+      worst = worst.worst(HealthStatus.of(severity(a)));
+    }
+    return worst;
+  }
+
+  /** The sentences of the firing alerts about one subject, worst first. */
+  public static List<String> reasonsOfSubject(List<Alert> alerts, Map<String, String> subject) {
+    List<Alert> mine = new ArrayList<>();
+    for (Alert a : alerts) {
+      if (a.state() == AlertState.FIRING && matches(a.labels(), subject)) mine.add(a);
+    }
+    mine.sort(Comparator.comparing((Alert a) -> severity(a)).reversed().thenComparingLong(Alert::firedAtMillis));
+    return mine.stream().map(AlertHealth::reason).toList();
+  }
+
+  /** What a person reads about a firing alert: its summary, else its name and labels. */
+  public static String reason(Alert a) {
+    String summary = a.annotations().get("summary");
+    if (summary != null && !summary.isBlank()) return summary;
+    return a.rule() + " " + a.labels();
+  }
+
+  private static boolean matches(Map<String, String> labels, Map<String, String> subject) {
+    for (Map.Entry<String, String> e : subject.entrySet()) {
+      if (!e.getValue().equals(labels.get(e.getKey()))) return false;
+    }
+    return !subject.isEmpty();
+  }
+
+  private static Severity severity(Alert a) {
+    return "critical".equals(a.labels().get("severity")) ? Severity.CRITICAL : Severity.WARNING;
+  }
+
+  private static DimensionHealth withNotes(DimensionHealth h, List<String> notes) {
+    if (notes.isEmpty()) return h;
+    List<String> reasons = new ArrayList<>(h.reasons());
+    reasons.addAll(notes);
+    return new DimensionHealth(h.status(), reasons, h.sinceMillis(), h.findings());
+  }
+}
