@@ -79,6 +79,25 @@ public record AlertTemplate(String source, List<Part> parts) {
     return true;
   }
 
+  /**
+   * The same template as Go's {@code text/template} reads it to the text {@link #render} gives,
+   * for a Prometheus rule file: each action in one spelling, and without the {@code {{-} and
+   * {@code -}}} markers, since Go trims the space beside them and Loupe keeps it.
+   */
+  public String goTemplate() {
+    StringBuilder out = new StringBuilder();
+    for (Part p : parts) {
+      if (p instanceof Text t) {
+        out.append(t.text());
+      } else if (p instanceof Label l) {
+        out.append("{{ $labels.").append(l.name()).append(" }}");
+      } else if (p instanceof Value v) {
+        out.append(v.function() == null ? "{{ $value }}" : "{{ $value | " + v.function() + " }}");
+      }
+    }
+    return out.toString();
+  }
+
   public String render(Map<String, String> labels, double value) {
     if (parts.size() == 1 && parts.get(0) instanceof Text t) return t.text();
     StringBuilder out = new StringBuilder();

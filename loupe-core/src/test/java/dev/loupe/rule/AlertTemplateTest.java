@@ -57,4 +57,14 @@ class AlertTemplateTest {
         .hasMessageStartingWith("column 3: '{{' without '}}'");
     assertThatThrownBy(() -> AlertTemplate.parse("{{ range $labels }}")).hasMessageContaining("unsupported");
   }
+
+  @Test
+  void goTemplateSpellsEachActionOneWayAndDropsTrimMarkers() {
+    AlertTemplate t = AlertTemplate.parse("GPU {{$labels.gpu}} at {{- humanize $value -}} C, {{ $value | humanizePercentage }} {{$value}}");
+    assertThat(t.goTemplate())
+        .isEqualTo("GPU {{ $labels.gpu }} at {{ $value | humanize }} C, {{ $value | humanizePercentage }} {{ $value }}");
+    assertThat(AlertTemplate.parse(t.goTemplate()).render(Map.of("gpu", "3"), 1500))
+        .isEqualTo(t.render(Map.of("gpu", "3"), 1500));
+    assertThat(AlertTemplate.parse("no actions: 100% } {").goTemplate()).isEqualTo("no actions: 100% } {");
+  }
 }

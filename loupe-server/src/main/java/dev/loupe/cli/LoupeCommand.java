@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       CheckCommand.class,
       RulesCommand.class,
+      ExportRulesCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
