@@ -98,7 +98,7 @@ class HealthEvaluatorTest {
             AlertState.PENDING, fired, "chat fails 12% of requests")));
     HealthReport bad = evaluator.evaluate();
     assertThat(bad.status()).as("a pending alert changes nothing").isEqualTo(HealthStatus.WARNING);
-    assertThat(bad.dimensions().get(Dimension.MODEL).sinceMillis()).isEqualTo(fired);
+    assertThat(bad.dimensions().get(Dimension.MODEL).sinceMillis()).as("since the breach began").isEqualTo(fired - 300_000);
     assertThat(bad.dimensions().get(Dimension.MODEL).reasons()).containsExactly("chat fails 5% of requests");
     assertThat(bad.dimensions().get(Dimension.COMPUTE).status()).as("an alert counts for its own dimension only")
         .isEqualTo(HealthStatus.NO_DATA);
