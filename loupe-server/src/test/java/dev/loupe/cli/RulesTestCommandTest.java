@@ -84,7 +84,7 @@ class RulesTestCommandTest {
         """);
     LoupeCommandTest.Run ok = LoupeCommandTest.run("check", "--config", config.toString());
     assertThat(ok.code()).as(ok.err()).isZero();
-    assertThat(ok.out()).contains("1 alerting rules");
+    assertThat(ok.out()).contains("built-in, 1 of the config");
     Files.writeString(config, Files.readString(config).replace("'> 80'", "'above 80'"));
     LoupeCommandTest.Run bad = LoupeCommandTest.run("check", "--config", config.toString());
     assertThat(bad.code()).isEqualTo(1);
