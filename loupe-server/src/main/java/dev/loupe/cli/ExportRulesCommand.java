@@ -36,7 +36,7 @@ final class ExportRulesCommand implements Callable<Integer> {
     try {
       LoupeConfig c = config == null ? LoupeConfig.DEFAULTS : ConfigLoader.load(config);
       String source = config == null ? "the built-in rule pack (no --config)" : config.toString();
-      result = PrometheusRuleExport.export(RuleFiles.load(c.rules()), c.rules().evaluationInterval(), source);
+      result = PrometheusRuleExport.export(RuleFiles.load(c.rules()), c.rules().evaluationInterval(), c.limits(), source);
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       return 1;

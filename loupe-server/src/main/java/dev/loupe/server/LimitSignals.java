@@ -19,6 +19,10 @@ final class LimitSignals implements SignalSource {
   static final String TPM = "loupe_model_tpm_limit";
   static final String RPM = "loupe_model_rpm_limit";
 
+  static boolean isLimit(String name) {
+    return name.equals(TPM) || name.equals(RPM);
+  }
+
   private final SignalSource inner;
   private final Map<String, LoupeConfig.DeploymentLimit> limits;
 
@@ -30,7 +34,7 @@ final class LimitSignals implements SignalSource {
   @Override
   public List<RangeSeries> range(SeriesSelector selector, long fromMillis, long toMillis) {
     String name = selector.metricName();
-    if (!name.equals(TPM) && !name.equals(RPM)) return inner.range(selector, fromMillis, toMillis);
+    if (!isLimit(name)) return inner.range(selector, fromMillis, toMillis);
     List<RangeSeries> out = new ArrayList<>();
     limits.forEach((deployment, limit) -> {
       Double v = name.equals(TPM) ? limit.tpm() : limit.rpm();

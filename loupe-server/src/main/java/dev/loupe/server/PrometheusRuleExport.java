@@ -37,7 +37,8 @@ import java.util.TreeMap;
  * left out and named, with why, in {@link Result#leftOut()} and in the file's opening comment.
  *
  * <pre>{@code
- * PrometheusRuleExport.Result r = PrometheusRuleExport.export(rules, Duration.ofSeconds(15), "loupe.yml");
+ * PrometheusRuleExport.Result r =
+ *     PrometheusRuleExport.export(rules, config.rules().evaluationInterval(), config.limits(), "loupe.yml");
  * Files.writeString(Path.of("loupe-rules.yml"), r.yaml());
  * }</pre>
  */
@@ -80,15 +81,17 @@ public final class PrometheusRuleExport {
   private PrometheusRuleExport() {}
 
   /**
-   * The rule file of {@code rules}, evaluated every {@code evaluationInterval}; {@code source}
-   * names where the rules came from in the file's opening comment.
+   * The rule file of {@code rules}, evaluated every {@code evaluationInterval}; {@code limits} are
+   * the config's deployment limits, which become constants; {@code source} names where the rules
+   * came from in the file's opening comment.
    */
-  public static Result export(List<Rule> rules, Duration evaluationInterval, String source) {
+  public static Result export(List<Rule> rules, Duration evaluationInterval, LoupeConfig.Limits limits, String source) {
+    RulePromql promql = new RulePromql(limits);
     Map<Dimension, List<AlertingRule>> byDimension = new EnumMap<>(Dimension.class);
     List<LeftOut> leftOut = new ArrayList<>();
     for (Rule r : rules) {
       try {
-        byDimension.computeIfAbsent(r.dimension(), d -> new ArrayList<>()).add(alertingRule(r));
+        byDimension.computeIfAbsent(r.dimension(), d -> new ArrayList<>()).add(alertingRule(r, promql));
       } catch (RulePromql.NotExpressible e) {
         leftOut.add(new LeftOut(r.name(), r.severity(), e.getMessage()));
       }
@@ -109,16 +112,16 @@ public final class PrometheusRuleExport {
     return new Result(comment(source, count, groups.size(), leftOut) + body, count, groups.size(), leftOut);
   }
 
-  private static AlertingRule alertingRule(Rule r) {
+  private static AlertingRule alertingRule(Rule r, RulePromql promql) {
     for (String input : r.inputs()) {
-      if (isDerived(input) && !ON_METRICS.contains(input)) {
+      if (isDerived(input) && !ON_METRICS.contains(input) && !LimitSignals.isLimit(input)) {
         throw new RulePromql.NotExpressible("it reads " + input + ", which Loupe derives itself and does not "
             + "expose on /metrics, so a Prometheus scraping Loupe has no such series");
       }
     }
     checkTtftQuantiles(r.expression());
     if (r.when() != null) checkTtftQuantiles(r.when().expression());
-    String expr = RulePromql.alertExpression(r);
+    String expr = promql.alertExpression(r);
     Map<String, String> labels = goTemplates(r.labels());
     labels.put("severity", r.severity().name().toLowerCase(Locale.ROOT));
     labels.put("dimension", r.dimension().wireName());

@@ -1,12 +1,15 @@
 package dev.loupe.server;
 
 import dev.loupe.model.LabelMatcher;
+import dev.loupe.model.RangeSeries;
 import dev.loupe.model.SeriesSelector;
 import dev.loupe.rule.Aggregation;
 import dev.loupe.rule.Condition;
 import dev.loupe.rule.Expression;
 import dev.loupe.rule.Rule;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -19,7 +22,8 @@ import java.util.Set;
  * <p>Each aggregation reduces every series over the window and combines the series of a group, as
  * Loupe does: {@code avg} is {@code avg by (…) (avg_over_time(s[w]))}, {@code min}, {@code max}
  * and {@code sum} likewise, {@code last} is {@code max by (…) (last_over_time(s[w]))},
- * {@code rate}, {@code increase} and {@code deriv} are summed. Two differ from Loupe's own values,
+ * {@code rate}, {@code increase} and {@code deriv} are summed, {@code sum_of_avg} is
+ * {@code sum by (…) (avg_over_time(s[w]))}; the config's limits are constant vectors. Two differ from Loupe's own values,
  * because PromQL has no exact form: {@code rate} and {@code increase} extrapolate to the window's
  * edges, and {@code quantile(q)} is the q-quantile of each series' q-quantile instead of one
  * quantile over the pooled points (the same whenever a group holds one series).
@@ -38,10 +42,15 @@ final class RulePromql {
       "offset", "start", "end", "sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk",
       "bottomk", "count_values", "quantile", "inf", "nan");
 
-  private RulePromql() {}
+  private final LoupeConfig.Limits limits;
+
+  /** {@code limits} gives the values of the limit signals ({@code loupe_model_tpm_limit}, …), written as constants. */
+  RulePromql(LoupeConfig.Limits limits) {
+    this.limits = limits;
+  }
 
   /** The alerting expression: the rule's value with its condition applied, and its {@code when} guard. */
-  static String alertExpression(Rule rule) {
+  String alertExpression(Rule rule) {
     String main = condition(rule.expression(), rule.condition());
     if (rule.when() == null) return main;
     Rule.Guard guard = rule.when();
@@ -50,7 +59,7 @@ final class RulePromql {
         + condition(guard.expression(), guard.condition()) + ")";
   }
 
-  private static String condition(Expression e, Condition c) {
+  private String condition(Expression e, Condition c) {
     String op = " " + c.comparison().symbol() + " " + number(c.threshold());
     if (c instanceof Condition.Threshold) return value(e, e.window(), null) + op;
     Condition.Reference ref = ((Condition.Change) c).reference();
@@ -68,14 +77,15 @@ final class RulePromql {
   }
 
   /** The value of each group: one operand, or the ratio of two for the groups whose denominator is not 0. */
-  private static String value(Expression e, Duration range, Duration offset) {
+  private String value(Expression e, Duration range, Duration offset) {
     String numerator = operand(e.numerator(), e.by(), range, offset);
     if (e.denominator() == null) return numerator;
     String denominator = operand(e.denominator(), e.by(), range, offset);
     return "(" + numerator + " / on(" + String.join(", ", e.by()) + ") (" + denominator + " != 0))";
   }
 
-  private static String operand(Expression.Operand o, List<String> by, Duration range, Duration offset) {
+  private String operand(Expression.Operand o, List<String> by, Duration range, Duration offset) {
+    if (LimitSignals.isLimit(o.selector().metricName())) return limit(o, by);
     String series = selector(o.selector()) + "[" + DurationText.format(range) + "]"
         + (offset == null ? "" : " offset " + DurationText.format(offset));
     Aggregation a = o.aggregation();
@@ -89,11 +99,45 @@ final class RulePromql {
       case RATE -> "sum" + group + " (rate(" + series + "))";
       case INCREASE -> "sum" + group + " (increase(" + series + "))";
       case DERIV -> "sum" + group + " (deriv(" + series + "))";
+      case SUM_OF_AVG -> "sum" + group + " (avg_over_time(" + series + "))";
       case QUANTILE -> "quantile" + group + " (" + number(a.q()) + ", quantile_over_time(" + number(a.q()) + ", "
           + series + "))";
       // An aggregation added to Loupe after this translation was written: refused, never guessed.
       default -> throw new NotExpressible("its aggregation " + a + " has no PromQL translation yet");
     };
+  }
+
+  /**
+   * A limit from {@code limits.deployments}: one value per deployment that holds at any time, so
+   * a constant vector, the same at an offset; its series combined as the aggregation combines them.
+   */
+  private String limit(Expression.Operand o, List<String> by) {
+    String name = o.selector().metricName();
+    List<RangeSeries> series = new ArrayList<>(new LimitSignals((s, from, to) -> List.of(), limits)
+        .range(o.selector(), 0, 0));
+    if (series.isEmpty()) {
+      throw new NotExpressible("it reads " + name + ", and no deployment under limits.deployments in the config "
+          + "sets that limit, so it has no value (in Loupe neither)");
+    }
+    series.sort(Comparator.comparing(s -> s.labels().get("deployment")));
+    StringBuilder vector = new StringBuilder();
+    for (RangeSeries s : series) {
+      if (vector.length() > 0) vector.append(" or ");
+      vector.append("label_replace(vector(").append(number(s.points().get(0).value())).append("), \"deployment\", ")
+          .append(quoted(s.labels().get("deployment"))).append(", \"\", \"\")");
+    }
+    Aggregation a = o.aggregation();
+    String group = by.isEmpty() ? "" : " by (" + String.join(", ", by) + ")";
+    String across = switch (a.kind()) {
+      case AVG -> "avg";
+      case MIN -> "min";
+      case MAX, LAST -> "max";
+      case SUM, SUM_OF_AVG -> "sum";
+      case QUANTILE -> "quantile";
+      default -> throw new NotExpressible("it takes " + a + " of " + name + ", a limit with one value at a time "
+          + "(no rate, increase or slope)");
+    };
+    return across + group + " (" + (a.kind() == Aggregation.Kind.QUANTILE ? number(a.q()) + ", " : "") + vector + ")";
   }
 
   /** A selector in PromQL: label values quoted and escaped, regexes checked for RE2. */

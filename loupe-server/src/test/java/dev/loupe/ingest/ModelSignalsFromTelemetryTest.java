@@ -103,6 +103,8 @@ class ModelSignalsFromTelemetryTest {
       double requestsPerSecond = metric(exposition, "loupe_model_requests_per_second", key);
       double tokensPerMinute = metric(exposition, "loupe_model_tokens_per_minute", key);
       assertThat(tokensPerMinute / (requestsPerSecond * 60)).as("tokens per call").isCloseTo(1000, org.assertj.core.data.Offset.offset(1.0));
+      assertThat(metric(exposition, "loupe_model_requests_per_minute", key)).as("RPM, as the rules read it")
+          .isCloseTo(requestsPerSecond * 60, org.assertj.core.data.Offset.offset(1e-9));
       double ttft = metric(exposition, "loupe_model_ttft_seconds", key[0], key[1], "quantile=\"0.95\"");
       assertThat(ttft).as("0.3 s, read back inside its (0.16, 0.32] bucket").isBetween(0.16, 0.32);
       double p50 = metric(exposition, "loupe_model_latency_seconds", key[0], key[1], "quantile=\"0.5\"");

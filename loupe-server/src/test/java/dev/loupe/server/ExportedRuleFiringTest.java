@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One exported rule fires in real Prometheus semantics ({@code promtool test rules}) at the
+ * Exported rules fire in real Prometheus semantics ({@code promtool test rules}) at the
  * evaluation where Loupe's own engine fires it over the same samples, with the same labels and the
  * same rendered annotations.
  */
@@ -68,77 +68,160 @@ class ExportedRuleFiringTest {
 
   @Test
   void promtoolFiresTheExportedRuleWhenLoupeDoes() throws Exception {
-    List<Rule> rules = new ArrayList<>();
-    for (RulesConfig.RuleGroup g : RuleFiles.parse(RULE, "test").groups()) {
-      for (RulesConfig.RuleSpec r : g.rules()) rules.add(r.toRule());
-    }
-    int samples = 40;
     List<Sample> input = new ArrayList<>();
     for (String gpu : List.of("0", "1")) {
-      for (int i = 0; i < samples; i++) {
+      for (int i = 0; i < 40; i++) {
         input.add(new Sample("DCGM_FI_DEV_GPU_TEMP", Map.of("Hostname", HOST, "gpu", gpu), BASE + i * STEP,
             temperature(gpu, i)));
       }
     }
+    Fired fired = bothFire(RULE, input, NO_LIMITS, "GpuTooHot", 40);
+    assertThat(fired.evaluation()).as("pending at the first hot sample (8), fired one minute later").isEqualTo(12);
+    Alert a = fired.alerts().get(0);
+    assertThat(a.labels()).containsEntry("gpu", "0").containsEntry("team", HOST + "-oncall");
+    // Loupe keeps the space that Go would trim at {{-; the exported template has no trim marker.
+    assertThat(a.annotations().get("summary")).isEqualTo("GPU 0 on " + HOST + " at 88.12 °C []");
+  }
 
-    // Loupe's engine, at every evaluation over the same samples.
-    RuleEngine engine = new RuleEngine(rules, new SampleSignals(input), VersionHistory.none(), AlertSink.noop(),
-        RuleEngine.Settings.DEFAULTS);
-    int firedAt = -1;
-    Alert fired = null;
-    for (int k = 0; k < samples && fired == null; k++) {
-      engine.evaluate(BASE + k * STEP);
-      for (Alert a : engine.alerts()) {
-        if (a.state() == AlertState.FIRING) {
-          firedAt = k;
-          fired = a;
-        }
-      }
+  /**
+   * A ratio whose numerator sums two model versions' averages and whose denominator is the
+   * config's TPM limit (a constant in PromQL), with a guard against an offset. The series have a
+   * point a minute and the window is 110 s, so no point is ever exactly one window old (where
+   * Prometheus 2.x and Loupe differ, see the README).
+   */
+  @Test
+  void aRatioOverAConfigLimitWithAGuardFiresTogether() throws Exception {
+    String rules = """
+        groups:
+          - name: g
+            rules:
+              - alert: TpmNearLimit
+                ratio:
+                  numerator: {signal: loupe_model_tokens_per_minute, aggregation: sum_of_avg}
+                  denominator: {signal: loupe_model_tpm_limit, aggregation: last}
+                window: 110s
+                by: [deployment]
+                condition: '> 0.8'
+                for: 1m
+                when:
+                  signal: loupe_model_tokens_per_minute
+                  aggregation: sum_of_avg
+                  window: 110s
+                  by: [deployment]
+                  change: '> 20%'
+                  against: offset 10m
+                severity: warning
+                dimension: model
+                annotations:
+                  summary: '{{ $labels.deployment }} at {{ $value | humanizePercentage }} of its TPM limit'
+        """;
+    LoupeConfig.Limits limits = new LoupeConfig.Limits(Map.of(
+        "chat-prod", new LoupeConfig.DeploymentLimit(150_000.0, null),
+        "batch", new LoupeConfig.DeploymentLimit(1_000_000.0, null)));
+    List<Sample> input = new ArrayList<>();
+    int minutes = 30;
+    for (int m = 0; m < minutes; m++) {
+      long t = BASE + m * 60_000L;
+      // chat-prod: v1 steady at 40k; v2 at 40k, then 81.7k from minute 20 (121.7k of 150k, +52 %)
+      input.add(tokens("chat-prod", "v1", t, 40_000));
+      input.add(tokens("chat-prod", "v2", t, m >= 20 ? 81_700 : 40_000));
+      // batch: far under its limit throughout
+      input.add(tokens("batch", "v7", t, m >= 20 ? 300_000 : 200_000));
     }
-    assertThat(fired).as("Loupe's engine fires the rule").isNotNull();
-    assertThat(firedAt).as("pending at the first hot sample (8), fired one minute later").isEqualTo(12);
-    assertThat(fired.labels()).containsEntry("gpu", "0").containsEntry("team", HOST + "-oncall");
-    assertThat(fired.annotations().get("summary")).isEqualTo("GPU 0 on " + HOST + " at 88.12 °C []"); // Loupe keeps the space Go would trim at {{-
+    Fired fired = bothFire(rules, input, limits, "TpmNearLimit", minutes * 4);
+    assertThat(fired.alerts()).singleElement().satisfies(a -> {
+      assertThat(a.labels()).containsEntry("deployment", "chat-prod");
+      assertThat(a.annotations().get("summary")).isEqualTo("chat-prod at 81.13% of its TPM limit");
+    });
+    assertThat(fired.evaluation()).as("pending at minute 21 (both points of the window high), fired at 22")
+        .isEqualTo(22 * 4);
+  }
 
-    PrometheusRuleExport.Result export = PrometheusRuleExport.export(rules, Duration.ofMillis(STEP), "test");
+  private static Sample tokens(String deployment, String version, long t, double v) {
+    return new Sample("loupe_model_tokens_per_minute", Map.of("deployment", deployment, "model_version", version), t, v);
+  }
+
+  private static final LoupeConfig.Limits NO_LIMITS = new LoupeConfig.Limits(null);
+
+  /** Loupe's first evaluation with a firing alert (its index from 0) and the alerts firing then. */
+  record Fired(int evaluation, List<Alert> alerts) {}
+
+  /**
+   * Runs Loupe's engine over the samples at every evaluation until the alert fires, then has
+   * promtool check the exported rule over the same samples: no alert firing one evaluation
+   * earlier, the same alerts (labels and rendered annotations) at that one; and, as a control,
+   * that promtool fails a test expecting them one evaluation early.
+   */
+  private Fired bothFire(String rulesYaml, List<Sample> input, LoupeConfig.Limits limits, String alert,
+      int evaluations) throws Exception {
+    List<Rule> rules = new ArrayList<>();
+    for (RulesConfig.RuleGroup g : RuleFiles.parse(rulesYaml, "test").groups()) {
+      for (RulesConfig.RuleSpec r : g.rules()) rules.add(r.toRule());
+    }
+    RuleEngine engine = new RuleEngine(rules, new LimitSignals(new SampleSignals(input), limits),
+        VersionHistory.none(), AlertSink.noop(), RuleEngine.Settings.DEFAULTS);
+    Fired fired = null;
+    for (int k = 0; k < evaluations && fired == null; k++) {
+      engine.evaluate(BASE + k * STEP);
+      List<Alert> firing = engine.alerts().stream().filter(a -> a.state() == AlertState.FIRING).toList();
+      if (!firing.isEmpty()) fired = new Fired(k, firing);
+    }
+    assertThat(fired).as("Loupe's engine fires " + alert).isNotNull();
+    assertThat(fired.evaluation()).as("an evaluation without a firing alert before").isPositive();
+
+    PrometheusRuleExport.Result export = PrometheusRuleExport.export(rules, Duration.ofMillis(STEP), limits, "test");
+    assertThat(export.leftOut()).isEmpty();
     Files.writeString(dir.resolve("loupe-rules.yml"), export.yaml());
-
-    Map<String, String> labels = new TreeMap<>(fired.labels());
-    labels.remove("alertname");
-    Map<String, Object> firing = Map.of("exp_labels", labels, "exp_annotations", fired.annotations());
+    List<Map<String, Object>> expected = new ArrayList<>();
+    for (Alert a : fired.alerts()) {
+      Map<String, String> labels = new TreeMap<>(a.labels());
+      labels.remove("alertname");
+      expected.add(Map.of("exp_labels", labels, "exp_annotations", a.annotations()));
+    }
     Path passes = writeTest("passes.yml", input, List.of(
-        evalAt(firedAt - 1, List.of()), // still pending: promtool lists firing alerts only
-        evalAt(firedAt, List.of(firing))));
+        evalAt(fired.evaluation() - 1, alert, List.of()), // pending or nothing: promtool lists firing alerts only
+        evalAt(fired.evaluation(), alert, expected)));
     Promtool.Run run = Promtool.run(dir, "test", "rules", passes.getFileName().toString());
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output()).contains("SUCCESS");
 
     // The control: promtool does tell a wrong time apart.
-    Path early = writeTest("early.yml", input, List.of(evalAt(firedAt - 1, List.of(firing))));
+    Path early = writeTest("early.yml", input, List.of(evalAt(fired.evaluation() - 1, alert, expected)));
     Promtool.Run wrong = Promtool.run(dir, "test", "rules", early.getFileName().toString());
     assertThat(wrong.exitCode()).as(wrong.output()).isNotZero();
     assertThat(wrong.output()).contains("FAILED");
+    return fired;
   }
 
-  private static Map<String, Object> evalAt(int evaluation, List<Map<String, Object>> alerts) {
+  private static Map<String, Object> evalAt(int evaluation, String alert, List<Map<String, Object>> alerts) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("eval_time", evaluation * STEP / 1000 + "s");
-    out.put("alertname", "GpuTooHot");
+    out.put("alertname", alert);
     out.put("exp_alerts", alerts);
     return out;
   }
 
-  /** A promtool unit test file over the same samples, written with Jackson. */
+  /**
+   * A promtool unit test file over the same samples, written with Jackson: one value per
+   * evaluation step from {@code BASE}, {@code _} where a series has no sample.
+   */
   private Path writeTest(String name, List<Sample> samples, List<Map<String, Object>> checks) throws Exception {
-    Map<String, List<Sample>> bySeries = new LinkedHashMap<>();
+    Map<String, TreeMap<Long, Double>> bySeries = new LinkedHashMap<>();
     for (Sample s : samples) {
       String series = s.name() + s.labels().entrySet().stream()
           .map(e -> e.getKey() + "=" + RulePromql.quoted(e.getValue())).collect(Collectors.joining(", ", "{", "}"));
-      bySeries.computeIfAbsent(series, k -> new ArrayList<>()).add(s);
+      assertThat((s.timestampMillis() - BASE) % STEP).as("samples on the step").isZero();
+      bySeries.computeIfAbsent(series, k -> new TreeMap<>()).put((s.timestampMillis() - BASE) / STEP, s.value());
     }
     List<Map<String, Object>> inputSeries = new ArrayList<>();
-    bySeries.forEach((series, points) -> inputSeries.add(Map.of("series", series,
-        "values", points.stream().map(p -> RulePromql.number(p.value())).collect(Collectors.joining(" ")))));
+    bySeries.forEach((series, points) -> {
+      List<String> values = new ArrayList<>();
+      for (long i = 0; i <= points.lastKey(); i++) {
+        Double v = points.get(i);
+        values.add(v == null ? "_" : RulePromql.number(v));
+      }
+      inputSeries.add(Map.of("series", series, "values", String.join(" ", values)));
+    });
     Map<String, Object> test = new LinkedHashMap<>();
     test.put("interval", STEP / 1000 + "s");
     test.put("input_series", inputSeries);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The exported rule file is checked by Debian's real promtool, and its PromQL compared with the exact text. */
 class PrometheusRuleExportTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final LoupeConfig.Limits NO_LIMITS = new LoupeConfig.Limits(null);
 
   @TempDir Path dir;
 
@@ -195,7 +196,7 @@ class PrometheusRuleExportTest {
   @Test
   void everyKindOfRuleIsAcceptedByPromtoolAndReadsAsWritten() throws Exception {
     List<Rule> rules = rules(RULES);
-    PrometheusRuleExport.Result r = PrometheusRuleExport.export(rules, Duration.ofSeconds(30), "loupe.yml");
+    PrometheusRuleExport.Result r = PrometheusRuleExport.export(rules, Duration.ofSeconds(30), NO_LIMITS, "loupe.yml");
     assertThat(r.leftOut()).isEmpty();
     assertThat(r.rules()).isEqualTo(rules.size());
     assertPromtoolAccepts(write(r), rules.size());
@@ -295,7 +296,7 @@ class PrometheusRuleExportTest {
                 severity: warning
                 dimension: model
         """);
-    PrometheusRuleExport.Result r = PrometheusRuleExport.export(rules, Duration.ofSeconds(15), "loupe.yml");
+    PrometheusRuleExport.Result r = PrometheusRuleExport.export(rules, Duration.ofSeconds(15), NO_LIMITS, "loupe.yml");
     assertThat(r.rules()).isEqualTo(1);
     assertThat(r.leftOut()).extracting(PrometheusRuleExport.LeftOut::alert)
         .containsExactly("SlowerThanLastVersion", "JavaLookahead", "TtftMedian", "NotOnMetrics");
@@ -315,20 +316,36 @@ class PrometheusRuleExportTest {
       Rule rule = new Rule("R", Expression.of(new Expression.Operand(SeriesSelector.parse("x"), a),
           Duration.ofMinutes(5), List.of("gpu")), Condition.parseThreshold("> 1"), Duration.ZERO, Duration.ZERO,
           Severity.WARNING, Dimension.COMPUTE, Map.of(), Map.of(), "");
-      PrometheusRuleExport.Result r = PrometheusRuleExport.export(List.of(rule), Duration.ofSeconds(15), "test");
+      PrometheusRuleExport.Result r = PrometheusRuleExport.export(List.of(rule), Duration.ofSeconds(15), NO_LIMITS, "test");
       assertThat(r.leftOut()).as("aggregation " + kind + " needs a translation in RulePromql").isEmpty();
     }
   }
 
   @Test
-  void theBuiltinPackExportsAndPromtoolAcceptsIt() throws Exception {
+  void theBuiltinPackExportsWithTheConfigsLimitsAsConstantsAndPromtoolAcceptsIt() throws Exception {
     List<Rule> pack = BuiltinRules.load(RulesConfig.Builtin.DEFAULTS);
-    PrometheusRuleExport.Result r = PrometheusRuleExport.export(pack, RulesConfig.DEFAULTS.evaluationInterval(),
+    LoupeConfig.Limits limits = new LoupeConfig.Limits(Map.of(
+        "chat-prod", new LoupeConfig.DeploymentLimit(150_000.0, 900.0),
+        "batch \"x\"", new LoupeConfig.DeploymentLimit(2_000_000.0, null)));
+    PrometheusRuleExport.Result r = PrometheusRuleExport.export(pack, RulesConfig.DEFAULTS.evaluationInterval(), limits,
         "the built-in rule pack");
     assertThat(r.rules() + r.leftOut().size()).isEqualTo(pack.size());
     assertThat(r.rules()).isPositive();
     for (PrometheusRuleExport.LeftOut l : r.leftOut()) assertThat(l.reason()).as(l.toString()).isNotBlank();
     assertPromtoolAccepts(write(r), r.rules());
+
+    String tpm = "(sum by (deployment) (avg_over_time(loupe_model_tokens_per_minute[2m])) / on(deployment) "
+        + "(max by (deployment) (label_replace(vector(2000000), \"deployment\", \"batch \\\"x\\\"\", \"\", \"\") "
+        + "or label_replace(vector(150000), \"deployment\", \"chat-prod\", \"\", \"\")) != 0))";
+    assertThat(rule(YAML.readTree(r.yaml()), "ModelTokensPerMinuteNearLimit").path("expr").asText())
+        .isEqualTo(tpm + " > 0.8");
+    assertThat(r.yaml()).contains("alert: ModelRequestsPerMinuteNearLimit");
+    assertThat(r.leftOut()).extracting(PrometheusRuleExport.LeftOut::alert).contains("ModelLatencyRegression")
+        .doesNotContain("ModelTokensPerMinuteNearLimit", "ModelRequestsPerMinuteNearLimit", "GpuTemperatureHigh");
+
+    PrometheusRuleExport.Result none = PrometheusRuleExport.export(pack, Duration.ofSeconds(15), NO_LIMITS, "pack");
+    assertThat(none.leftOut()).filteredOn(l -> l.alert().equals("ModelTokensPerMinuteNearLimit")).isNotEmpty()
+        .allSatisfy(l -> assertThat(l.reason()).contains("limits.deployments"));
   }
 
   @Test
