@@ -84,6 +84,12 @@ class ChangeConditionTest {
     e.evaluate(T0 + 600_000);
     assertThat(e.alerts()).extracting(a -> a.labels().get("deployment")).containsExactly("a");
     assertThat(slow.inputs()).containsExactly("latency_p95", "requests");
+    assertThat(e.status().get(0).missingInputs()).isEmpty();
+    RuleEngine quiet = new RuleEngine(List.of(slow), new SampleSignals(samples.stream()
+        .filter(x -> x.name().equals("requests")).toList()), VersionHistory.none(), a -> { }, RuleEngine.Settings.DEFAULTS);
+    quiet.evaluate(T0 + 600_000);
+    assertThat(quiet.status().get(0).missingInputs()).as("the guard's input is seen even without a breach")
+        .containsExactly(RuleEngine.missingText("latency_p95", ""));
     assertThatThrownBy(() -> new Rule("Slow", slow.expression(), slow.condition(), Duration.ZERO, Duration.ZERO,
         Severity.WARNING, Dimension.MODEL, Map.of(), Map.of(), "", new Rule.Guard(Expression.of(
             new Expression.Operand(SeriesSelector.parse("requests"), Aggregation.parse("sum")), Duration.ofMinutes(10),

@@ -16,7 +16,7 @@ import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.compute.ComputeDimensionJudge;
 import dev.loupe.dimension.compute.ComputeThresholds;
 import dev.loupe.dimension.model.DeploymentLog;
-import dev.loupe.dimension.model.InferenceRollup;
+import dev.loupe.model.InferenceRollup;
 import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.dimension.model.ModelDimensionJudge;
 import dev.loupe.dimension.network.NetworkDimensionJudge;

@@ -2,7 +2,7 @@ package dev.loupe.server;
 
 import dev.loupe.dimension.model.ModelSignal;
 import dev.loupe.dimension.model.RangeEvaluator;
-import dev.loupe.dimension.model.RollupQuery;
+import dev.loupe.model.RollupQuery;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.RangeSeries;
 import dev.loupe.model.Sample;

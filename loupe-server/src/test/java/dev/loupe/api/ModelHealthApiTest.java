@@ -92,6 +92,8 @@ class ModelHealthApiTest {
       assertThat(Double.parseDouble(p95.group(1))).isBetween(1.2 * 1.1, 1.2 * 1.3);
       assertThat(metrics).containsPattern("loupe_model_requests_per_second\\{" + Pattern.quote(v2Labels)
           + ",service=\"chat-api\"} (1\\.0|0\\.9)");
+      assertThat(metrics).containsPattern("loupe_model_requests_per_minute\\{" + Pattern.quote(v2Labels)
+          + ",service=\"chat-api\"} (60\\.0|5\\d\\.\\d+)");
       assertThat(metrics).contains("loupe_dimension_status{dimension=\"model\"} 1.0");
       assertThat(metrics).contains("loupe_dimension_status{dimension=\"compute\"} -1.0");
       assertThat(metrics).doesNotContain("model_version=\"v1\",quantile").as("v1 had no traffic in the last minute");

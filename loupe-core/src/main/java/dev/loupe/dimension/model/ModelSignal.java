@@ -1,5 +1,6 @@
 package dev.loupe.dimension.model;
 
+import dev.loupe.model.RollupPoint;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
