@@ -18,7 +18,7 @@ import java.util.function.ToDoubleFunction;
 public final class ModelSignalFamilies {
   /** Family names, for the registry's conflict check. */
   public static final List<String> NAMES = List.of(
-      "loupe_model_requests_per_second", "loupe_model_requests_per_minute", "loupe_model_error_ratio", "loupe_model_throttled_ratio",
+      "loupe_model_requests_per_second", "loupe_model_error_ratio", "loupe_model_throttled_ratio",
       "loupe_model_latency_seconds", "loupe_model_ttft_seconds", "loupe_model_output_tokens_per_second",
       "loupe_model_tokens_per_minute", "loupe_model_requests_per_minute", "loupe_dimension_status");
 
@@ -29,8 +29,6 @@ public final class ModelSignalFamilies {
     List<GaugeFamily> out = new ArrayList<>();
     out.add(simple("loupe_model_requests_per_second", "Requests per second over the last minute.", stats,
         WindowStats::requestsPerSecond));
-    out.add(simple("loupe_model_requests_per_minute", "Requests per minute (RPM) over the last minute.", stats,
-        s -> s.requestsPerSecond() * 60));
     out.add(simple("loupe_model_error_ratio", "Share of requests that failed over the last minute.", stats,
         WindowStats::errorRatio));
     out.add(simple("loupe_model_throttled_ratio", "Share of requests throttled (HTTP 429) over the last minute.",
