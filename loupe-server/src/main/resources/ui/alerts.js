@@ -274,7 +274,7 @@ function renderRules(rules, forbidden, now) {
     `${count((r) => r.state === 'pending')} pending`];
   if (errors) parts.push(`${errors} with errors`);
   if (missing) parts.push(`${missing} with inputs never seen`);
-  parts.push(`evaluated every ${seconds(group.interval)}`);
+  parts.push(`evaluated every ${durationText(group.interval)}`);
   summary.textContent = parts.join(' · ');
   if (!list.length) {
     body.replaceChildren(el('div', { class: 'muted' }, 'No alerting rules configured.'));
@@ -301,7 +301,7 @@ function renderRules(rules, forbidden, now) {
     if (r.lastError) health.append(el('div', { class: 'rule-error' }, r.lastError));
     const last = el('td', never ? {} : { title: absolute(r.lastEvaluation) },
       never ? 'not yet' : `${relative(Date.parse(r.lastEvaluation), now)} · took ${seconds(r.evaluationTime)}`);
-    tr.append(name, state, health, last, el('td', {}, r.duration ? seconds(r.duration) : '—'),
+    tr.append(name, state, health, last, el('td', {}, durationText(r.duration)),
       el('td', {}, ''));
     tr.lastChild.append(el('code', {}, r.query));
     tbody.append(tr);
@@ -356,6 +356,20 @@ function seconds(s) {
   if (s < 120) return round3(s) + ' s';
   if (s < 3600) return round3(s / 60) + ' min';
   return round3(s / 3600) + ' h';
+}
+
+// A duration as the config writes it: 30s, 5m, 1h30m.
+function durationText(s) {
+  if (!Number.isFinite(s) || s <= 0) return '—';
+  let left = Math.round(s);
+  let out = '';
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]]) {
+    if (left >= size) {
+      out += Math.floor(left / size) + unit;
+      left %= size;
+    }
+  }
+  return out;
 }
 
 function relative(ms, now) {

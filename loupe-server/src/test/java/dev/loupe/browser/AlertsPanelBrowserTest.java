@@ -126,7 +126,7 @@ class AlertsPanelBrowserTest {
       assertThat(rules).containsExactly("GpuTooHot firing ok 0", "GpuWarm pending ok 0", "InfinibandSymbolErrors inactive ok 1");
       assertThat(dom).contains("<tr class=\"missing-input\" data-rule=\"InfinibandSymbolErrors\"><td colspan=\"6\">⚠ missing input: "
           + "node_infiniband_symbol_error_total never seen (node_exporter with its infiniband collector)</td></tr>");
-      assertThat(dom).contains("3 rules · 1 firing · 1 pending · 1 with inputs never seen · evaluated every 1 h");
+      assertThat(dom).contains("3 rules · 1 firing · 1 pending · 1 with inputs never seen · evaluated every 1h");
       assertThat(dom).contains("<code>max by (Hostname, gpu) (DCGM_FI_DEV_GPU_TEMP[30s]) &gt; 80</code>");
 
       // A notification's link (#/alerts?rule=…, see LoupeLinks) marks the rule's alerts and opens
@@ -139,9 +139,11 @@ class AlertsPanelBrowserTest {
       assertThat(alertRow(linked, 1)).doesNotContain("data-linked");
 
       Path png = Path.of("target", "alerts-panel-browser-test.png");
-      Files.createDirectories(png.getParent());
       chromium.screenshot(loupe.server().baseUri().resolve("/#/alerts?rule=GpuTooHot"), png, 1400, 1400, Duration.ofSeconds(6));
       assertThat(Files.size(png)).isGreaterThan(10_000);
+      Path rulesPng = Path.of("target", "alerts-panel-browser-test-rules.png");
+      chromium.screenshot(loupe.server().baseUri().resolve("/#/rules"), rulesPng, 1400, 1800, Duration.ofSeconds(5));
+      assertThat(Files.size(rulesPng)).isGreaterThan(10_000);
     }
   }
 

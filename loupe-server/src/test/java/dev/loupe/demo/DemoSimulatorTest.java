@@ -62,6 +62,69 @@ class DemoSimulatorTest {
     }
   }
 
+  /**
+   * The demo's own rules over its traffic, evaluated every 5 s of the test clock as the demo does:
+   * the hot GPU's temperature alert goes pending, then fires, within two minutes of the start;
+   * the slower version's latency alert fires within three minutes of the rollout. Times are the
+   * simulated clock's, so the test takes seconds.
+   */
+  @Test
+  void theDemoRulesFireAGpuAlertWithinTwoMinutesAndALatencyAlertAfterTheRollout() throws Exception {
+    Instant start = Instant.parse("2026-11-28T14:00:00Z");
+    MutableClock clock = new MutableClock(start);
+    String rules = DemoSimulator.rulesYaml();
+    assertThat(rules).contains("evaluation_interval: 5s").contains("for: 30s");
+    // The test evaluates by hand at the demo's interval of simulated time; the server's own job stays out of the way.
+    try (TestServer loupe = TestServer.start(dir, clock, rules.replace("evaluation_interval: 5s", "evaluation_interval: 1h"));
+        DemoSimulator sim = new DemoSimulator(loupe.server().baseUri(), clock, Duration.ofMinutes(1), 1.5, s -> {})) {
+      sim.backfill();
+      java.util.Map<String, Duration> firstSeen = new java.util.LinkedHashMap<>();
+      Duration elapsed = Duration.ZERO;
+      while (elapsed.compareTo(Duration.ofMinutes(5)) < 0 && !firstSeen.containsKey("firing DemoLatencyRegression/warning")) {
+        clock.advance(Duration.ofSeconds(5));
+        elapsed = elapsed.plusSeconds(5);
+        if (elapsed.equals(Duration.ofMinutes(1))) sim.rollOut();
+        sim.sendUntilNow();
+        loupe.server().flushRollups();
+        loupe.server().evaluateRules();
+        for (JsonNode a : loupe.get("api/v1/alerts").json().at("/data/alerts")) {
+          firstSeen.putIfAbsent(a.get("state").asText() + " " + a.at("/labels/alertname").asText() + "/"
+              + a.at("/labels/severity").asText(), elapsed);
+        }
+      }
+      assertThat(firstSeen).as("alert states by when first seen").containsKeys(
+          "pending GpuTemperatureHigh/warning", "firing GpuTemperatureHigh/warning",
+          "pending GpuTemperatureHigh/critical", "firing GpuTemperatureHigh/critical",
+          "pending DemoLatencyRegression/warning", "firing DemoLatencyRegression/warning");
+      System.out.println("demo alerts, first seen after the start: " + firstSeen);
+      assertThat(firstSeen.get("pending GpuTemperatureHigh/warning")).isLessThan(firstSeen.get("firing GpuTemperatureHigh/warning"));
+      assertThat(firstSeen.get("firing GpuTemperatureHigh/warning")).isLessThanOrEqualTo(Duration.ofMinutes(2));
+      assertThat(firstSeen.get("firing GpuTemperatureHigh/critical")).isLessThanOrEqualTo(Duration.ofMinutes(3));
+      assertThat(firstSeen.get("firing DemoLatencyRegression/warning").minus(Duration.ofMinutes(1)))
+          .as("after the rollout").isLessThanOrEqualTo(Duration.ofMinutes(3));
+
+      JsonNode alerts = loupe.get("api/v1/alerts").json().at("/data/alerts");
+      List<String> gpus = new ArrayList<>();
+      JsonNode latency = null;
+      for (JsonNode a : alerts) {
+        if (a.at("/labels/alertname").asText().equals("GpuTemperatureHigh")) {
+          gpus.add(a.at("/labels/Hostname").asText() + " GPU " + a.at("/labels/gpu").asText());
+        } else {
+          latency = a;
+        }
+      }
+      assertThat(gpus).as("only the hot GPU").containsOnly(DemoSimulator.hotGpu());
+      assertThat(latency.at("/labels/deployment").asText()).isEqualTo("chat-prod");
+      assertThat(latency.at("/labels/model_version").asText()).isEqualTo(DemoSimulator.NEW_VERSION);
+      assertThat(latency.at("/labels/previous_model_version").asText()).isEqualTo(DemoSimulator.OLD_VERSION);
+      assertThat(Double.parseDouble(latency.get("value").asText())).as("P95 change").isBetween(0.4, 0.6);
+      assertThat(latency.at("/annotations/summary").asText()).contains("P95 latency of chat-prod is ")
+          .contains("(demo: for shortened to 30s)");
+      assertThat(latency.at("/signal/query").asText())
+          .isEqualTo("loupe_model_latency_seconds{quantile=\"0.95\", service=\"chat-api\", deployment=\"chat-prod\"}");
+    }
+  }
+
   @Test
   void trafficHasTheShapeItClaims() {
     TrafficModel m = new TrafficModel(
