@@ -128,6 +128,7 @@ class AlertsPanelBrowserTest {
           + "node_infiniband_symbol_error_total never seen (node_exporter with its infiniband collector)</td></tr>");
       assertThat(dom).contains("3 rules · 1 firing · 1 pending · 1 with inputs never seen · evaluated every 1h");
       assertThat(dom).contains("<code>max by (Hostname, gpu) (DCGM_FI_DEV_GPU_TEMP[30s]) &gt; 80</code>");
+      assertThat(dom).as("for, as the config writes it").contains("<td>1m</td>").contains("<td>10m</td>");
 
       // A notification's link (#/alerts?rule=…, see LoupeLinks) marks the rule's alerts and opens
       // the first one's signal chart with its threshold.
