@@ -32,7 +32,8 @@ public final class AlertHealth {
    * with the status and reasons of its firing alerts. A dimension with no data stays
    * {@code no_data} unless an alert of it fires (a rule may read data the judge does not watch).
    * {@code missingInputs} are the dimension's rules whose inputs were never seen; they are named
-   * among the reasons but change no status.
+   * among the reasons but change no status. The status holds since the worst alerts became
+   * active (the breach began; {@code for} only confirmed it).
    */
   public static DimensionHealth of(DimensionHealth judged, List<Alert> firing, List<String> missingInputs) {
     if (firing.isEmpty()) {
@@ -44,7 +45,7 @@ public final class AlertHealth {
     long since = Long.MAX_VALUE;
     List<String> reasons = new ArrayList<>();
     for (Alert a : firing) {
-      if (HealthStatus.of(severity(a)) == status) since = Math.min(since, a.firedAtMillis());
+      if (HealthStatus.of(severity(a)) == status) since = Math.min(since, a.activeSinceMillis());
       reasons.add(reason(a));
     }
     if (judged.status() != HealthStatus.NO_DATA) reasons.addAll(judged.reasons());

@@ -18,6 +18,14 @@ public record SeriesSelector(String metricName, List<LabelMatcher> matchers) {
     return new Reader(text).selector();
   }
 
+  /** Whether a series with these labels matches every matcher (an absent label is empty, as in PromQL). */
+  public boolean matches(java.util.Map<String, String> labels) {
+    for (LabelMatcher m : matchers) {
+      if (!m.matches(labels.getOrDefault(m.name(), ""))) return false;
+    }
+    return true;
+  }
+
   /** The matchers on one label, or an empty list. */
   public List<LabelMatcher> matchersOn(String label) {
     return matchers.stream().filter(m -> m.name().equals(label)).toList();

@@ -18,9 +18,13 @@ import java.util.Locale;
  * those points span. A series needs two points for either.
  */
 public record Aggregation(Kind kind, double q) {
-  /** The aggregations a rule can name. */
+  /**
+   * The aggregations a rule can name. {@code SUM_OF_AVG} averages each series over the window and
+   * sums the averages (PromQL {@code sum by (...) (avg_over_time(...))}): a deployment's TPM when
+   * two model versions share its traffic.
+   */
   public enum Kind {
-    AVG, MIN, MAX, SUM, RATE, INCREASE, QUANTILE, LAST, DERIV
+    AVG, MIN, MAX, SUM, RATE, INCREASE, QUANTILE, LAST, DERIV, SUM_OF_AVG
   }
 
   public Aggregation {
@@ -55,7 +59,7 @@ public record Aggregation(Kind kind, double q) {
       if (k != Kind.QUANTILE && k.name().toLowerCase(Locale.ROOT).equals(t)) return of(k);
     }
     throw new IllegalArgumentException(
-        "unknown aggregation '" + text + "'; one of avg, min, max, sum, rate, increase, deriv, last, quantile(q)");
+        "unknown aggregation '" + text + "'; one of avg, min, max, sum, sum_of_avg, rate, increase, deriv, last, quantile(q)");
   }
 
   @Override
@@ -84,7 +88,7 @@ public record Aggregation(Kind kind, double q) {
     if (n == 0) return Double.NaN;
     return switch (kind) {
       case AVG -> sum / n;
-      case SUM, RATE, INCREASE, DERIV -> sum;
+      case SUM, RATE, INCREASE, DERIV, SUM_OF_AVG -> sum;
       default -> acc;
     };
   }
@@ -110,7 +114,7 @@ public record Aggregation(Kind kind, double q) {
           double v = p.value();
           acc = kind == Kind.MIN ? Math.min(acc, v) : kind == Kind.MAX ? Math.max(acc, v) : acc + v;
         }
-        return kind == Kind.AVG ? acc / points.size() : acc;
+        return kind == Kind.AVG || kind == Kind.SUM_OF_AVG ? acc / points.size() : acc;
       }
     }
   }

@@ -20,7 +20,8 @@ final class BreachFinder {
 
   static List<Breach> find(Rule rule, SignalSource source, VersionHistory versions, long t, Set<String> seen) {
     List<Breach> found = find(rule.expression(), rule.condition(), source, versions, t, seen);
-    if (rule.when() == null || found.isEmpty()) return found;
+    if (rule.when() == null) return found;
+    // The guard is read even when nothing breaches, so that its inputs are known to be there.
     Expression g = rule.when().expression();
     Set<List<String>> guarded = new java.util.HashSet<>();
     for (Breach b : find(g, rule.when().condition(), source, versions, t, seen)) guarded.add(key(b.labels(), g.by()));

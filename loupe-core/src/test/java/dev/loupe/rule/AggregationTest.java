@@ -35,6 +35,17 @@ class AggregationTest {
   }
 
   @Test
+  void derivIsTheLeastSquaresSlopePerSecondSummedAndSumOfAvgSumsEachSeriesAverage() {
+    // 15 s apart: 0, 30, 60 rises 2 a second; a noisy line keeps its fitted slope.
+    assertThat(Aggregation.parse("deriv").apply(List.of(series(0, 30, 60)))).isCloseTo(2, within(1e-12));
+    assertThat(Aggregation.parse("deriv").apply(List.of(series(0, 40, 60)))).isCloseTo(2, within(1e-12));
+    assertThat(Aggregation.parse("deriv").apply(List.of(series(5, 5, 5)))).isZero();
+    assertThat(Aggregation.parse("deriv").apply(List.of(series(0, 30, 60), series(60, 30, 0)))).isZero();
+    assertThat(Aggregation.parse("deriv").apply(List.of(series(7)))).as("one point has no slope").isNaN();
+    assertThat(Aggregation.parse("sum_of_avg").apply(List.of(series(1, 3), series(10, 20, 30)))).isEqualTo(2 + 20);
+  }
+
+  @Test
   void quantileInterpolatesBetweenRanksOverEveryPointOfTheGroup() {
     assertThat(Aggregation.parse("quantile(0.5)").apply(List.of(series(1, 3), series(2, 4)))).isEqualTo(2.5);
     double[] hundred = new double[100];

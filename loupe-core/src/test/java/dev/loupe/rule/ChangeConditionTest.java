@@ -46,6 +46,58 @@ class ChangeConditionTest {
   }
 
   @Test
+  void comparesWithTheSameAggregationOverABaselineSpanBeforeTheWindow() {
+    List<Sample> samples = new ArrayList<>();
+    long day = Duration.ofDays(1).toMillis();
+    // A day at 2.0 (1.0 the minute just before it, outside the span), then ten minutes at 1.2.
+    samples.add(new Sample("latency_p95", Map.of("deployment", "a"), T0 - 60_000, 1.0));
+    for (long t = T0; t < T0 + day; t += 60_000) samples.add(new Sample("latency_p95", Map.of("deployment", "a"), t, 2.0));
+    for (long t = T0 + day; t < T0 + day + 600_000; t += 60_000) {
+      samples.add(new Sample("latency_p95", Map.of("deployment", "a"), t, 1.2));
+    }
+    long now = T0 + day + 600_000 - 60_000;
+    RuleEngine e = new RuleEngine(List.of(change("< -30%", "baseline 1d", List.of("deployment"))),
+        new SampleSignals(samples), VersionHistory.none(), a -> { }, RuleEngine.Settings.DEFAULTS);
+    e.evaluate(now);
+    assertThat(e.alerts()).singleElement().satisfies(a -> assertThat(a.value()).isCloseTo(-0.4, within(1e-12)));
+    assertThat(change("< -30%", "baseline 1d", List.of()).lookback()).isEqualTo(Duration.ofDays(1).plusMinutes(10));
+    assertThatThrownBy(() -> Condition.parseReference("baseline")).hasMessageContaining("baseline <duration>");
+  }
+
+  @Test
+  void aGuardKeepsOnlyTheGroupsWhereItsOwnConditionHoldsToo() {
+    List<Sample> samples = new ArrayList<>();
+    for (long t = T0; t <= T0 + 600_000; t += 60_000) {
+      for (String d : List.of("a", "b")) {
+        samples.add(new Sample("latency_p95", Map.of("deployment", d, "model_version", "v1"), t, 3.0));
+        samples.add(new Sample("requests", Map.of("deployment", d, "model_version", "v1"), t, d.equals("a") ? 100 : 2));
+      }
+    }
+    Rule slow = new Rule("Slow",
+        Expression.of(new Expression.Operand(SeriesSelector.parse("latency_p95"), Aggregation.parse("avg")),
+            Duration.ofMinutes(10), List.of("deployment", "model_version")),
+        Condition.parseThreshold("> 2"), Duration.ZERO, Duration.ZERO, Severity.WARNING, Dimension.MODEL, Map.of(),
+        Map.of(), "", new Rule.Guard(Expression.of(new Expression.Operand(SeriesSelector.parse("requests"),
+            Aggregation.parse("sum")), Duration.ofMinutes(10), List.of("deployment")), Condition.parseThreshold(">= 50")));
+    RuleEngine e = new RuleEngine(List.of(slow), new SampleSignals(samples), VersionHistory.none(), a -> { },
+        RuleEngine.Settings.DEFAULTS);
+    e.evaluate(T0 + 600_000);
+    assertThat(e.alerts()).extracting(a -> a.labels().get("deployment")).containsExactly("a");
+    assertThat(slow.inputs()).containsExactly("latency_p95", "requests");
+    assertThat(e.status().get(0).missingInputs()).isEmpty();
+    RuleEngine quiet = new RuleEngine(List.of(slow), new SampleSignals(samples.stream()
+        .filter(x -> x.name().equals("requests")).toList()), VersionHistory.none(), a -> { }, RuleEngine.Settings.DEFAULTS);
+    quiet.evaluate(T0 + 600_000);
+    assertThat(quiet.status().get(0).missingInputs()).as("the guard's input is seen even without a breach")
+        .containsExactly(RuleEngine.missingText("latency_p95", ""));
+    assertThatThrownBy(() -> new Rule("Slow", slow.expression(), slow.condition(), Duration.ZERO, Duration.ZERO,
+        Severity.WARNING, Dimension.MODEL, Map.of(), Map.of(), "", new Rule.Guard(Expression.of(
+            new Expression.Operand(SeriesSelector.parse("requests"), Aggregation.parse("sum")), Duration.ofMinutes(10),
+            List.of("pod")), Condition.parseThreshold(">= 50"))))
+        .hasMessageContaining("when.by must be among the rule's by labels");
+  }
+
+  @Test
   void comparesEachVersionWithTheVersionItReplacedAsItRanBeforeTheRollout() {
     long rollout = T0 + 3_600_000;
     List<Sample> samples = new ArrayList<>();

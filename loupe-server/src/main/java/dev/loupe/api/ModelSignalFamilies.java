@@ -20,7 +20,7 @@ public final class ModelSignalFamilies {
   public static final List<String> NAMES = List.of(
       "loupe_model_requests_per_second", "loupe_model_error_ratio", "loupe_model_throttled_ratio",
       "loupe_model_latency_seconds", "loupe_model_ttft_seconds", "loupe_model_output_tokens_per_second",
-      "loupe_model_tokens_per_minute", "loupe_dimension_status");
+      "loupe_model_tokens_per_minute", "loupe_model_requests_per_minute", "loupe_dimension_status");
 
   private ModelSignalFamilies() {}
 
@@ -49,6 +49,8 @@ public final class ModelSignalFamilies {
         WindowStats::outputTokensPerSecond));
     out.add(simple("loupe_model_tokens_per_minute", "Input plus output tokens over the last minute.", stats,
         WindowStats::tokensPerMinute));
+    out.add(simple("loupe_model_requests_per_minute", "Requests over the last minute (RPM).", stats,
+        s -> s.requestsPerSecond() * 60));
     return out;
   }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import dev.loupe.dimension.model.ModelSignal;
 import dev.loupe.dimension.model.RangeEvaluator;
 import dev.loupe.model.RangeSeries;
-import dev.loupe.dimension.model.RollupQuery;
+import dev.loupe.model.RollupQuery;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.RangeSeries;
 import dev.loupe.model.Sample;

@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * {@code GET /api/v1/rules}, {@code GET /api/v1/alerts} in the shape of Prometheus's answers
  * (its field names, plus Loupe's {@code severity}, {@code dimension}, {@code missing_inputs} and
- * alert {@code history}), and {@code POST /api/v1/rules/test?since=14d}: a backtest of posted
+ * alert {@code history}), and {@code POST /api/v1/rules/test?since=14d}: a backtest of a running rule ({@code &rule=NAME}) or of posted
  * rules over stored history.
  */
 final class RulesHandler {
@@ -115,7 +115,13 @@ final class RulesHandler {
         ApiJson.error(ctx, 413, "the rules are larger than " + MAX_BODY_BYTES + " bytes", List.of());
         return;
       }
-      posted = rules.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      String name = ctx.queryParam("rule");
+      if (name != null) {
+        if (body.length > 0) throw new IllegalArgumentException("give either ?rule=NAME or rules in the body, not both");
+        posted = running(name);
+      } else {
+        posted = rules.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      }
       if (posted.isEmpty()) throw new IllegalArgumentException("no rule in the body");
     } catch (IllegalArgumentException e) {
       ApiJson.error(ctx, 400, e.getMessage(), List.of());
@@ -145,6 +151,17 @@ final class RulesHandler {
     data.put("interval", DurationText.format(interval));
     data.put("rules", results);
     ApiJson.write(ctx, 200, success(data));
+  }
+
+  /** The running rules (built-in or the config's) named {@code NAME} (both severities) or {@code NAME/severity}. */
+  private List<Rule> running(String name) {
+    List<Rule> out = new ArrayList<>();
+    for (RuleStatus st : rules.engine().status()) {
+      Rule r = st.rule();
+      if (name.equals(r.name()) || name.equals(r.name() + "/" + lower(r.severity().name()))) out.add(r);
+    }
+    if (out.isEmpty()) throw new IllegalArgumentException("no running rule named '" + name + "'; GET /api/v1/rules lists them");
+    return out;
   }
 
   private static Map<String, Object> success(Object data) {

@@ -6,11 +6,14 @@ import java.util.Set;
 /**
  * Which scope a request on the HTTP port needs. Open: {@code /healthz}, {@code /readyz} and the
  * page's static files (they hold no data; everything the page shows comes from the API). Admin:
- * rules and config views. Otherwise {@code GET} under {@code /api/} and {@code /metrics} is read,
- * any other method is write.
+ * config views (they name receivers and files). Rules and alerts are read, as in Prometheus, and
+ * so is a backtest ({@code POST /api/v1/rules/test}): a query over stored history that changes
+ * nothing. Otherwise {@code GET} under {@code /api/} and {@code /metrics} is read, any other
+ * method is write.
  */
 public final class HttpScopes {
-  static final List<String> ADMIN_PREFIXES = List.of("/api/v1/rules", "/api/v1/config", "/api/v1/status/config");
+  static final List<String> ADMIN_PREFIXES = List.of("/api/v1/config", "/api/v1/status/config");
+  static final String BACKTEST = "/api/v1/rules/test";
   /** What a tenant-bound token may read: the endpoints that filter by tenant. Aggregates (health, signals, /metrics) cannot. */
   static final Set<String> TENANT_FILTERED = Set.of("/api/v1/inferences");
 
@@ -22,6 +25,7 @@ public final class HttpScopes {
     for (String prefix : ADMIN_PREFIXES) {
       if (path.equals(prefix) || path.startsWith(prefix + "/")) return Scope.ADMIN;
     }
+    if (path.equals(BACKTEST)) return Scope.READ;
     boolean data = path.startsWith("/api/") || path.equals("/metrics");
     boolean reading = method.equals("GET") || method.equals("HEAD");
     if (!data) return reading ? null : Scope.WRITE;

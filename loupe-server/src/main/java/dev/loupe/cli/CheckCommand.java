@@ -38,11 +38,17 @@ final class CheckCommand implements Callable<Integer> {
       LoupeConfig c = ConfigLoader.load(config);
       System.out.println(config + ": ok (port " + c.server().port() + ", data in " + c.server().dataDir()
           + ", raw events kept " + DurationText.format(c.retention().inference())
-          + ", " + RuleFiles.load(c.rules()).size() + " alerting rules)");
+          + ", " + rules(c) + ")");
       return 0;
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       return 1;
     }
+  }
+
+  private static String rules(LoupeConfig c) {
+    int all = RuleFiles.load(c.rules()).size();
+    int builtin = dev.loupe.server.BuiltinRules.load(c.rules().builtin()).size();
+    return all + " alerting rules: " + builtin + " built-in, " + (all - builtin) + " of the config";
   }
 }

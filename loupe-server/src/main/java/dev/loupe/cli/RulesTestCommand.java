@@ -28,8 +28,13 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Backtest rules over a running Loupe's stored history: when they would have gone pending, fired and resolved.")
 final class RulesTestCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "FILE", description = "YAML or JSON: one rule, a list of rules, or a rule file with groups.")
+  @Parameters(paramLabel = "FILE", arity = "0..1",
+      description = "YAML or JSON: one rule, a list of rules, or a rule file with groups.")
   Path file;
+
+  @Option(names = "--rule", paramLabel = "NAME",
+      description = "Instead of FILE: a rule the server runs (built-in or its config's), NAME or NAME/severity.")
+  String rule;
 
   @Option(names = "--since", defaultValue = "1d", description = "How far back to evaluate (default ${DEFAULT-VALUE}).")
   String since;
@@ -42,14 +47,21 @@ final class RulesTestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    String body;
-    try {
-      body = Files.readString(file);
-    } catch (IOException e) {
-      System.err.println(file + ": cannot read: " + e.getMessage());
-      return 1;
+    if ((file == null) == (rule == null)) {
+      System.err.println("give a rule FILE or --rule NAME");
+      return 2;
+    }
+    String body = "";
+    if (file != null) {
+      try {
+        body = Files.readString(file);
+      } catch (IOException e) {
+        System.err.println(file + ": cannot read: " + e.getMessage());
+        return 1;
+      }
     }
     String query = "since=" + URLEncoder.encode(since, StandardCharsets.UTF_8)
+        + (rule == null ? "" : "&rule=" + URLEncoder.encode(rule, StandardCharsets.UTF_8))
         + (interval == null ? "" : "&interval=" + URLEncoder.encode(interval, StandardCharsets.UTF_8));
     HttpRequest request = HttpRequest.newBuilder(url.resolve("/api/v1/rules/test?" + query))
         .header("Content-Type", "application/yaml")
@@ -63,7 +75,7 @@ final class RulesTestCommand implements Callable<Integer> {
     }
     JsonNode answer = new ObjectMapper().readTree(response.body());
     if (response.statusCode() != 200) {
-      System.err.println(file + ": " + answer.path("error").asText(response.body()));
+      System.err.println((file != null ? file : rule) + ": " + answer.path("error").asText(response.body()));
       return 1;
     }
     JsonNode data = answer.path("data");

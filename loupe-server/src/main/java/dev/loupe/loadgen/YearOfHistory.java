@@ -1,6 +1,6 @@
 package dev.loupe.loadgen;
 
-import dev.loupe.dimension.model.InferenceRollup;
+import dev.loupe.model.InferenceRollup;
 import dev.loupe.dimension.model.InferenceStats;
 import dev.loupe.model.Inference;
 import dev.loupe.model.Outcome;

@@ -41,11 +41,11 @@ final class AlertingRules implements RuleApi, AutoCloseable {
   private final RuleEngine engine;
 
   AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
-      Clock clock, AlertSink sink) {
+      LoupeConfig.Limits limits, Clock clock, AlertSink sink) {
     this.config = config;
     this.store = store;
     this.clock = clock;
-    this.source = new StoreSignalSource(store, recent);
+    this.source = new LimitSignals(new StoreSignalSource(store, recent), limits);
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");

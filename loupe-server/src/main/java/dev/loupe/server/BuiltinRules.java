@@ -59,6 +59,7 @@ public final class BuiltinRules {
         unused.remove(both);
         if (off) continue;
         ObjectNode spec = node.deepCopy();
+        Map<String, JsonNode> applied = new LinkedHashMap<>();
         for (String key : List.of(name, both)) {
           JsonNode change = settings.override().get(key);
           if (change == null) continue;
@@ -72,8 +73,9 @@ public final class BuiltinRules {
                 "alert and severity name the rule and cannot be overridden; disable it and write your own");
           }
           spec.setAll((ObjectNode) change);
+          applied.put(key, change);
         }
-        out.add(bind(spec, file.getKey(), both));
+        out.add(bind(spec, file.getKey(), both, applied));
       }
     }
     if (!unused.isEmpty()) {
@@ -94,15 +96,28 @@ public final class BuiltinRules {
     return "built-in rules: " + String.join(", ", names);
   }
 
-  private static Rule bind(ObjectNode spec, String file, String name) {
+  /**
+   * The rule from its spec; a failure can only come from an override (the shipped pack is tested),
+   * so it names the override's key that set the faulty field.
+   */
+  private static Rule bind(ObjectNode spec, String file, String name, Map<String, JsonNode> applied) {
     try {
       return ConfigLoader.read(spec.toString(), DIR + file + " (" + name + ")", RulesConfig.RuleSpec.class, null)
           .toRule();
     } catch (ConfigException e) {
-      throw new ConfigException("config", 0, 0, "rules.builtin.override." + name + "." + e.keyPath(), e.reason());
+      throw new ConfigException("config", 0, 0, overrideKey(applied, name, e.keyPath()), e.reason());
     } catch (ConfigValueException e) {
-      throw new ConfigException("config", 0, 0, "rules.builtin.override." + name + "." + e.key(), e.getMessage());
+      throw new ConfigException("config", 0, 0, overrideKey(applied, name, e.key()), e.getMessage());
     }
+  }
+
+  private static String overrideKey(Map<String, JsonNode> applied, String name, String field) {
+    String top = field.split("[.\\[]", 2)[0];
+    String key = applied.isEmpty() ? name : applied.keySet().iterator().next();
+    for (Map.Entry<String, JsonNode> e : applied.entrySet()) {
+      if (e.getValue().has(top)) key = e.getKey();
+    }
+    return "rules.builtin.override." + key + (field.isEmpty() ? "" : "." + field);
   }
 
   private static String resource(String file) {

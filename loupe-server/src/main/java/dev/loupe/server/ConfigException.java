@@ -7,6 +7,7 @@ public final class ConfigException extends RuntimeException {
   private final int line;
   private final int column;
   private final String reason;
+  private final String source;
 
   ConfigException(String source, int line, int column, String keyPath, String reason) {
     super(source + (line > 0 ? ":" + line + ":" + column : "") + ": "
@@ -15,6 +16,12 @@ public final class ConfigException extends RuntimeException {
     this.line = line;
     this.column = column;
     this.reason = reason;
+    this.source = source;
+  }
+
+  /** The file (or text) named first in the message. */
+  public String source() {
+    return source;
   }
 
   /** Why, without the file, position and key. */

@@ -48,7 +48,15 @@ public final class ConfigLoader {
     LoupeConfig config = parse(text, file.toString());
     // Rule files are named relative to the config, as in Prometheus, and checked now.
     config = config.withRules(config.rules().resolvedAgainst(file.toAbsolutePath().getParent()));
-    RuleFiles.load(config.rules());
+    try {
+      RuleFiles.load(config.rules());
+    } catch (ConfigException e) {
+      // A problem of the config itself (an override of a built-in rule, say) found after binding:
+      // pointed at in the file by its key.
+      if (!e.source().equals("config")) throw e;
+      JsonLocation where = locate(text, e.keyPath(), false, null);
+      throw new ConfigException(file.toString(), line(where), column(where), e.keyPath(), e.reason());
+    }
     return config;
   }
 

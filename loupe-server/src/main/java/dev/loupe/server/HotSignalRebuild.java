@@ -1,7 +1,7 @@
 package dev.loupe.server;
 
 import dev.loupe.dimension.model.DeploymentLog;
-import dev.loupe.dimension.model.InferenceRollup;
+import dev.loupe.model.InferenceRollup;
 import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.model.Inference;
 import dev.loupe.model.SeriesKey;

@@ -1,6 +1,6 @@
 package dev.loupe.server;
 
-import dev.loupe.dimension.model.InferenceRollup;
+import dev.loupe.model.InferenceRollup;
 import dev.loupe.dimension.model.InferenceStats;
 import dev.loupe.model.SeriesKey;
 import dev.loupe.store.Store;

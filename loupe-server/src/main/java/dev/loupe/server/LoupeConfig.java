@@ -30,8 +30,9 @@ public record LoupeConfig(
     Otlp otlp,
     AuthConfig auth,
     AlertingConfig alerting,
-    RulesConfig rules) {
-  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    RulesConfig rules,
+    Limits limits) {
+  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
@@ -45,6 +46,7 @@ public record LoupeConfig(
     network = network == null ? new Network(null) : network;
     otlp = otlp == null ? new Otlp(null, null, null, null) : otlp;
     rules = rules == null ? RulesConfig.DEFAULTS : rules;
+    limits = limits == null ? new Limits(null) : limits;
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
     Set<String> jobs = new HashSet<>();
@@ -56,28 +58,28 @@ public record LoupeConfig(
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits);
   }
 
   public LoupeConfig withOtlp(Otlp o) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting, rules);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting, rules, limits);
   }
 
   public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
-    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting, rules);
+    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting, rules, limits);
 
   }
 
   public LoupeConfig withRules(RulesConfig r) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, r);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, r, limits);
   }
 
   public LoupeConfig withAuth(AuthConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules, limits);
   }
 
   public LoupeConfig withAlerting(AlertingConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules, limits);
   }
 
   /**
@@ -203,22 +205,47 @@ public record LoupeConfig(
     }
   }
 
-  /** Thresholds of the model dimension's version-regression detector. */
+  /**
+   * The former {@code health:} section. Its thresholds are rules of the built-in pack now
+   * (ModelLatencyRegression); a key set here is refused with the place it moved to, so an old
+   * config does not silently lose its setting.
+   */
   public record Health(
       @JsonProperty("latency_regression_warning") Double latencyRegressionWarning,
       @JsonProperty("latency_regression_critical") Double latencyRegressionCritical,
       @JsonProperty("min_samples") Integer minSamples,
       @JsonProperty("current_window") Duration currentWindow) {
     public Health {
-      latencyRegressionWarning = latencyRegressionWarning == null ? 0.40 : latencyRegressionWarning;
-      latencyRegressionCritical = latencyRegressionCritical == null ? 1.00 : latencyRegressionCritical;
-      minSamples = minSamples == null ? 50 : minSamples;
-      currentWindow = currentWindow == null ? Duration.ofMinutes(5) : currentWindow;
-      if (latencyRegressionWarning <= 0 || latencyRegressionCritical < latencyRegressionWarning) {
-        throw new IllegalArgumentException(
-            "need 0 < latency_regression_warning <= latency_regression_critical");
+      moved("latency_regression_warning", latencyRegressionWarning, "ModelLatencyRegression/warning: {change: '> 40%'}");
+      moved("latency_regression_critical", latencyRegressionCritical, "ModelLatencyRegression/critical: {change: '> 100%'}");
+      moved("min_samples", minSamples, "ModelLatencyRegression: {when: {...condition: '>= 50'}}");
+      moved("current_window", currentWindow, "ModelLatencyRegression: {window: 10m}");
+    }
+
+    private static void moved(String key, Object value, String override) {
+      if (value != null) {
+        throw new ConfigValueException(key, "the version regression is the built-in rule ModelLatencyRegression now;"
+            + " set it under rules.builtin.override, e.g. " + override);
       }
-      if (minSamples < 1) throw new IllegalArgumentException("min_samples must be >= 1");
+    }
+  }
+
+  /**
+   * Quotas Loupe compares usage with: per deployment its tokens-per-minute and requests-per-minute
+   * limits (an Azure OpenAI deployment's TPM/RPM, or a gateway's), as the signals
+   * {@code loupe_model_tpm_limit} and {@code loupe_model_rpm_limit}.
+   */
+  public record Limits(Map<String, DeploymentLimit> deployments) {
+    public Limits {
+      deployments = deployments == null ? Map.of() : Map.copyOf(deployments);
+    }
+  }
+
+  /** One deployment's limits; either may be left out. */
+  public record DeploymentLimit(Double tpm, Double rpm) {
+    public DeploymentLimit {
+      if (tpm != null && !(tpm > 0)) throw new ConfigValueException("tpm", "must be positive, got " + tpm);
+      if (rpm != null && !(rpm > 0)) throw new ConfigValueException("rpm", "must be positive, got " + rpm);
     }
   }
 

@@ -16,10 +16,9 @@ import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.compute.ComputeDimensionJudge;
 import dev.loupe.dimension.compute.ComputeThresholds;
 import dev.loupe.dimension.model.DeploymentLog;
-import dev.loupe.dimension.model.InferenceRollup;
+import dev.loupe.model.InferenceRollup;
 import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.dimension.model.ModelDimensionJudge;
-import dev.loupe.dimension.model.VersionRegressionDetector;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
 import dev.loupe.dimension.network.NetworkThresholds;
 import dev.loupe.ingest.CapturePolicy;
@@ -154,15 +153,9 @@ public final class LoupeServer implements AutoCloseable {
           new JsonEventDecoder(
               new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().inference()));
 
-      LoupeConfig.Health h = config.health();
-      VersionRegressionDetector detector =
-          new VersionRegressionDetector(
-              new VersionRegressionDetector.Settings(
-                  h.latencyRegressionWarning(), h.latencyRegressionCritical(), h.minSamples(), h.currentWindow()),
-              new StoredVersionBaseline(store, clock));
-      HealthEvaluator health =
-          new HealthEvaluator(clock,
-              List.of(new ModelDimensionJudge(windows, deployments, detector, started), compute, network));
+      // Health reads the rule engine's last evaluation; the engine is made further down.
+      HealthEvaluator health = new HealthEvaluator(clock,
+          List.of(new ModelDimensionJudge(windows, started), compute, network), this::ruleStatus);
 
       TimestampAdmission sampleAdmission =
           new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().sample());
@@ -170,7 +163,7 @@ public final class LoupeServer implements AutoCloseable {
       List<String> exported = new java.util.ArrayList<>(ModelSignalFamilies.NAMES);
       exported.addAll(InfrastructureSignalFamilies.NAMES);
       exported.addAll(AlertFamilies.NAMES);
-      this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, clock,
+      this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, config.limits(), clock,
           alerts -> alertSink.accept(alerts));
       startedParts.add(alerting::close);
       GenAiSpanMapping genAi = new GenAiSpanMapping(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
@@ -408,6 +401,12 @@ public final class LoupeServer implements AutoCloseable {
   /** Where alerts go after each evaluation (notifiers); no-op until set. */
   public void alertSink(AlertSink sink) {
     this.alertSink = java.util.Objects.requireNonNull(sink, "sink");
+  }
+
+  /** Each rule's status as of the last evaluation; none before the engine exists. */
+  private List<dev.loupe.rule.RuleStatus> ruleStatus() {
+    AlertingRules a = alerting;
+    return a == null ? List.of() : a.engine().status();
   }
 
   /** The rule engine, for its rules' status and alerts. */

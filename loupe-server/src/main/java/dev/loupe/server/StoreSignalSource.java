@@ -2,7 +2,7 @@ package dev.loupe.server;
 
 import dev.loupe.dimension.model.ModelSignal;
 import dev.loupe.dimension.model.RangeEvaluator;
-import dev.loupe.dimension.model.RollupQuery;
+import dev.loupe.model.RollupQuery;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.RangeSeries;
 import dev.loupe.model.Sample;
@@ -24,6 +24,8 @@ public final class StoreSignalSource implements SignalSource {
   /** Raw samples one rule query may read; more is an error on that rule, not a stall of all. */
   static final int MAX_SAMPLES = 1_000_000;
   private static final long MINUTE = 60_000;
+  private static final long HOUR = 3_600_000;
+  private static final long LONG_RANGE = 6 * HOUR;
 
   private final Store store;
   private final RecentSamples recent;
@@ -61,7 +63,11 @@ public final class StoreSignalSource implements SignalSource {
     // reads the rollups of its whole range at once sees the same points.
     long start = Math.floorDiv(fromMillis, MINUTE) * MINUTE + MINUTE;
     if (start > toMillis) return List.of();
-    RollupQuery q = new RollupQuery(start, toMillis, MINUTE, MINUTE, storeMatchers);
+    // A long range (a 7-day baseline) reads hourly points: the same sketches merged, 60 times fewer.
+    long step = toMillis - fromMillis > LONG_RANGE ? HOUR : MINUTE;
+    if (step == HOUR) start = Math.floorDiv(fromMillis, HOUR) * HOUR + HOUR;
+    if (start > toMillis) return List.of();
+    RollupQuery q = new RollupQuery(start, toMillis, step, step, storeMatchers);
     return RangeEvaluator.evaluate(signal, selector, store.rollupRange(q));
   }
 }

@@ -19,18 +19,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * From HTTP requests to a dimension turning yellow: a slower model version rolls out, the model
- * dimension says so naming both versions, the chart query shows it, and a restart keeps it.
+ * From HTTP requests to a dimension turning yellow: a slower model version rolls out, the pack's
+ * ModelLatencyRegression rule goes pending and fires 10 minutes later, the model dimension says so
+ * naming both versions, the chart query shows it, and a restart keeps it.
  */
 class ModelHealthApiTest {
   static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
 
   @TempDir Path dir;
-  MutableClock clock = new MutableClock(T0.plus(Duration.ofMinutes(30)));
+  MutableClock clock = new MutableClock(T0.plus(Duration.ofMinutes(25)));
+  // The test evaluates the rules itself, at the times it sets.
+  static final String CONFIG = "rules: {evaluation_interval: 1h}\n";
+
+  /** Every 15 s up to {@code until}: v2's calls of those 15 s, closed minutes flushed, rules evaluated. */
+  private void runV2(TestServer loupe, Instant until) {
+    Instant t = clock.instant();
+    while (t.isBefore(until)) {
+      Instant next = t.plusSeconds(15);
+      clock.set(next);
+      feed(loupe, "v2", t, next, 1200, next.getEpochSecond());
+      loupe.server().flushRollups();
+      loupe.server().evaluateRules();
+      t = next;
+    }
+  }
 
   @Test
   void versionRegressionTurnsTheModelTileWarningAndSurvivesARestart() {
-    try (TestServer loupe = TestServer.start(dir, clock)) {
+    try (TestServer loupe = TestServer.start(dir, clock, CONFIG)) {
       JsonNode before = loupe.get("api/v1/health").json();
       assertThat(before.get("dimensions").get("model").get("status").asText()).isEqualTo("no_data");
       assertThat(before.get("dimensions").get("model").get("reasons").get(0).asText())
@@ -42,9 +58,20 @@ class ModelHealthApiTest {
 
       loupe.post("api/v1/deployments", "{\"timestamp\":\"2026-11-28T10:25:00Z\",\"service\":\"chat-api\","
           + "\"deployment\":\"chat-prod\",\"model\":\"gpt-4o\",\"from_version\":\"v1\",\"to_version\":\"v2\"}");
-      feed(loupe, "v2", T0.plus(Duration.ofMinutes(25)), T0.plus(Duration.ofMinutes(30)), 1200, 2);
-
+      // v2's first minute is flushed at 10:26:05 and read at 10:26:15: pending; firing 10 minutes later.
+      runV2(loupe, T0.plus(Duration.ofMinutes(36)));
+      JsonNode pending = loupe.get("api/v1/alerts").json().at("/data/alerts");
+      assertThat(pending).hasSize(1);
+      assertThat(pending.get(0).path("state").asText()).isEqualTo("pending");
+      assertThat(pending.get(0).path("activeAt").asText()).isEqualTo("2026-11-28T10:26:15Z");
+      assertThat(loupe.get("api/v1/health").json().at("/dimensions/model/status").asText())
+          .as("pending changes no colour").isEqualTo("ok");
+      runV2(loupe, T0.plus(Duration.ofMinutes(36)).plusSeconds(15));
       assertRegression(loupe.get("api/v1/health").json());
+      JsonNode firing = loupe.get("api/v1/alerts").json().at("/data/alerts/0");
+      assertThat(firing.path("labels").path("alertname").asText()).isEqualTo("ModelLatencyRegression");
+      assertThat(firing.path("labels").path("previous_model_version").asText()).isEqualTo("v1");
+      runV2(loupe, T0.plus(Duration.ofMinutes(40)));
 
       JsonNode hot = loupe.get("api/v1/signals").json().get("data");
       assertThat(hot).hasSize(2);
@@ -55,7 +82,7 @@ class ModelHealthApiTest {
       assertThat(fiveMin.get("latency_p95_ms").asDouble()).isBetween(1200 * 1.1, 1200 * 1.3);
       assertThat(fiveMin.get("ttft_p95_ms").isNull()).isTrue();
       assertThat(fiveMin.get("tokens_per_minute").asDouble()).isCloseTo(150 * 60, org.assertj.core.data.Offset.offset(1.0));
-      assertThat(hot.get(0).get("windows").has("1m")).as("v1 stopped at 10:25").isFalse();
+      assertThat(hot.get(0).get("windows").has("5m")).as("v1 stopped at 10:25").isFalse();
 
       String metrics = loupe.get("metrics").body();
       String v2Labels = "deployment=\"chat-prod\",model=\"gpt-4o\",model_version=\"v2\"";
@@ -63,7 +90,10 @@ class ModelHealthApiTest {
           + ",quantile=\"0.95\",service=\"chat-api\"} (\\S+)").matcher(metrics);
       assertThat(p95.find()).as("P95 of v2 on /metrics:\n" + metrics).isTrue();
       assertThat(Double.parseDouble(p95.group(1))).isBetween(1.2 * 1.1, 1.2 * 1.3);
-      assertThat(metrics).contains("loupe_model_requests_per_second{" + v2Labels + ",service=\"chat-api\"} 1.0");
+      assertThat(metrics).containsPattern("loupe_model_requests_per_second\\{" + Pattern.quote(v2Labels)
+          + ",service=\"chat-api\"} (1\\.0|0\\.9)");
+      assertThat(metrics).containsPattern("loupe_model_requests_per_minute\\{" + Pattern.quote(v2Labels)
+          + ",service=\"chat-api\"} (60\\.0|5\\d\\.\\d+)");
       assertThat(metrics).contains("loupe_dimension_status{dimension=\"model\"} 1.0");
       assertThat(metrics).contains("loupe_dimension_status{dimension=\"compute\"} -1.0");
       assertThat(metrics).doesNotContain("model_version=\"v1\",quantile").as("v1 had no traffic in the last minute");
@@ -92,10 +122,15 @@ class ModelHealthApiTest {
       assertThat(Double.parseDouble(v1Points.get(5).get(1).asText())).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.05));
     }
 
-    try (TestServer again = TestServer.start(dir, clock)) {
+    // Restarted a minute later: the for state comes back from ALERTS_FOR_STATE, the alert fires again at once.
+    clock.set(T0.plus(Duration.ofMinutes(41)));
+    try (TestServer again = TestServer.start(dir, clock, CONFIG)) {
+      runV2(again, T0.plus(Duration.ofMinutes(41)).plusSeconds(30));
       assertRegression(again.get("api/v1/health").json());
+      assertThat(again.get("api/v1/alerts").json().at("/data/alerts/0/activeAt").asText())
+          .isEqualTo("2026-11-28T10:26:15Z");
       assertThat(again.get("api/v1/inferences?start=2026-11-28T10:00:00Z&limit=100000").json().get("data"))
-          .hasSize(30 * 60);
+          .hasSize(25 * 60 + 15 * 60 + 30);
     }
   }
 
@@ -123,11 +158,11 @@ class ModelHealthApiTest {
     JsonNode model = health.get("dimensions").get("model");
     assertThat(model.get("status").asText()).isEqualTo("warning");
     String reason = model.get("reasons").get(0).asText();
-    assertThat(reason).contains("chat-prod").contains("model_version v2").contains("on v1");
-    Matcher m = Pattern.compile("\\+(\\d+)%").matcher(reason);
+    assertThat(reason).contains("chat-prod").contains("model_version v2").contains("against v1");
+    Matcher m = Pattern.compile("\\+(\\d+)(\\.\\d+)?%").matcher(reason);
     assertThat(m.find()).as(reason).isTrue();
     assertThat(Integer.parseInt(m.group(1))).isBetween(42, 58);
-    assertThat(model.get("since").asText()).isEqualTo("2026-11-28T10:25:00Z");
+    assertThat(model.get("since").asText()).as("since the breach began").isEqualTo("2026-11-28T10:26:15Z");
     for (String d : List.of("compute", "cost", "security", "network", "data")) {
       JsonNode dim = health.get("dimensions").get(d);
       assertThat(dim.get("status").asText()).isEqualTo("no_data");
@@ -137,7 +172,7 @@ class ModelHealthApiTest {
 
   private static JsonNode queryRange(TestServer loupe, String query) {
     long start = T0.getEpochSecond() + 120;
-    long end = T0.getEpochSecond() + 29 * 60;
+    long end = T0.getEpochSecond() + 39 * 60;
     TestServer.Answer a = loupe.get("api/v1/signals/query_range?query="
         + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&start=" + start + "&end=" + end + "&step=60");
     assertThat(a.status()).as(a.body()).isEqualTo(200);

@@ -52,6 +52,14 @@ class TokenOverHttpApiTest {
       assertThat(read.status()).isEqualTo(200);
       assertThat(read.json().get("data")).hasSize(1);
       assertThat(get(loupe, "api/v1/health", "Bearer " + READER).status()).isEqualTo(200);
+      assertThat(get(loupe, "api/v1/rules", "Bearer " + READER).status()).as("rules are read, as in Prometheus").isEqualTo(200);
+      assertThat(get(loupe, "api/v1/alerts", "Bearer " + READER).status()).isEqualTo(200);
+      assertThat(get(loupe, "api/v1/rules", "Bearer " + WRITER).status()).isEqualTo(403);
+      String rule = "{\"alert\": \"Hot\", \"signal\": \"t\", \"aggregation\": \"max\", \"window\": \"1m\","
+          + " \"condition\": \"> 1\", \"severity\": \"warning\", \"dimension\": \"compute\"}";
+      assertThat(post(loupe, "api/v1/rules/test?since=1h", rule, "Bearer " + READER).status())
+          .as("a backtest is a query").isEqualTo(200);
+      assertThat(post(loupe, "api/v1/rules/test?since=1h", rule, "Bearer " + WRITER).status()).isEqualTo(403);
 
       TestServer.Answer metrics = get(loupe, "metrics", null);
       assertThat(metrics.status()).isEqualTo(401);

@@ -8,6 +8,7 @@ import dev.loupe.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +68,39 @@ class RulesTestCommandTest {
   }
 
   @Test
+  void backtestsABuiltInRuleByNameOverStoredRollups() throws Exception {
+    Instant t = Instant.parse("2026-11-28T10:00:00Z");
+    MutableClock clock = new MutableClock(t.plusSeconds(20 * 60));
+    try (TestServer loupe = TestServer.start(dir.resolve("data"), clock, "rules: {evaluation_interval: 1h}\n")) {
+      // One call a second for 20 minutes; from 10:05 to 10:15 one in ten fails.
+      List<String> lines = new java.util.ArrayList<>();
+      for (int sec = 0; sec < 20 * 60; sec++) {
+        boolean failing = sec >= 300 && sec < 900 && sec % 10 == 0;
+        lines.add("{\"timestamp\":" + t.plusSeconds(sec).toEpochMilli() + ",\"service\":\"chat-api\","
+            + "\"deployment\":\"chat-prod\",\"model\":\"gpt-4o\",\"latency_ms\":500,\"status\":\""
+            + (failing ? "error" : "ok") + "\"}");
+      }
+      assertThat(loupe.post("api/v1/inferences", String.join("\n", lines)).status()).isEqualTo(200);
+      loupe.server().flushRollups();
+      LoupeCommandTest.Run run = LoupeCommandTest.run("rules", "test", "--rule", "ModelErrorRatioHigh/warning",
+          "--since", "20m", "--interval", "15s", "--url", loupe.uri("/").toString());
+      assertThat(run.code()).as(run.err()).isZero();
+      // The minute ending 10:06 is the first at 10 %; firing 5 minutes later; 10:16 holds one bad minute of two.
+      assertThat(run.out())
+          .contains("ModelErrorRatioHigh (warning): avg by (service, deployment) (loupe_model_error_ratio[2m]) > 0.02")
+          .contains("2026-11-28T10:06:00Z  pending")
+          .contains("2026-11-28T10:11:00Z  firing")
+          .contains("2026-11-28T10:17:00Z  resolved")
+          .doesNotContain("(critical)");
+
+      LoupeCommandTest.Run unknown = LoupeCommandTest.run("rules", "test", "--rule", "NoSuchRule",
+          "--url", loupe.uri("/").toString());
+      assertThat(unknown.code()).isEqualTo(1);
+      assertThat(unknown.err()).contains("no running rule named 'NoSuchRule'");
+    }
+  }
+
+  @Test
   void checkPointsAtTheFaultyRuleLineAndKey() throws Exception {
     Path config = dir.resolve("loupe.yml");
     Files.writeString(config, """
@@ -84,7 +118,7 @@ class RulesTestCommandTest {
         """);
     LoupeCommandTest.Run ok = LoupeCommandTest.run("check", "--config", config.toString());
     assertThat(ok.code()).as(ok.err()).isZero();
-    assertThat(ok.out()).contains("1 alerting rules");
+    assertThat(ok.out()).contains("built-in, 1 of the config");
     Files.writeString(config, Files.readString(config).replace("'> 80'", "'above 80'"));
     LoupeCommandTest.Run bad = LoupeCommandTest.run("check", "--config", config.toString());
     assertThat(bad.code()).isEqualTo(1);

@@ -17,7 +17,8 @@ class ConfigLoaderTest {
     assertThat(c.retention().rollup()).isEqualTo(Duration.ofDays(400));
     assertThat(c.ingest().capture().prompts()).isFalse();
     assertThat(c.ingest().maxInFlightRequests()).isEqualTo(64);
-    assertThat(c.health().latencyRegressionWarning()).isEqualTo(0.40);
+    assertThat(c.limits().deployments()).isEmpty();
+    assertThat(c.rules().builtin().enabled()).isTrue();
     assertThat(ConfigLoader.parse("# only a comment\n", "loupe.yml")).isEqualTo(c);
   }
 
@@ -27,7 +28,7 @@ class ConfigLoaderTest {
         "server:\n  port: 9999\n  data_dir: /tmp/x\n"
             + "ingest:\n  max_body_bytes: 2048\n  max_future: 90s\n  max_in_flight_requests: 8\n  capture:\n    prompts: true\n"
             + "retention:\n  inference: 7d\n  rollup: 2y\n"
-            + "health:\n  latency_regression_warning: 0.25\n  min_samples: 10\n  current_window: 10m\n",
+            + "limits:\n  deployments:\n    chat-prod: {tpm: 150000, rpm: 900}\n",
         "loupe.yml");
     assertThat(c.server().port()).isEqualTo(9999);
     assertThat(c.ingest().maxFuture()).isEqualTo(Duration.ofSeconds(90));
@@ -37,7 +38,18 @@ class ConfigLoaderTest {
     assertThat(c.retention().inference()).isEqualTo(Duration.ofDays(7));
     assertThat(c.retention().rollup()).isEqualTo(Duration.ofDays(730));
     assertThat(c.retention().log()).isEqualTo(Duration.ofDays(30));
-    assertThat(c.health().currentWindow()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.limits().deployments().get("chat-prod").tpm()).isEqualTo(150_000);
+    assertThat(c.limits().deployments().get("chat-prod").rpm()).isEqualTo(900);
+  }
+
+  @Test
+  void theOldHealthThresholdsSayWhereTheyMoved() {
+    assertThatThrownBy(() -> ConfigLoader.parse("health:\n  min_samples: 10\n", "loupe.yml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("loupe.yml:2:")
+        .hasMessageContaining("health.min_samples")
+        .hasMessageContaining("rules.builtin.override")
+        .hasMessageContaining("ModelLatencyRegression");
   }
 
   @Test

@@ -20,7 +20,6 @@ class RulesConfigTest {
       rules:
         evaluation_interval: 30s
         for_grace_period: 5m
-        builtin: {enabled: false}
         groups:
           - name: gpu
             rules:
@@ -56,6 +55,7 @@ class RulesConfigTest {
                 keep_firing_for: 5m
                 severity: warning
                 dimension: model
+        builtin: {enabled: false}
       """;
 
   @Test

@@ -2,10 +2,10 @@ package dev.loupe.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.loupe.dimension.model.InferenceRollup;
+import dev.loupe.model.InferenceRollup;
 import dev.loupe.dimension.model.InferenceStats;
-import dev.loupe.dimension.model.RollupPoint;
-import dev.loupe.dimension.model.RollupQuery;
+import dev.loupe.model.RollupPoint;
+import dev.loupe.model.RollupQuery;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;

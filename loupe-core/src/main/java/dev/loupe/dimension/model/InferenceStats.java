@@ -1,5 +1,6 @@
 package dev.loupe.dimension.model;
 
+import dev.loupe.model.InferenceRollup;
 import dev.loupe.model.Inference;
 import dev.loupe.model.Outcome;
 import dev.loupe.model.SeriesKey;

@@ -1,5 +1,6 @@
 package dev.loupe.dimension.model;
 
+import dev.loupe.model.RollupPoint;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,10 @@ public enum ModelSignal {
       "loupe_model_requests_per_second",
       "Inference requests per second.",
       p -> single(perSecond(p.requests(), p))),
+  REQUESTS_PER_MINUTE(
+      "loupe_model_requests_per_minute",
+      "Inference requests per minute (RPM).",
+      p -> single(perSecond(p.requests(), p) * 60)),
   ERROR_RATIO(
       "loupe_model_error_ratio",
       "Share of requests that failed (0..1).",

@@ -1,5 +1,6 @@
 package dev.loupe.dimension.model;
 
+import dev.loupe.model.RollupPoint;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.RangeSeries;
 import dev.loupe.model.SeriesSelector;

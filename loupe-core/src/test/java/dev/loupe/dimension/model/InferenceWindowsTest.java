@@ -1,5 +1,6 @@
 package dev.loupe.dimension.model;
 
+import dev.loupe.model.InferenceRollup;
 import static dev.loupe.testing.Inferences.of;
 import static dev.loupe.testing.Inferences.ok;
 import static org.assertj.core.api.Assertions.assertThat;

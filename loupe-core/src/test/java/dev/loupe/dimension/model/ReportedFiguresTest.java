@@ -1,5 +1,6 @@
 package dev.loupe.dimension.model;
 
+import dev.loupe.model.InferenceRollup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

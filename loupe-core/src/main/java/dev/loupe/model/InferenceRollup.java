@@ -1,6 +1,5 @@
-package dev.loupe.dimension.model;
+package dev.loupe.model;
 
-import dev.loupe.model.SeriesKey;
 
 /**
  * The persisted summary of one series over one minute: exact counts, a few quantiles for cheap

@@ -1,6 +1,5 @@
-package dev.loupe.dimension.model;
+package dev.loupe.model;
 
-import dev.loupe.model.SeriesKey;
 
 /**
  * One series' rollups aggregated into one step of a range query: the minutes whose start lies in

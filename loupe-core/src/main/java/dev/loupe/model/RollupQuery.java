@@ -1,6 +1,5 @@
-package dev.loupe.dimension.model;
+package dev.loupe.model;
 
-import dev.loupe.model.LabelMatcher;
 import java.util.List;
 
 /**
