@@ -261,7 +261,7 @@ function renderRules(rules, forbidden, now) {
   if (forbidden) {
     summary.textContent = 'not shown: ' + forbidden;
     body.replaceChildren(el('div', { class: 'muted', 'data-rules': 'forbidden' },
-      'Listing the rules needs a token with the admin scope; this token reads alerts only.'));
+      'This token may not list the rules; the alerts above are still shown.'));
     return;
   }
   const group = rules.data.groups[0] || { rules: [], interval: 0 };

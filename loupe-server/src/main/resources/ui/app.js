@@ -31,7 +31,7 @@ const TOKEN_KEY = 'loupe.token';
 })();
 
 class NeedsToken extends Error {}
-// 403: the token is good but lacks the scope (the rules need admin; alerts only read).
+// 403: the token is good but may not read this (e.g. bound to a tenant); the page shows the rest.
 class Forbidden extends Error {}
 
 async function getJson(url) {
@@ -81,7 +81,7 @@ async function refresh() {
       getJson('api/v1/gpus'),
       getJson('api/v1/network'),
       getJson('api/v1/alerts'),
-      // A read token sees the alerts but not the rules: the rules view says so, the rest shows.
+      // A token refused the rules (403) still sees the rest: the rules view says so.
       getJson('api/v1/rules').catch((e) => (e instanceof Forbidden ? { forbidden: e.message } : Promise.reject(e))),
     ]);
     renderHealth(health, {

@@ -85,7 +85,7 @@ final class RulesHandler {
         .filter(a -> a.state() == AlertState.RESOLVED).map(a -> alert(a, byKey.get(key(a)))).toList());
     data.put("history", history);
     // Loupe's own: whether there is anything to fire at all, so "no alert" can be told from
-    // "no rule has run yet" by a reader who may not read /api/v1/rules (it needs the admin scope).
+    // "no rule has run yet" without reading every rule's status from /api/v1/rules.
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("total", status.size());
     summary.put("evaluated", evaluated);
