@@ -1,4 +1,5 @@
-// Loupe's page: six dimension tiles and a latency chart per deployment, refreshed every 10 s.
+// Loupe's page: six dimension tiles, the alerts, a latency chart per deployment and the rules,
+// refreshed every 10 s (the alerts panel and rules view are drawn by alerts.js).
 // Plain JavaScript and inline SVG: the page must work on clusters without internet access.
 'use strict';
 
@@ -17,21 +18,31 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 // A Loupe with auth.tokens answers 401 without a token: the page then asks for one and keeps it
 // in sessionStorage (this tab only, gone when it closes). A link may carry it as #token=…, read
 // once into the tab's storage and removed from the address bar.
+// The rest of the fragment (#/alerts?rule=… from a notification) stays.
 const TOKEN_KEY = 'loupe.token';
 (function tokenFromFragment() {
-  const m = location.hash.match(/(?:^#|&)token=([^&]+)/);
+  const m = location.hash.match(/([#?&])token=([^&]*)&?/);
   if (!m) return;
-  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]));
-  history.replaceState(null, '', location.pathname + location.search);
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[2]));
+  const rest = location.hash.slice(0, m.index) + (m[0].endsWith('&') ? m[1] : '')
+    + location.hash.slice(m.index + m[0].length);
+  const hash = rest.replace(/[?&]$/, '');
+  history.replaceState(null, '', location.pathname + location.search + (hash === '#' ? '' : hash));
 })();
 
 class NeedsToken extends Error {}
+// 403: the token is good but may not read this (e.g. bound to a tenant); the page shows the rest.
+class Forbidden extends Error {}
 
 async function getJson(url) {
   const token = sessionStorage.getItem(TOKEN_KEY);
   const headers = token ? { Authorization: 'Bearer ' + token } : {};
   const res = await fetch(url, { cache: 'no-store', headers });
   if (res.status === 401) throw new NeedsToken(token ? 'the token was not accepted' : 'this Loupe needs a token');
+  if (res.status === 403) {
+    const body = await res.json().catch(() => ({}));
+    throw new Forbidden(body.error || 'the token lacks the scope for ' + url.split('?')[0]);
+  }
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
     throw new Error(url.split('?')[0] + ' answered ' + res.status + (body.error ? ': ' + body.error : ''));
@@ -63,18 +74,27 @@ async function refresh() {
   const start = end - WINDOW_S;
   const query = encodeURIComponent('loupe_model_latency_seconds');
   try {
-    const [health, range, deployments, gpus, network] = await Promise.all([
+    const [health, range, deployments, gpus, network, alerts, rules] = await Promise.all([
       getJson('api/v1/health'),
       getJson(`api/v1/signals/query_range?query=${query}&start=${start}&end=${end}&step=${STEP_S}`),
       getJson(`api/v1/deployments?start=${start}&end=${end}`),
       getJson('api/v1/gpus'),
       getJson('api/v1/network'),
+      getJson('api/v1/alerts'),
+      // A token refused the rules (403) still sees the rest: the rules view says so.
+      getJson('api/v1/rules').catch((e) => (e instanceof Forbidden ? { forbidden: e.message } : Promise.reject(e))),
     ]);
     renderHealth(health, {
       compute: gpus.data.map(gpuUnit),
       network: network.data.ports.map(portUnit).concat(network.data.probes.map(probeUnit)),
     });
     renderCharts(range.data.result, deployments.data, start, end, (health.dimensions.model || {}).status);
+    const rulesByKey = new Map();
+    for (const r of rules.forbidden ? [] : rules.data.groups.flatMap((g) => g.rules)) {
+      rulesByKey.set(r.name + '/' + r.labels.severity, r);
+    }
+    renderAlerts(alerts.data, rulesByKey);
+    renderRules(rules, rules.forbidden, Date.now());
     showBanner(null);
     document.body.classList.remove('stale');
     document.getElementById('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
@@ -270,12 +290,12 @@ function chartSvg(series, marks, start, end, colour) {
 }
 
 // A gap of more than two steps breaks the line instead of drawing across missing minutes.
-function pathOf(points, x, y) {
+function pathOf(points, x, y, gap = 2 * STEP_S) {
   let d = '';
   let last = null;
   for (const [t, v] of points) {
     if (!Number.isFinite(v)) { last = null; continue; }
-    d += (last === null || t - last > 2 * STEP_S ? 'M' : 'L') + x(t).toFixed(1) + ',' + y(v).toFixed(1);
+    d += (last === null || t - last > gap ? 'M' : 'L') + x(t).toFixed(1) + ',' + y(v).toFixed(1);
     last = t;
   }
   return d;

@@ -42,11 +42,17 @@ final class RuleText {
     return o.aggregation() + by + " (" + selector(o.selector()) + "[" + window + "])";
   }
 
-  private static String selector(SeriesSelector s) {
+  /** A selector as text that {@link SeriesSelector#parse} reads back to the same selector. */
+  static String selector(SeriesSelector s) {
     if (s.matchers().isEmpty()) return s.metricName();
     return s.metricName() + s.matchers().stream()
-        .map(m -> m.name() + m.op().symbol() + "\"" + m.value().replace("\"", "\\\"") + "\"")
+        .map(m -> m.name() + m.op().symbol() + quoted(m.value()))
         .collect(Collectors.joining(", ", "{", "}"));
+  }
+
+  /** A label value in double quotes, with the escapes {@link SeriesSelector#parse} reads. */
+  static String quoted(String value) {
+    return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
   }
 
   static Map<String, String> sources(Map<String, AlertTemplate> templates) {

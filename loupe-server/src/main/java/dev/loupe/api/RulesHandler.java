@@ -47,7 +47,7 @@ final class RulesHandler {
       m.put("keepFiringFor", r.keepFiringFor().toMillis() / 1000.0);
       m.put("labels", Map.of("severity", lower(r.severity().name()), "dimension", r.dimension().wireName()));
       m.put("annotations", RuleText.sources(r.annotations()));
-      m.put("alerts", s.alerts().stream().map(RulesHandler::alert).toList());
+      m.put("alerts", s.alerts().stream().map(a -> alert(a, r)).toList());
       m.put("health", lower(s.health().name()));
       m.put("lastError", s.lastError());
       m.put("evaluationTime", s.lastDuration().toNanos() / 1e9);
@@ -68,13 +68,34 @@ final class RulesHandler {
     List<Map<String, Object>> history = new ArrayList<>();
     List<Transition> changes = rules.engine().history();
     for (int i = changes.size() - 1; i >= 0; i--) history.add(transition(changes.get(i)));
+    // The rules by name and severity, as the alerts' labels carry them, for each alert's signal.
+    Map<String, Rule> byKey = new java.util.HashMap<>();
+    int evaluated = 0;
+    long last = 0;
+    List<RuleStatus> status = rules.engine().status();
+    for (RuleStatus s : status) {
+      byKey.put(s.rule().name() + "/" + lower(s.rule().severity().name()), s.rule());
+      if (s.lastEvaluationMillis() > 0) evaluated++;
+      last = Math.max(last, s.lastEvaluationMillis());
+    }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("alerts", rules.engine().alerts().stream()
-        .filter(a -> a.state() != AlertState.RESOLVED).map(RulesHandler::alert).toList());
+        .filter(a -> a.state() != AlertState.RESOLVED).map(a -> alert(a, byKey.get(key(a)))).toList());
     data.put("resolved", rules.engine().alerts().stream()
-        .filter(a -> a.state() == AlertState.RESOLVED).map(RulesHandler::alert).toList());
+        .filter(a -> a.state() == AlertState.RESOLVED).map(a -> alert(a, byKey.get(key(a)))).toList());
     data.put("history", history);
+    // Loupe's own: whether there is anything to fire at all, so "no alert" can be told from
+    // "no rule has run yet" without reading every rule's status from /api/v1/rules.
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("total", status.size());
+    summary.put("evaluated", evaluated);
+    summary.put("last_evaluation", last == 0 ? null : ApiJson.time(last));
+    data.put("rules", summary);
     ApiJson.write(ctx, 200, success(data));
+  }
+
+  private static String key(Alert a) {
+    return a.rule() + "/" + a.labels().getOrDefault("severity", "");
   }
 
   void test(Context ctx) {
@@ -154,6 +175,13 @@ final class RulesHandler {
     if (alerts.stream().anyMatch(a -> a.state() == AlertState.FIRING)) return "firing";
     if (alerts.stream().anyMatch(a -> a.state() == AlertState.PENDING)) return "pending";
     return "inactive";
+  }
+
+  /** An alert in Prometheus's shape, plus Loupe's {@code signal} (see {@link AlertSignal}) when its rule is known. */
+  static Map<String, Object> alert(Alert a, Rule rule) {
+    Map<String, Object> m = alert(a);
+    if (rule != null) m.put("signal", AlertSignal.of(rule, a.labels()));
+    return m;
   }
 
   static Map<String, Object> alert(Alert a) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.demo.DemoSimulator;
 import dev.loupe.server.ConfigException;
+import dev.loupe.server.ConfigLoader;
 import dev.loupe.server.DurationText;
+import dev.loupe.server.LoupeConfig;
 import dev.loupe.server.LoupeServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +21,8 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -27,7 +31,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code loupe demo}: a server plus simulated traffic from three deployments; after a minute one
- * of them rolls out a slower model version and the model tile turns warning. Its data lives in a
+ * of them rolls out a slower model version and the model tile turns warning, and one GPU runs hot;
+ * the demo's rules ({@code demo-rules.yml}, {@code for} shortened) fire alerts on both. Its data lives in a
  * temporary directory, removed when the demo stops (Ctrl-C, SIGTERM or {@code --exit-after}),
  * unless a data dir was given with {@code --data-dir} or the config file's {@code server.data_dir}.
  */
@@ -37,7 +42,9 @@ import picocli.CommandLine.Option;
     description = {
       "Run Loupe with simulated traffic from three deployments.",
       "After --change-after, chat-prod rolls out a model version whose latency is --latency-factor",
-      "times higher; the model tile turns warning and names the version."
+      "times higher; the model tile turns warning and names the version. One GPU runs hot.",
+      "Unless --config brings rules, the demo runs its own with `for` shortened to 30s, so the",
+      "GPU temperature and latency alerts go pending and fire within minutes."
     })
 final class DemoCommand implements Callable<Integer> {
   @Mixin ServerOptions options = new ServerOptions();
@@ -58,8 +65,14 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path temporary = Files.createTempDirectory("loupe-demo-");
     LoupeServer server;
+    LoupeConfig config;
+    boolean demoRules;
     try {
-      server = LoupeServer.start(options.load(temporary.toString()), Clock.systemUTC());
+      config = options.load(temporary.toString());
+      // The demo's own rules (short `for`) unless the given config brings rules of its own.
+      demoRules = config.rules().groups().isEmpty() && config.rules().ruleFiles().isEmpty();
+      if (demoRules) config = config.withRules(ConfigLoader.parse(DemoSimulator.rulesYaml(), "demo-rules.yml").rules());
+      server = LoupeServer.start(config, Clock.systemUTC());
     } catch (ConfigException e) {
       deleteTree(temporary);
       System.err.println("loupe: " + e.getMessage());
@@ -85,8 +98,16 @@ final class DemoCommand implements Callable<Integer> {
         + "; back-filling 30 minutes of traffic…");
     simulator.start();
     say("simulating chat-prod, summarize-prod and embed-prod; in " + DurationText.format(change)
-        + " chat-prod rolls out model_version " + DemoSimulator.NEW_VERSION);
-    watchModelTile(server.baseUri(), exitAfter == null ? null : DurationText.parse(exitAfter));
+        + " chat-prod rolls out model_version " + DemoSimulator.NEW_VERSION + "; " + DemoSimulator.hotGpu()
+        + " starts running hot");
+    if (demoRules) {
+      say("demo rules: evaluated every " + DurationText.format(server.config().rules().evaluationInterval())
+          + ", with `for` SHORTENED to 30s (real rules wait 2m-10m) so alerts go pending and fire within minutes;"
+          + " see the page's Alerts panel");
+    } else {
+      say("alerting rules: the ones of your --config (the demo's own, with a short `for`, are not loaded)");
+    }
+    watch(server.baseUri(), exitAfter == null ? null : DurationText.parse(exitAfter));
     // --exit-after: end the process; the shutdown hook stops the simulator and the server.
     // (Returning alone would leave the server's threads running: the demo counts as serving.)
     say("demo: --exit-after reached, stopping");
@@ -94,11 +115,15 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Prints each change of the model tile's status, so the demo tells its story in the terminal too. */
-  private static void watchModelTile(URI base, Duration exitAfter) throws InterruptedException {
+  /**
+   * Prints each change of the model tile's status and of each alert's state, so the demo tells
+   * its story in the terminal too.
+   */
+  private static void watch(URI base, Duration exitAfter) throws InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
     ObjectMapper json = new ObjectMapper();
     String last = null;
+    Map<String, String[]> alertStates = new HashMap<>();
     long deadline = exitAfter == null ? Long.MAX_VALUE : System.nanoTime() + exitAfter.toNanos();
     while (System.nanoTime() < deadline) {
       try {
@@ -112,8 +137,25 @@ final class DemoCommand implements Callable<Integer> {
           say("model tile: " + status + (reason.isEmpty() ? "" : " — " + reason));
           last = status;
         }
+        HttpResponse<String> alerts =
+            http.send(HttpRequest.newBuilder(base.resolve("api/v1/alerts")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        // By the alert's labels (its identity): a line when it goes pending, fires, or is gone.
+        java.util.Set<String> active = new java.util.HashSet<>();
+        for (JsonNode a : json.readTree(alerts.body()).path("data").path("alerts")) {
+          String key = a.path("labels").toString();
+          String state = a.path("state").asText();
+          String line = a.path("labels").path("alertname").asText() + " (" + a.path("labels").path("severity").asText()
+              + ") " + a.path("annotations").path("summary").asText("");
+          active.add(key);
+          String[] before = alertStates.put(key, new String[] {state, line});
+          if (before == null || !before[0].equals(state)) say("alert " + state + ": " + line);
+        }
+        for (String gone : new java.util.ArrayList<>(alertStates.keySet())) {
+          if (!active.contains(gone)) say("alert resolved: " + alertStates.remove(gone)[1]);
+        }
       } catch (java.io.IOException e) {
-        say("cannot read health: " + e.getMessage());
+        say("cannot read health or alerts: " + e.getMessage());
       }
       Thread.sleep(Math.min(5_000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
     }

@@ -24,7 +24,8 @@ import org.xerial.snappy.Snappy;
  * sends every second; after {@code changeAfter} one deployment rolls out a new model version
  * whose latency is {@code latencyFactor} times the old one. Alongside, the GPUs and InfiniBand
  * ports serving them report every 15 s through {@code /api/v1/write}, as a Prometheus agent
- * forwarding dcgm-exporter and node_exporter would.
+ * forwarding dcgm-exporter and node_exporter would; one GPU runs hot. {@link #rulesYaml()} holds
+ * the rules the demo runs, so that both fire within minutes.
  */
 public final class DemoSimulator implements AutoCloseable {
   public static final String OLD_VERSION = "2024-08-06";
@@ -57,7 +58,8 @@ public final class DemoSimulator implements AutoCloseable {
     this.changeAfter = changeAfter;
     this.latencyFactor = latencyFactor;
     this.out = out;
-    this.fleet = new GpuFleetModel(clock.millis() - BACKFILL.toMillis());
+    // Back-filled history is healthy; one GPU starts heating as the live traffic starts.
+    this.fleet = new GpuFleetModel(clock.millis() - BACKFILL.toMillis(), clock.millis());
     this.changing =
         new TrafficModel(
             new SimulatedDeployment("chat-api", "chat-prod", "gpt-4o", "chat", 12, 820, 0.28, 900, 220),
@@ -71,6 +73,24 @@ public final class DemoSimulator implements AutoCloseable {
             new TrafficModel(
                 new SimulatedDeployment("rag-indexer", "embed-prod", "text-embedding-3-large", "embeddings", 18, 65, 0, 350, 0),
                 "1", 3));
+  }
+
+  /**
+   * The demo's {@code rules:} section (a {@code loupe.yml} fragment): temperature and latency
+   * rules with {@code for} shortened to 30 s and a 5 s evaluation interval, so alerts fire in minutes.
+   */
+  public static String rulesYaml() {
+    try (java.io.InputStream in = DemoSimulator.class.getResourceAsStream("demo-rules.yml")) {
+      if (in == null) throw new IllegalStateException("the jar lacks dev/loupe/demo/demo-rules.yml");
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The GPU that runs hot, as the page and the alerts name it. */
+  public static String hotGpu() {
+    return GpuFleetModel.HOT_NODE + " GPU " + GpuFleetModel.HOT_GPU;
   }
 
   /** Back-fills history, then sends every second and schedules the rollout. */

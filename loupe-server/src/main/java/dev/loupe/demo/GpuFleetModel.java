@@ -14,6 +14,9 @@ import java.util.Random;
  * The GPUs behind the demo's deployments, as a Prometheus agent would remote-write what
  * dcgm-exporter and node_exporter expose: two nodes of four H100s serving inference, each with
  * an InfiniBand port. Healthy and busy, with values that wander a little; counters only grow.
+ * One GPU ({@link #HOT_NODE} GPU {@link #HOT_GPU}) runs hot from {@code heatFromMillis}: its
+ * cooling fails and it climbs {@value #HEAT_RISE} °C within a minute, past the 78 and 83 °C of
+ * the temperature rules.
  */
 final class GpuFleetModel {
   static final String[] NODES = {"gpu-node-1", "gpu-node-2"};
@@ -22,10 +25,23 @@ final class GpuFleetModel {
   /** An HDR InfiniBand port: 200 Gb/s. */
   private static final double IB_RATE_BYTES = 25e9;
 
-  private final long originMillis;
+  static final String HOT_NODE = "gpu-node-2";
+  static final int HOT_GPU = 3;
+  static final double HEAT_RISE = 22;
+  static final long HEAT_UP_MILLIS = 60_000;
 
-  GpuFleetModel(long originMillis) {
+  private final long originMillis;
+  private final long heatFromMillis;
+
+  GpuFleetModel(long originMillis, long heatFromMillis) {
     this.originMillis = originMillis;
+    this.heatFromMillis = heatFromMillis;
+  }
+
+  /** How much warmer than its load makes it a GPU is at {@code t}: only the hot one, once heating. */
+  double excessHeat(String node, int gpu, long t) {
+    if (!node.equals(HOT_NODE) || gpu != HOT_GPU || t <= heatFromMillis) return 0;
+    return HEAT_RISE * Math.min(1, (t - heatFromMillis) / (double) HEAT_UP_MILLIS);
   }
 
   /** Every series of the fleet at time {@code t}. */
@@ -49,7 +65,7 @@ final class GpuFleetModel {
         out.add(series("DCGM_FI_DEV_FB_USED", gpu, t, Math.round(used)));
         out.add(series("DCGM_FI_DEV_FB_FREE", gpu, t, Math.round(81_559 - used - 512)));
         out.add(series("DCGM_FI_DEV_FB_RESERVED", gpu, t, 512));
-        out.add(series("DCGM_FI_DEV_GPU_TEMP", gpu, t, Math.round(61 + util / 10 + noise.nextGaussian())));
+        out.add(series("DCGM_FI_DEV_GPU_TEMP", gpu, t, Math.round(61 + util / 10 + excessHeat(node, g, t) + noise.nextGaussian())));
         out.add(series("DCGM_FI_DEV_POWER_USAGE", gpu, t, 180 + util * 4 + noise.nextGaussian() * 10));
         out.add(series("DCGM_FI_DEV_SM_CLOCK", gpu, t, 1_755));
         out.add(series("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", gpu, t, 0));

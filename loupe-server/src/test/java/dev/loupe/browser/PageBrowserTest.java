@@ -136,6 +136,14 @@ class PageBrowserTest {
       assertThat(shown).doesNotContain("cannot reach Loupe").doesNotContain(token);
       assertThat(shown).satisfiesAnyOf(d -> assertThat(d).doesNotContain("id=\"token-form\""),
           d -> assertThat(d).contains("id=\"token-form\" class=\"token-form\" hidden"));
+      // A read token sees the alerts and the rules (the built-in pack's, here).
+      assertThat(shown).contains("<div class=\"alerts-empty\" data-empty=");
+      assertThat(shown).contains("<tr class=\"rule\" data-rule=\"GpuTemperatureHigh\"").doesNotContain("data-rules=\"forbidden\"");
+
+      // The token in a notification's link (#/alerts?rule=…&token=…) is taken and the route kept.
+      String routed = chromium.dumpDom(loupe.server().baseUri().resolve("/#/rules?x=1&token=" + token), Duration.ofSeconds(5));
+      assertThat(routed).contains("<details id=\"rules-view\" class=\"rules-view\" open=\"\">")
+          .contains("<tr class=\"rule\"").doesNotContain(token);
     }
   }
 

@@ -24,13 +24,11 @@ class DemoSimulatorTest {
   void modelTileTurnsWarningWithinTwoMinutesOfTheRollout() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-28T14:00:00Z"));
     List<String> said = new ArrayList<>();
-    try (TestServer loupe = TestServer.start(dir, clock);
+    // A tile's status is its worst firing alert: the demo's rules, evaluated by hand every 5 s.
+    try (TestServer loupe = TestServer.start(dir, clock, demoRulesEvaluatedByHand());
         DemoSimulator sim = new DemoSimulator(loupe.server().baseUri(), clock, Duration.ofMinutes(1), 1.5, said::add)) {
       sim.backfill();
-      for (int s = 0; s < 60; s += 5) {
-        clock.advance(Duration.ofSeconds(5));
-        sim.sendUntilNow();
-      }
+      for (int s = 0; s < 60; s += 5) tick(loupe, sim, clock);
       JsonNode healthy = loupe.get("api/v1/health").json();
       assertThat(healthy.get("dimensions").get("model").get("status").asText()).isEqualTo("ok");
       JsonNode deployments = loupe.get("api/v1/inferences?start=2026-11-28T13:59:00Z&limit=100000").json().get("data");
@@ -50,9 +48,8 @@ class DemoSimulatorTest {
       String status = "ok";
       JsonNode model = null;
       while (waited.compareTo(Duration.ofMinutes(2)) < 0 && !status.equals("warning")) {
-        clock.advance(Duration.ofSeconds(5));
+        tick(loupe, sim, clock);
         waited = waited.plusSeconds(5);
-        sim.sendUntilNow();
         model = loupe.get("api/v1/health").json().get("dimensions").get("model");
         status = model.get("status").asText();
       }
@@ -60,6 +57,83 @@ class DemoSimulatorTest {
       assertThat(model.get("reasons").get(0).asText())
           .contains("chat-prod").contains(DemoSimulator.NEW_VERSION).contains(DemoSimulator.OLD_VERSION);
     }
+  }
+
+  /**
+   * The demo's own rules over its traffic, evaluated every 5 s of the test clock as the demo does:
+   * the hot GPU's temperature alert goes pending, then fires, within two minutes of the start;
+   * the slower version's latency alert fires within three minutes of the rollout. Times are the
+   * simulated clock's, so the test takes seconds.
+   */
+  @Test
+  void theDemoRulesFireAGpuAlertWithinTwoMinutesAndALatencyAlertAfterTheRollout() throws Exception {
+    Instant start = Instant.parse("2026-11-28T14:00:00Z");
+    MutableClock clock = new MutableClock(start);
+    assertThat(DemoSimulator.rulesYaml()).contains("evaluation_interval: 5s").contains("for: 30s")
+        .contains("ModelLatencyRegression: {for: 30s}");
+    try (TestServer loupe = TestServer.start(dir, clock, demoRulesEvaluatedByHand());
+        DemoSimulator sim = new DemoSimulator(loupe.server().baseUri(), clock, Duration.ofMinutes(1), 1.5, s -> {})) {
+      sim.backfill();
+      java.util.Map<String, Duration> firstSeen = new java.util.LinkedHashMap<>();
+      Duration elapsed = Duration.ZERO;
+      while (elapsed.compareTo(Duration.ofMinutes(5)) < 0 && !firstSeen.containsKey("firing ModelLatencyRegression/warning")) {
+        tick(loupe, sim, clock);
+        elapsed = elapsed.plusSeconds(5);
+        if (elapsed.equals(Duration.ofMinutes(1))) sim.rollOut();
+        for (JsonNode a : loupe.get("api/v1/alerts").json().at("/data/alerts")) {
+          firstSeen.putIfAbsent(a.get("state").asText() + " " + a.at("/labels/alertname").asText() + "/"
+              + a.at("/labels/severity").asText(), elapsed);
+        }
+      }
+      assertThat(firstSeen).as("alert states by when first seen").containsKeys(
+          "pending GpuTemperatureHigh/warning", "firing GpuTemperatureHigh/warning",
+          "pending GpuTemperatureHigh/critical", "firing GpuTemperatureHigh/critical",
+          "pending ModelLatencyRegression/warning", "firing ModelLatencyRegression/warning");
+      System.out.println("demo alerts, first seen after the start: " + firstSeen);
+      assertThat(firstSeen.get("pending GpuTemperatureHigh/warning")).isLessThan(firstSeen.get("firing GpuTemperatureHigh/warning"));
+      assertThat(firstSeen.get("firing GpuTemperatureHigh/warning")).isLessThanOrEqualTo(Duration.ofMinutes(2));
+      assertThat(firstSeen.get("firing GpuTemperatureHigh/critical")).isLessThanOrEqualTo(Duration.ofMinutes(3));
+      assertThat(firstSeen.get("firing ModelLatencyRegression/warning").minus(Duration.ofMinutes(1)))
+          .as("after the rollout").isLessThanOrEqualTo(Duration.ofMinutes(3));
+
+      JsonNode alerts = loupe.get("api/v1/alerts").json().at("/data/alerts");
+      List<String> gpus = new ArrayList<>();
+      JsonNode latency = null;
+      for (JsonNode a : alerts) {
+        assertThat(a.at("/labels/alertname").asText()).as("the demo's alerts are the hot GPU's and the slower version's")
+            .isIn("GpuTemperatureHigh", "ModelLatencyRegression");
+        if (a.at("/labels/alertname").asText().equals("GpuTemperatureHigh")) {
+          gpus.add(a.at("/labels/Hostname").asText() + " GPU " + a.at("/labels/gpu").asText());
+        } else {
+          latency = a;
+        }
+      }
+      assertThat(gpus).as("only the hot GPU").containsOnly(DemoSimulator.hotGpu());
+      assertThat(latency.at("/labels/deployment").asText()).isEqualTo("chat-prod");
+      assertThat(latency.at("/labels/model_version").asText()).isEqualTo(DemoSimulator.NEW_VERSION);
+      assertThat(latency.at("/labels/previous_model_version").asText()).isEqualTo(DemoSimulator.OLD_VERSION);
+      assertThat(Double.parseDouble(latency.get("value").asText())).as("P95 change").isBetween(0.4, 0.6);
+      assertThat(latency.at("/labels/severity").asText()).isEqualTo("warning");
+      assertThat(latency.at("/annotations/summary").asText()).startsWith("chat-prod P95 latency +");
+      assertThat(latency.at("/signal/query").asText())
+          .isEqualTo("loupe_model_latency_seconds{quantile=\"0.95\", service=\"chat-api\", deployment=\"chat-prod\"}");
+    }
+  }
+
+  /**
+   * The demo's rules with the server's own evaluation pushed out of the way (1h): the test
+   * evaluates at the demo's 5 s of simulated time, so results do not hang on the machine's speed.
+   */
+  private static String demoRulesEvaluatedByHand() {
+    return DemoSimulator.rulesYaml().replace("evaluation_interval: 5s", "evaluation_interval: 1h");
+  }
+
+  /** Five simulated seconds of the demo: its traffic sent, closed minutes rolled up, rules evaluated. */
+  private static void tick(TestServer loupe, DemoSimulator sim, MutableClock clock) throws Exception {
+    clock.advance(Duration.ofSeconds(5));
+    sim.sendUntilNow();
+    loupe.server().flushRollups();
+    loupe.server().evaluateRules();
   }
 
   @Test
