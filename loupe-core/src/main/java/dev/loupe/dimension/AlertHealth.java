@@ -36,11 +36,17 @@ public final class AlertHealth {
    * active (the breach began; {@code for} only confirmed it).
    */
   public static DimensionHealth of(DimensionHealth judged, List<Alert> firing, List<String> missingInputs) {
-    if (firing.isEmpty()) {
-      if (judged.status() == HealthStatus.NO_DATA) return withNotes(judged, missingInputs);
-      return withNotes(new DimensionHealth(HealthStatus.OK, judged.reasons(), judged.sinceMillis(), List.of()),
-          missingInputs);
-    }
+    return of(judged, true, firing, missingInputs);
+  }
+
+  /**
+   * As {@link #of(DimensionHealth, List, List)}; with {@code byRules} false the judge's own
+   * findings count too (a dimension whose thresholds are not rules yet).
+   */
+  public static DimensionHealth of(DimensionHealth judged, boolean byRules, List<Alert> firing,
+      List<String> missingInputs) {
+    DimensionHealth base = byRules ? presenceOnly(judged) : judged;
+    if (firing.isEmpty()) return withNotes(base, missingInputs);
     HealthStatus status = HealthStatus.of(severity(firing.get(0)));
     long since = Long.MAX_VALUE;
     List<String> reasons = new ArrayList<>();
@@ -48,9 +54,37 @@ public final class AlertHealth {
       if (HealthStatus.of(severity(a)) == status) since = Math.min(since, a.activeSinceMillis());
       reasons.add(reason(a));
     }
-    if (judged.status() != HealthStatus.NO_DATA) reasons.addAll(judged.reasons());
+    if (base.status() != HealthStatus.NO_DATA) {
+      if (base.status().worst(status) != status) {
+        status = base.status();
+        since = base.sinceMillis() == null ? since : base.sinceMillis();
+      }
+      reasons.addAll(base.reasons());
+    }
     reasons.addAll(missingInputs);
-    return new DimensionHealth(status, reasons, since, List.of());
+    return new DimensionHealth(status, reasons, since, base.findings());
+  }
+
+  /**
+   * The judge's word on data only: no data, and stale subjects ({@code *_stale} findings: a GPU
+   * or port that stopped reporting is a data problem, not a threshold), with its notes; its
+   * other findings are the rules' job.
+   */
+  static DimensionHealth presenceOnly(DimensionHealth judged) {
+    if (judged.status() == HealthStatus.NO_DATA) return judged;
+    List<dev.loupe.model.Finding> kept = new ArrayList<>();
+    java.util.Set<String> dropped = new java.util.HashSet<>();
+    for (dev.loupe.model.Finding f : judged.findings()) {
+      if (f.kind().endsWith("_stale")) kept.add(f);
+      else dropped.add(f.reason());
+    }
+    List<String> reasons = new ArrayList<>();
+    for (String r : judged.reasons()) if (!dropped.contains(r)) reasons.add(r);
+    HealthStatus status = HealthStatus.OK;
+    for (dev.loupe.model.Finding f : kept) status = status.worst(HealthStatus.of(f.severity()));
+    Long since = kept.isEmpty() ? judged.sinceMillis()
+        : Long.valueOf(kept.stream().mapToLong(dev.loupe.model.Finding::sinceMillis).min().getAsLong());
+    return new DimensionHealth(status, reasons, since, kept);
   }
 
   /**

@@ -45,7 +45,8 @@ public final class HealthEvaluator {
     for (Dimension d : Dimension.values()) {
       DimensionJudge judge = judges.get(d);
       DimensionHealth judged = judge == null ? unfed(d) : judge.judge(now);
-      out.put(d, AlertHealth.of(judged, AlertHealth.firing(alerts, d), missingInputs(statuses, d)));
+      boolean byRules = judge == null || judge.judgesByRules();
+      out.put(d, AlertHealth.of(judged, byRules, AlertHealth.firing(alerts, d), missingInputs(statuses, d)));
     }
     return new HealthReport(now, out);
   }

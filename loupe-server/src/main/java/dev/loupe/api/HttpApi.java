@@ -77,7 +77,8 @@ public final class HttpApi {
     }
     r.post("/api/v1/write", new RemoteWriteHandler(p.remoteWrite(), p.pipeline(), p.metrics(), p.maxBodyBytes(), p.admission()));
     r.get("/api/v1/targets", new TargetsHandler(p.targets()));
-    InfrastructureHandler infrastructure = new InfrastructureHandler(p.compute(), p.network(), p.clock());
+    InfrastructureHandler infrastructure = new InfrastructureHandler(p.compute(), p.network(), p.clock(),
+        () -> p.rules().engine().alerts());
     r.get("/api/v1/gpus", infrastructure::gpus);
     TracesHandler traces = new TracesHandler(p.store(), p.genAi(), p.clock());
     r.get("/api/v1/traces", traces::list);

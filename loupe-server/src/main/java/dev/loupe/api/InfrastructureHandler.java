@@ -21,14 +21,18 @@ final class InfrastructureHandler {
   private final NetworkDimensionJudge network;
   private final Clock clock;
 
-  InfrastructureHandler(ComputeDimensionJudge compute, NetworkDimensionJudge network, Clock clock) {
+  private final java.util.function.Supplier<List<dev.loupe.model.Alert>> alerts;
+
+  InfrastructureHandler(ComputeDimensionJudge compute, NetworkDimensionJudge network, Clock clock,
+      java.util.function.Supplier<List<dev.loupe.model.Alert>> alerts) {
     this.compute = compute;
+    this.alerts = alerts;
     this.network = network;
     this.clock = clock;
   }
 
   void gpus(Context ctx) {
-    List<Map<String, Object>> data = compute.gpus(clock.millis()).stream().map(InfrastructureHandler::gpu).toList();
+    List<Map<String, Object>> data = compute.gpus(clock.millis(), alerts.get()).stream().map(InfrastructureHandler::gpu).toList();
     ApiJson.write(ctx, 200, Map.of("data", data));
   }
 

@@ -26,8 +26,9 @@ public final class InfrastructureSignalFamilies {
 
   private InfrastructureSignalFamilies() {}
 
-  public static List<GaugeFamily> compute(ComputeDimensionJudge judge, long nowMillis) {
-    List<GpuState> gpus = judge.gpus(nowMillis);
+  /** The GPU families; each GPU's status is that of the firing alerts about it. */
+  public static List<GaugeFamily> compute(ComputeDimensionJudge judge, List<dev.loupe.model.Alert> alerts, long nowMillis) {
+    List<GpuState> gpus = judge.gpus(nowMillis, alerts);
     List<GaugeFamily> out = new ArrayList<>();
     out.add(gpuFamily("loupe_gpu_status", "Health of each GPU: 0 ok, 1 warning, 2 critical.", gpus,
         g -> ModelSignalFamilies.code(g.status())));

@@ -163,14 +163,15 @@ public final class LoupeServer implements AutoCloseable {
       List<String> exported = new java.util.ArrayList<>(ModelSignalFamilies.NAMES);
       exported.addAll(InfrastructureSignalFamilies.NAMES);
       exported.addAll(AlertFamilies.NAMES);
-      this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, config.limits(), clock,
+      this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, config.limits(),
+          config.compute().classifier(), clock,
           alerts -> alertSink.accept(alerts));
       startedParts.add(alerting::close);
       GenAiSpanMapping genAi = new GenAiSpanMapping(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
       registry.register(new DerivedSignalsCollector(exported, List.of(
           () -> ModelSignalFamilies.model(windows),
           () -> ModelSignalFamilies.health(health),
-          () -> InfrastructureSignalFamilies.compute(compute, clock.millis()),
+          () -> InfrastructureSignalFamilies.compute(compute, alerting.engine().alerts(), clock.millis()),
           () -> InfrastructureSignalFamilies.network(network, clock.millis()),
           () -> AlertFamilies.of(alerting.engine().alerts()))));
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);

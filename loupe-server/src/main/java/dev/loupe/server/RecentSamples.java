@@ -43,7 +43,9 @@ public final class RecentSamples {
     for (Rule r : rules) {
       if (r.expression().window().compareTo(MAX_KEEP) > 0) continue;
       for (String input : r.inputs()) {
-        if (ModelSignal.byMetricName(input).isEmpty()) names.add(input);
+        if (ModelSignal.byMetricName(input).isPresent()) continue;
+        // Derived GPU signals are computed from dcgm-exporter's raw series: those are kept.
+        names.addAll(dev.loupe.dimension.compute.GpuRuleSignals.rawInputs(input));
       }
       window = Math.max(window, r.expression().window().toMillis());
     }

@@ -122,6 +122,26 @@ public final class ComputeDimensionJudge implements DimensionJudge {
         .toList();
   }
 
+  /**
+   * As {@link #gpus(long)}, each GPU's status and reasons being those of the firing alerts about
+   * it (matched on Hostname, gpu and UUID); a stale GPU stays as the judge sees it.
+   */
+  public List<GpuState> gpus(long nowMillis, List<dev.loupe.model.Alert> alerts) {
+    List<GpuState> out = new ArrayList<>();
+    for (GpuState g : gpus(nowMillis)) {
+      if (g.stale()) {
+        out.add(g);
+        continue;
+      }
+      java.util.Map<String, String> subject = java.util.Map.of(
+          "Hostname", g.key().host(), "gpu", g.key().gpu(), "UUID", g.key().uuid());
+      out.add(new GpuState(g.key(), g.workloadClass(), g.signals(),
+          dev.loupe.dimension.AlertHealth.ofSubject(alerts, subject), false,
+          dev.loupe.dimension.AlertHealth.reasonsOfSubject(alerts, subject), g.notes(), List.of()));
+    }
+    return out;
+  }
+
   /** The live tracks; GPUs silent past the forget window are dropped on the way. */
   private List<GpuTrack> current(long nowMillis) {
     long forget = thresholds.forgetAfter().toMillis();

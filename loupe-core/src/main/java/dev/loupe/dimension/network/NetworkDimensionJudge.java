@@ -50,6 +50,12 @@ public final class NetworkDimensionJudge implements DimensionJudge {
     this.startedMillis = startedMillis;
   }
 
+  /** Its thresholds (NetworkThresholds) are not rules of the pack yet: its findings still count. */
+  @Override
+  public boolean judgesByRules() {
+    return false;
+  }
+
   @Override
   public Dimension dimension() {
     return Dimension.NETWORK;
