@@ -29,22 +29,28 @@ class PageBrowserTest {
   @Test
   void tilesAndLatencyChartRender() throws Exception {
     HeadlessChromium chromium = HeadlessChromium.find();
-    // The page asks for the last hour of wall-clock time, so the server's clock starts at now.
+    // The page asks for the last hour of wall-clock time, so the server's clock ends at now. It
+    // starts 12 minutes earlier, when a slower version rolls out, and moves 15 s at a time with the
+    // rules evaluated at each step, as the server's job does: the pack's latency regression fires
+    // 10 minutes after it goes pending, the hot GPU's critical temperature after 2.
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    MutableClock clock = new MutableClock(now);
-    try (TestServer loupe = TestServer.start(dir.resolve("data"), clock)) {
-      Instant change = now.minus(Duration.ofMinutes(8));
+    Instant change = now.minus(Duration.ofMinutes(12));
+    MutableClock clock = new MutableClock(change);
+    try (TestServer loupe = TestServer.start(dir.resolve("data"), clock, "rules: {evaluation_interval: 1h}\n")) {
       feed(loupe, "v1", now.minus(Duration.ofMinutes(40)), change, 800);
       loupe.post("api/v1/deployments", "{\"timestamp\":" + change.toEpochMilli() + ",\"service\":\"chat-api\","
           + "\"deployment\":\"chat-prod\",\"model\":\"gpt-4o\",\"from_version\":\"v1\",\"to_version\":\"v2\"}");
-      feed(loupe, "v2", change, now, 1300);
-      assertThat(loupe.server().flushRollups()).isPositive();
-      // Two GPUs: one at 86 °C for the last three minutes (critical), one cool.
-      for (int s = 180; s >= 0; s -= 15) {
-        long t = now.minusSeconds(s).toEpochMilli();
+      for (Instant t = change; t.isBefore(now); t = t.plusSeconds(15)) {
+        Instant next = t.plusSeconds(15);
+        clock.set(next);
+        feed(loupe, "v2", t, next, 1300);
+        // Two GPUs: one at 86 °C from 4 minutes before the end (critical), one cool.
+        double hot = next.isAfter(now.minus(Duration.ofMinutes(4))) ? 86 : 60;
         RemoteWrite.send(loupe,
-            RemoteWrite.series("DCGM_FI_DEV_GPU_TEMP", Map.of("Hostname", "gpu-node-1", "gpu", "0"), t, 86),
-            RemoteWrite.series("DCGM_FI_DEV_GPU_TEMP", Map.of("Hostname", "gpu-node-1", "gpu", "1"), t, 55));
+            RemoteWrite.series("DCGM_FI_DEV_GPU_TEMP", Map.of("Hostname", "gpu-node-1", "gpu", "0"), next.toEpochMilli(), hot),
+            RemoteWrite.series("DCGM_FI_DEV_GPU_TEMP", Map.of("Hostname", "gpu-node-1", "gpu", "1"), next.toEpochMilli(), 55));
+        loupe.server().flushRollups();
+        loupe.server().evaluateRules();
       }
 
       String dom = chromium.dumpDom(loupe.server().baseUri(), Duration.ofSeconds(5));
