@@ -139,7 +139,7 @@ class HealthEvaluatorTest {
   @Test
   void computeAndNetworkJudgesSpeakLikeTheUnfedDimensions() {
     HealthEvaluator withAll = new HealthEvaluator(clock, List.of(
-        new dev.loupe.dimension.compute.ComputeDimensionJudge(dev.loupe.dimension.compute.ComputeThresholds.DEFAULTS,
+        new dev.loupe.dimension.compute.ComputeDimensionJudge(dev.loupe.dimension.compute.GpuFreshness.DEFAULTS,
             dev.loupe.dimension.compute.WorkloadClassifier.defaults(), clock.millis()),
         new dev.loupe.dimension.network.NetworkDimensionJudge(dev.loupe.dimension.network.NetworkThresholds.DEFAULTS,
             List.of(), clock.millis())), () -> List.<RuleStatus>of());

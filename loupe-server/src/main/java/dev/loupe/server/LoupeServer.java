@@ -14,7 +14,7 @@ import dev.loupe.api.ModelSignalFamilies;
 import dev.loupe.api.OtlpHttpApi;
 import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.compute.ComputeDimensionJudge;
-import dev.loupe.dimension.compute.ComputeThresholds;
+import dev.loupe.dimension.compute.GpuFreshness;
 import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.model.InferenceRollup;
 import dev.loupe.dimension.model.InferenceWindows;
@@ -130,7 +130,7 @@ public final class LoupeServer implements AutoCloseable {
       CapturePolicy capture =
           new CapturePolicy(config.ingest().capture().prompts(), config.ingest().capture().completions());
       ComputeDimensionJudge compute =
-          new ComputeDimensionJudge(ComputeThresholds.DEFAULTS, config.compute().classifier(), started);
+          new ComputeDimensionJudge(GpuFreshness.DEFAULTS, config.compute().classifier(), started);
       NetworkDimensionJudge network =
           new NetworkDimensionJudge(NetworkThresholds.DEFAULTS, config.network().matchers(), started);
       List<Consumer<List<Sample>>> sampleJudges = List.of(compute::observe, network::observe);

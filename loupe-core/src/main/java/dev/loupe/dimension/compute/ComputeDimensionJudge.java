@@ -2,53 +2,60 @@ package dev.loupe.dimension.compute;
 
 import static dev.loupe.dimension.ReasonFormat.instant;
 
+import dev.loupe.dimension.AlertHealth;
 import dev.loupe.dimension.DimensionHealth;
 import dev.loupe.dimension.DimensionJudge;
+import dev.loupe.dimension.HealthStatus;
 import dev.loupe.dimension.StatusSince;
+import dev.loupe.model.Alert;
+import dev.loupe.model.Checks;
 import dev.loupe.model.Dimension;
 import dev.loupe.model.Finding;
 import dev.loupe.model.Sample;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Judges the compute dimension from dcgm-exporter samples, scraped or remote-written: per GPU its
- * utilization (by workload class), framebuffer use, temperature, double-bit ECC errors and XIDs,
- * against {@link ComputeThresholds}. A GPU silent for longer than the staleness window is reported
- * stale rather than judged on old numbers; with no fresh GPU sample at all the dimension is
- * {@code no_data}.
+ * The compute dimension's word on its data, from dcgm-exporter samples, scraped or remote-written:
+ * which GPUs report (with their latest values, for the UI and {@code /metrics}), which have gone
+ * stale, whether any GPU telemetry arrives at all ({@code no_data} otherwise) and what is missing
+ * (ECC counters not exported or blank). It holds no threshold: utilization, framebuffer,
+ * temperature, ECC and XID are rules of the built-in pack over {@link GpuRuleSignals}, and a GPU's
+ * status is its firing alerts' ({@link #gpus(long, List)}).
  *
  * <p>Thread-safe: {@link #observe} from ingest threads, {@link #judge} and {@link #gpus} from
  * request threads. Samples of other metrics are dropped after one prefix test and one lookup.
  *
  * <pre>{@code
  * ComputeDimensionJudge compute = new ComputeDimensionJudge(
- *     ComputeThresholds.DEFAULTS, WorkloadClassifier.defaults(), clock.millis());
+ *     GpuFreshness.DEFAULTS, WorkloadClassifier.defaults(), clock.millis());
  * compute.observe(samples);
  * DimensionHealth health = compute.judge(clock.millis());
+ * List<GpuState> rows = compute.gpus(clock.millis(), engine.alerts());
  * }</pre>
  */
 public final class ComputeDimensionJudge implements DimensionJudge {
   private static final long NONE = Long.MIN_VALUE;
   static final String COUNTERS_FILE = "deploy/dcgm-exporter/counters.csv";
 
-  private final ComputeThresholds thresholds;
+  private final GpuFreshness freshness;
   private final WorkloadClassifier classifier;
   private final long startedMillis;
   private final ConcurrentHashMap<String, GpuTrack> tracks = new ConcurrentHashMap<>();
   private final AtomicLong lastSampleMillis = new AtomicLong(NONE);
   private final StatusSince statusSince = new StatusSince();
 
-  public ComputeDimensionJudge(ComputeThresholds thresholds, WorkloadClassifier classifier, long startedMillis) {
-    if (thresholds == null || classifier == null) {
-      throw new IllegalArgumentException("thresholds and classifier are required");
+  public ComputeDimensionJudge(GpuFreshness freshness, WorkloadClassifier classifier, long startedMillis) {
+    if (freshness == null || classifier == null) {
+      throw new IllegalArgumentException("freshness and classifier are required");
     }
-    this.thresholds = thresholds;
+    this.freshness = freshness;
     this.classifier = classifier;
     this.startedMillis = startedMillis;
   }
@@ -70,7 +77,7 @@ public final class ComputeDimensionJudge implements DimensionJudge {
     }
     GpuKey key = GpuKey.from(sample.labels());
     tracks.computeIfAbsent(key.physicalId(),
-            id -> new GpuTrack(thresholds, key, sample.labels(), sample.timestampMillis(), classifier))
+            id -> new GpuTrack(freshness, key, sample.labels(), sample.timestampMillis(), classifier))
         .observe(field, key, sample.name(), sample.labels(), sample.timestampMillis(), sample.value(), classifier);
     lastSampleMillis.accumulateAndGet(sample.timestampMillis(), Math::max);
   }
@@ -86,7 +93,7 @@ public final class ComputeDimensionJudge implements DimensionJudge {
       return statusSince.stamp(DimensionHealth.noData(
           "no GPU telemetry received for compute since " + instant(startedMillis), startedMillis), nowMillis);
     }
-    if (nowMillis - last > thresholds.staleAfter().toMillis()) {
+    if (nowMillis - last > freshness.staleAfter().toMillis()) {
       return statusSince.stamp(DimensionHealth.noData(
           "no GPU telemetry received for compute since " + instant(last), last), nowMillis);
     }
@@ -124,27 +131,29 @@ public final class ComputeDimensionJudge implements DimensionJudge {
 
   /**
    * As {@link #gpus(long)}, each GPU's status and reasons being those of the firing alerts about
-   * it (matched on Hostname, gpu and UUID); a stale GPU stays as the judge sees it.
+   * it: those labelled with its UUID, or with its Hostname and gpu when the exporter gives no UUID.
+   * A stale GPU is a warning at least (its data stopped: no threshold says so), its stale reason
+   * first.
    */
-  public List<GpuState> gpus(long nowMillis, List<dev.loupe.model.Alert> alerts) {
+  public List<GpuState> gpus(long nowMillis, List<Alert> alerts) {
     List<GpuState> out = new ArrayList<>();
     for (GpuState g : gpus(nowMillis)) {
-      if (g.stale()) {
-        out.add(g);
-        continue;
-      }
-      java.util.Map<String, String> subject = java.util.Map.of(
-          "Hostname", g.key().host(), "gpu", g.key().gpu(), "UUID", g.key().uuid());
-      out.add(new GpuState(g.key(), g.workloadClass(), g.signals(),
-          dev.loupe.dimension.AlertHealth.ofSubject(alerts, subject), false,
-          dev.loupe.dimension.AlertHealth.reasonsOfSubject(alerts, subject), g.notes(), List.of()));
+      Map<String, String> subject = Checks.UNKNOWN.equals(g.key().uuid())
+          ? Map.of("Hostname", g.key().host(), "gpu", g.key().gpu())
+          : Map.of("UUID", g.key().uuid());
+      List<String> reasons = new ArrayList<>(g.reasons());
+      reasons.addAll(AlertHealth.reasonsOfSubject(alerts, subject));
+      HealthStatus status = AlertHealth.ofSubject(alerts, subject);
+      if (g.stale()) status = status.worst(g.status());
+      out.add(new GpuState(g.key(), g.workloadClass(), g.signals(), status, g.stale(), reasons, g.notes(),
+          g.findings()));
     }
     return out;
   }
 
   /** The live tracks; GPUs silent past the forget window are dropped on the way. */
   private List<GpuTrack> current(long nowMillis) {
-    long forget = thresholds.forgetAfter().toMillis();
+    long forget = freshness.forgetAfter().toMillis();
     tracks.values().removeIf(t -> nowMillis - t.lastSeenMillis() > forget);
     return new ArrayList<>(tracks.values());
   }

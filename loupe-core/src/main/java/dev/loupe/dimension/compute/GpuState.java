@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * One GPU as the UI and {@code /metrics} show it: who it is, its class, its latest signals, its
- * own status (ok, warning or critical; a stale GPU is a warning), the reasons behind the status,
- * and informational notes that do not change it.
+ * own status and the reasons behind it, and informational notes that do not change it. The status
+ * is that of the firing alerts about the GPU ({@link ComputeDimensionJudge#gpus(long, List)}); a
+ * stale GPU is a warning at least, with a {@code gpu_stale} finding.
  */
 public record GpuState(
     GpuKey key,

@@ -31,7 +31,7 @@ class DcgmExporterOutputTest {
   @Test
   void anIdleL4ScrapeIsOneHealthyGpuWithItsSignalsAndTheEccNote() {
     long t = Instant.parse("2026-11-29T10:00:00Z").toEpochMilli();
-    ComputeDimensionJudge judge = new ComputeDimensionJudge(ComputeThresholds.DEFAULTS, WorkloadClassifier.defaults(), t);
+    ComputeDimensionJudge judge = new ComputeDimensionJudge(GpuFreshness.DEFAULTS, WorkloadClassifier.defaults(), t);
     List<Sample> scrape = ExpositionLines.parse(L4, t);
     judge.observe(scrape);
 
