@@ -5,11 +5,13 @@ import dev.loupe.dimension.compute.GpuState;
 import dev.loupe.dimension.network.InfinibandPortState;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
 import dev.loupe.dimension.network.ProbeState;
+import dev.loupe.model.Alert;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /api/v1/gpus} and {@code GET /api/v1/network}: every GPU, InfiniBand port and probed
@@ -20,19 +22,20 @@ final class InfrastructureHandler {
   private final ComputeDimensionJudge compute;
   private final NetworkDimensionJudge network;
   private final Clock clock;
+  private final Supplier<List<Alert>> alerts;
 
-  private final java.util.function.Supplier<List<dev.loupe.model.Alert>> alerts;
-
+  /** {@code alerts}: the rule engine's current alerts, whose firing ones give each GPU its status. */
   InfrastructureHandler(ComputeDimensionJudge compute, NetworkDimensionJudge network, Clock clock,
-      java.util.function.Supplier<List<dev.loupe.model.Alert>> alerts) {
+      Supplier<List<Alert>> alerts) {
     this.compute = compute;
-    this.alerts = alerts;
     this.network = network;
     this.clock = clock;
+    this.alerts = alerts;
   }
 
   void gpus(Context ctx) {
-    List<Map<String, Object>> data = compute.gpus(clock.millis(), alerts.get()).stream().map(InfrastructureHandler::gpu).toList();
+    List<Map<String, Object>> data =
+        compute.gpus(clock.millis(), alerts.get()).stream().map(InfrastructureHandler::gpu).toList();
     ApiJson.write(ctx, 200, Map.of("data", data));
   }
 

@@ -6,6 +6,7 @@ import dev.loupe.dimension.compute.GpuState;
 import dev.loupe.dimension.network.InfinibandPortState;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
 import dev.loupe.dimension.network.ProbeState;
+import dev.loupe.model.Alert;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class InfrastructureSignalFamilies {
   private InfrastructureSignalFamilies() {}
 
   /** The GPU families; each GPU's status is that of the firing alerts about it. */
-  public static List<GaugeFamily> compute(ComputeDimensionJudge judge, List<dev.loupe.model.Alert> alerts, long nowMillis) {
+  public static List<GaugeFamily> compute(ComputeDimensionJudge judge, List<Alert> alerts, long nowMillis) {
     List<GpuState> gpus = judge.gpus(nowMillis, alerts);
     List<GaugeFamily> out = new ArrayList<>();
     out.add(gpuFamily("loupe_gpu_status", "Health of each GPU: 0 ok, 1 warning, 2 critical.", gpus,

@@ -1,5 +1,6 @@
 package dev.loupe.server;
 
+import dev.loupe.dimension.compute.GpuRuleSignals;
 import dev.loupe.dimension.model.ModelSignal;
 import dev.loupe.model.RangeSeries;
 import dev.loupe.model.Sample;
@@ -45,7 +46,7 @@ public final class RecentSamples {
       for (String input : r.inputs()) {
         if (ModelSignal.byMetricName(input).isPresent()) continue;
         // Derived GPU signals are computed from dcgm-exporter's raw series: those are kept.
-        names.addAll(dev.loupe.dimension.compute.GpuRuleSignals.rawInputs(input));
+        names.addAll(GpuRuleSignals.rawInputs(input));
       }
       window = Math.max(window, r.expression().window().toMillis());
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.loupe.dimension.compute.GpuRuleSignals;
 import dev.loupe.dimension.compute.WorkloadClassifier;
+import dev.loupe.model.Alert;
+import dev.loupe.model.AlertState;
 import dev.loupe.model.Dimension;
 import dev.loupe.model.Sample;
 import dev.loupe.rule.Rule;
@@ -11,12 +13,20 @@ import dev.loupe.rule.RuleEngine;
 import dev.loupe.rule.SampleSignals;
 import dev.loupe.rule.Transition;
 import dev.loupe.rule.VersionHistory;
+import dev.loupe.dimension.model.DeploymentLog;
+import dev.loupe.model.Batch;
+import dev.loupe.store.duckdb.DuckDbStore;
+import dev.loupe.testing.MutableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each compute row of the built-in pack, driven across its threshold by dcgm-exporter samples
@@ -32,6 +42,7 @@ class ComputeRulePackTest {
 
   final List<Sample> samples = new ArrayList<>();
   final List<Transition> transitions = new ArrayList<>();
+  RuleEngine engine;
 
   /** A dcgm field every 15 s in [fromSec, toSec], value by second. */
   ComputeRulePackTest dcgm(String field, Map<String, String> labels, int fromSec, int toSec, IntToDoubleFunction v) {
@@ -40,13 +51,36 @@ class ComputeRulePackTest {
   }
 
   ComputeRulePackTest evaluate(String alert, int fromSec, int toSec) {
-    List<Rule> rules = BuiltinRules.load(RulesConfig.Builtin.DEFAULTS).stream().filter(r -> r.name().equals(alert)).toList();
-    assertThat(rules).isNotEmpty().allMatch(r -> r.dimension() == Dimension.COMPUTE);
-    RuleEngine engine = new RuleEngine(rules, new GpuRuleSignals(new SampleSignals(samples), WorkloadClassifier.defaults()),
+    List<Integer> times = new ArrayList<>();
+    for (int s = fromSec; s <= toSec; s += 15) times.add(s);
+    return evaluateAt(alert, times);
+  }
+
+  /** The pack's rules of that name, evaluated at these seconds after T0. */
+  ComputeRulePackTest evaluateAt(String alert, List<Integer> seconds) {
+    List<Rule> rules = COMPUTE_RULES.stream().filter(r -> r.name().equals(alert)).toList();
+    assertThat(rules).isNotEmpty();
+    engine = new RuleEngine(rules, new GpuRuleSignals(new SampleSignals(samples), WorkloadClassifier.defaults()),
         VersionHistory.none(), a -> { }, RuleEngine.Settings.DEFAULTS);
-    for (int s = fromSec; s <= toSec; s += 15) engine.evaluate(T0 + s * 1000L);
+    for (int s : seconds) engine.evaluate(T0 + s * 1000L);
     transitions.addAll(engine.history());
     return this;
+  }
+
+  static final List<Rule> COMPUTE_RULES =
+      BuiltinRules.load(RulesConfig.Builtin.DEFAULTS).stream().filter(r -> r.dimension() == Dimension.COMPUTE).toList();
+
+  static Map<String, String> with(Map<String, String> labels, String name, String value) {
+    Map<String, String> out = new HashMap<>(labels);
+    out.put(name, value);
+    return out;
+  }
+
+  /** The firing alert of that rule and severity after the last evaluation. */
+  Alert firing(String severity) {
+    return engine.alerts().stream()
+        .filter(a -> a.state() == AlertState.FIRING && severity.equals(a.labels().get("severity")))
+        .findFirst().orElseThrow();
   }
 
   List<String> of(String severity) {
@@ -145,5 +179,128 @@ class ComputeRulePackTest {
     assertThat(exporterCounts.transitions).as("the exporter's per-code counter wins over the last code")
         .extracting(t -> t.labels().get("xid")).containsOnly("48");
     assertThat(exporterCounts.of("warning")).containsExactly("PENDING@120", "FIRING@120");
+  }
+
+  @Test
+  void eachComputeRowIsInThePackWithBothItsSeverities() {
+    assertThat(COMPUTE_RULES).extracting(r -> r.name() + "/" + r.severity().name().toLowerCase(java.util.Locale.ROOT))
+        .containsExactlyInAnyOrder("GpuUtilizationLowTraining/warning", "GpuUtilizationLowTraining/critical",
+            "GpuFramebufferFull/warning", "GpuFramebufferFull/critical", "GpuTemperatureHigh/warning",
+            "GpuTemperatureHigh/critical", "GpuEccDoubleBitErrors/critical", "GpuXidErrors/warning");
+    assertThat(COMPUTE_RULES).allSatisfy(r -> assertThat(GpuRuleSignals.derives(r.expression().numerator().selector()
+        .metricName())).isTrue());
+  }
+
+  @Test
+  void aTrainingGpuSinkingUnder30ThenUnder10PercentWarnsThenGoesCriticalAndRecovers() {
+    dcgm("DCGM_FI_DEV_GPU_UTIL", TRAINING_GPU, -300, 2400, s -> s < 0 ? 95 : s < 900 ? 25 : s < 2100 ? 7 : 60)
+        .evaluate("GpuUtilizationLowTraining", 0, 2400);
+    // 1m averages: 25 % from 45 s; 7 % from 945 s; (7, 7, 7, 60) = 20.25 % at 2100 s, 33.5 % at 2115 s.
+    assertThat(of("warning")).containsExactly("PENDING@45", "FIRING@945", "RESOLVED@2115");
+    assertThat(of("critical")).containsExactly("PENDING@945", "FIRING@1845", "RESOLVED@2100");
+  }
+
+  @Test
+  void anInferenceGpuAt5PercentStaysInactiveAndTheRuleSaysWhatItMisses() {
+    dcgm("DCGM_FI_DEV_GPU_UTIL", GPU, -300, 3600, s -> 5).evaluate("GpuUtilizationLowTraining", 0, 3600);
+    assertThat(transitions).isEmpty();
+    assertThat(engine.alerts()).isEmpty();
+    assertThat(engine.status()).allSatisfy(r -> assertThat(r.missingInputs()).containsExactly(
+        "missing input: loupe_gpu_utilization_ratio never seen (dcgm-exporter DCGM_FI_DEV_GPU_UTIL on a GPU that "
+            + "compute.workload_classes calls training)"));
+  }
+
+  @Test
+  void aGapInTheSamplesRestartsTheForTimer() {
+    // Six minutes without a sample: the alert pending since 0 s is dropped once its window is
+    // empty (360 s), and the for of 15m counts again from the next sample.
+    dcgm("DCGM_FI_DEV_GPU_UTIL", TRAINING_GPU, 0, 300, s -> 5)
+        .dcgm("DCGM_FI_DEV_GPU_UTIL", TRAINING_GPU, 660, 1800, s -> 5)
+        .evaluate("GpuUtilizationLowTraining", 0, 1800);
+    for (String severity : List.of("warning", "critical")) {
+      assertThat(of(severity)).as(severity).containsExactly("PENDING@0", "CANCELLED@360", "PENDING@660", "FIRING@1560");
+    }
+  }
+
+  @Test
+  void theCriticalTemperatureIsNotFiringAt1m59sAndIsAt2m() {
+    List<Integer> times = new ArrayList<>();
+    for (int s = 0; s <= 150; s += 15) times.add(s);
+    times.addAll(List.of(164, 165));
+    dcgm("DCGM_FI_DEV_GPU_TEMP", GPU, -300, 165, steps(60, 0, 86, 9999, 60)).evaluateAt("GpuTemperatureHigh", times);
+    // Pending at 45 s: at 164 s that is 1m59s, at 165 s the 2m.
+    assertThat(of("critical")).containsExactly("PENDING@45", "FIRING@165");
+    assertThat(firing("critical").annotations().get("summary"))
+        .isEqualTo("GPU 0 on gpu-node-1 at 86 °C for 2m: thermal throttling");
+  }
+
+  @Test
+  void theExportersXidCountIsTheAlertsValueAndItsSummaryNamesTheCode() {
+    dcgm("DCGM_EXP_XID_ERRORS_TOTAL", with(GPU, "xid", "13"), -300, 300, s -> s < 120 ? 0 : s < 135 ? 1 : 3)
+        .evaluate("GpuXidErrors", 0, 300);
+    assertThat(of("warning")).containsExactly("PENDING@120", "FIRING@120");
+    assertThat(transitions.get(1).value()).isEqualTo(1);
+    Alert xid = firing("warning");
+    assertThat(xid.value()).as("three XID 13 in the 10m window").isEqualTo(3);
+    assertThat(xid.labels()).containsEntry("xid", "13").containsEntry("UUID", "GPU-aaa");
+    assertThat(xid.annotations().get("summary")).isEqualTo("GPU 0 on gpu-node-1 reported XID 13");
+  }
+
+  @Test
+  void theExportersWindowedXidCountFiresOnARiseAndNotOnTheWindowMovingOn() {
+    // DCGM_EXP_XID_ERRORS_COUNT counts the XIDs of its last 5 minutes: up at 60 s and 75 s, down at 375 s.
+    dcgm("DCGM_EXP_XID_ERRORS_COUNT", with(GPU, "xid", "94"), -300, 4500, s -> s < 60 ? 0 : s < 75 ? 1 : s < 375 ? 2 : 0)
+        .evaluate("GpuXidErrors", 0, 4500);
+    // The rise at 75 s leaves the 10m window at 660 s; kept firing an hour after that.
+    assertThat(of("warning")).containsExactly("PENDING@60", "FIRING@60", "RESOLVED@4260");
+  }
+
+  @Test
+  void theLifetimeEccCounterCountsWhereNoVolatileOneIsExportedAndNeverTwice() {
+    Map<String, String> aggregateOnly = with(GPU, "Hostname", "gpu-node-7");
+    dcgm("DCGM_FI_DEV_ECC_DBE_AGG_TOTAL", aggregateOnly, -300, 900, s -> s < 60 ? 4 : 5)
+        // Both counters, the volatile one reset by a driver reload while the lifetime one goes on:
+        // the volatile one is read, so the lifetime one's rise is not counted again.
+        .dcgm("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", GPU, -300, 900, s -> s < 300 ? 2 : 0)
+        .dcgm("DCGM_FI_DEV_ECC_DBE_AGG_TOTAL", GPU, -300, 900, s -> s < 300 ? 10 : 12)
+        .evaluate("GpuEccDoubleBitErrors", 0, 900);
+    assertThat(of("critical")).containsExactly("PENDING@60", "FIRING@60");
+    assertThat(transitions).allSatisfy(t -> assertThat(t.labels()).containsEntry("Hostname", "gpu-node-7"));
+    assertThat(firing("critical").annotations().get("summary"))
+        .isEqualTo("GPU 0 on gpu-node-7: 1 new double-bit ECC errors, hardware degrading");
+  }
+
+  @Test
+  void aBacktestOverTheStoredRawSeriesAnswersTheLiveFiringTimes(@TempDir Path dir) {
+    dcgm("DCGM_FI_DEV_GPU_TEMP", GPU, -300, 1500, steps(60, 0, 86, 600, 60))
+        .dcgm("DCGM_FI_DEV_FB_USED", GPU, -300, 1500, steps(40_000, 0, 79_000, 900, 40_000))
+        .dcgm("DCGM_FI_DEV_FB_FREE", GPU, -300, 1500, steps(40_000, 0, 1_000, 900, 40_000))
+        .dcgm("DCGM_FI_DEV_GPU_UTIL", TRAINING_GPU, -300, 1500, steps(95, 0, 5, 1200, 95))
+        .dcgm("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", GPU, -300, 1500, s -> s < 60 ? 0 : 2)
+        .dcgm("DCGM_FI_DEV_XID_ERRORS", TRAINING_GPU, -300, 1500, s -> s < 90 ? 0 : s < 700 ? 79 : 43);
+    RuleEngine live = new RuleEngine(COMPUTE_RULES,
+        new GpuRuleSignals(new SampleSignals(samples), WorkloadClassifier.defaults()), VersionHistory.none(), a -> { },
+        RuleEngine.Settings.DEFAULTS);
+    for (int s = 0; s <= 1500; s += 15) live.evaluate(T0 + s * 1000L);
+    List<String> liveTimes = live.history().stream().map(ComputeRulePackTest::text).sorted().toList();
+    assertThat(liveTimes).as("every row fires in this story").hasSizeGreaterThan(16);
+
+    MutableClock clock = new MutableClock(Instant.ofEpochMilli(T0 + 1_500_000));
+    try (DuckDbStore store = DuckDbStore.open(dir.resolve("loupe.duckdb"), clock);
+        AlertingRules alerting = new AlertingRules(RulesConfig.DEFAULTS, COMPUTE_RULES, store, null, new DeploymentLog(),
+            LoupeConfig.DEFAULTS.limits(), WorkloadClassifier.defaults(), clock, a -> { })) {
+      store.append(Batch.ofSamples(samples));
+      List<String> backtest = new ArrayList<>();
+      for (Rule r : COMPUTE_RULES) {
+        alerting.backtest(r, T0, T0 + 1_500_000, Duration.ofSeconds(15)).transitions()
+            .forEach(t -> backtest.add(text(t)));
+      }
+      assertThat(backtest.stream().sorted().toList()).isEqualTo(liveTimes);
+    }
+  }
+
+  static String text(Transition t) {
+    return t.rule() + "/" + t.labels().get("severity") + " " + t.labels().getOrDefault("xid", "") + " " + t.kind()
+        + "@" + (t.atMillis() - T0) / 1000;
   }
 }

@@ -51,4 +51,16 @@ class RecentSamplesTest {
     assertThat(recent.range(SeriesSelector.parse("temp"), now - 400_000, now)).as("older than kept").isNull();
     assertThat(recent.range(SeriesSelector.parse("other"), now - 60_000, now)).as("not a rule input").isNull();
   }
+
+  @Test
+  void forTheComputePackItHoldsTheRawDcgmSeriesTheGpuSignalsAreDerivedFrom() {
+    List<Rule> compute = BuiltinRules.load(RulesConfig.Builtin.DEFAULTS).stream()
+        .filter(r -> r.dimension() == Dimension.COMPUTE).toList();
+    RecentSamples recent = RecentSamples.forRules(compute, Duration.ofSeconds(15), new MutableClock(T));
+    assertThat(recent.names()).containsExactlyInAnyOrder("DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_FB_USED",
+        "DCGM_FI_DEV_FB_FREE", "DCGM_FI_DEV_FB_RESERVED", "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL",
+        "DCGM_FI_DEV_ECC_DBE_AGG_TOTAL", "DCGM_EXP_XID_ERRORS_TOTAL", "DCGM_EXP_XID_ERRORS_COUNT",
+        "DCGM_FI_DEV_XID_ERRORS");
+    assertThat(recent.keep()).as("the ECC and XID rules' 10m window and one interval").isEqualTo(Duration.ofSeconds(615));
+  }
 }
