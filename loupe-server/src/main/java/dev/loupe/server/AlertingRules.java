@@ -41,13 +41,13 @@ final class AlertingRules implements RuleApi, AutoCloseable {
   private final RuleEngine engine;
 
   AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
-      LoupeConfig.Limits limits, dev.loupe.dimension.compute.WorkloadClassifier classifier, Clock clock,
-      AlertSink sink) {
+      LoupeConfig.Limits limits, dev.loupe.dimension.compute.WorkloadClassifier classifier,
+      dev.loupe.dimension.model.InferenceWindows windows, Clock clock, AlertSink sink) {
     this.config = config;
     this.store = store;
     this.clock = clock;
-    this.source = new dev.loupe.dimension.compute.GpuRuleSignals(
-        new LimitSignals(new StoreSignalSource(store, recent), limits), classifier);
+    this.source = new SilenceSignals(new dev.loupe.dimension.compute.GpuRuleSignals(
+        new LimitSignals(new StoreSignalSource(store, recent), limits), classifier), windows);
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");
