@@ -164,7 +164,7 @@ public final class LoupeServer implements AutoCloseable {
       exported.addAll(InfrastructureSignalFamilies.NAMES);
       exported.addAll(AlertFamilies.NAMES);
       this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, config.limits(),
-          config.compute().classifier(), clock,
+          config.compute().classifier(), windows, clock,
           alerts -> alertSink.accept(alerts));
       startedParts.add(alerting::close);
       GenAiSpanMapping genAi = new GenAiSpanMapping(otlp.modelVersionAttributes(), otlp.deploymentAttributes());

@@ -14,6 +14,7 @@ import dev.loupe.rule.SampleSignals;
 import dev.loupe.rule.Transition;
 import dev.loupe.rule.VersionHistory;
 import dev.loupe.dimension.model.DeploymentLog;
+import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.model.Batch;
 import dev.loupe.store.duckdb.DuckDbStore;
 import dev.loupe.testing.MutableClock;
@@ -231,7 +232,7 @@ class ComputeRulePackTest {
     // Pending at 45 s: at 164 s that is 1m59s, at 165 s the 2m.
     assertThat(of("critical")).containsExactly("PENDING@45", "FIRING@165");
     assertThat(firing("critical").annotations().get("summary"))
-        .isEqualTo("GPU 0 on gpu-node-1 at 86 °C for 2m: thermal throttling");
+        .isEqualTo("GPU 0 on gpu-node-1 at 86 °C: thermal throttling");
   }
 
   @Test
@@ -288,7 +289,7 @@ class ComputeRulePackTest {
     MutableClock clock = new MutableClock(Instant.ofEpochMilli(T0 + 1_500_000));
     try (DuckDbStore store = DuckDbStore.open(dir.resolve("loupe.duckdb"), clock);
         AlertingRules alerting = new AlertingRules(RulesConfig.DEFAULTS, COMPUTE_RULES, store, null, new DeploymentLog(),
-            LoupeConfig.DEFAULTS.limits(), WorkloadClassifier.defaults(), clock, a -> { })) {
+            LoupeConfig.DEFAULTS.limits(), WorkloadClassifier.defaults(), new InferenceWindows(clock), clock, a -> { })) {
       store.append(Batch.ofSamples(samples));
       List<String> backtest = new ArrayList<>();
       for (Rule r : COMPUTE_RULES) {

@@ -151,7 +151,7 @@ class InfrastructureTilesTest {
       }
       JsonNode warning = compute(loupe);
       assertThat(warning.get("reasons").get(0).asText())
-          .contains("GPU 0").contains("gpu-node-1").contains("80 °C").contains("5m");
+          .contains("GPU 0").contains("gpu-node-1").contains("80 °C").contains("thermal throttling");
       assertThat(warning.get("since").asText()).isEqualTo("2026-11-29T10:00:00Z");
 
       // 84 °C crosses the critical bound once the 1m average is over 83 (45 s: all four samples
