@@ -3,11 +3,14 @@ package dev.loupe.dimension;
 import dev.loupe.model.Alert;
 import dev.loupe.model.AlertState;
 import dev.loupe.model.Dimension;
+import dev.loupe.model.Finding;
 import dev.loupe.model.Severity;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Health as the rule engine sees it: a dimension, or one subject of it (a GPU, a port), is as bad
@@ -15,6 +18,10 @@ import java.util.Map;
  * not elapsed) and resolved ones are over. This is the only place a threshold turns into a colour.
  */
 public final class AlertHealth {
+  /** Worst severity first, then the oldest. */
+  private static final Comparator<Alert> WORST_FIRST =
+      Comparator.comparing((Alert a) -> severity(a)).reversed().thenComparingLong(Alert::firedAtMillis);
+
   private AlertHealth() {}
 
   /** Firing alerts of a dimension, worst first, then oldest first. */
@@ -23,7 +30,7 @@ public final class AlertHealth {
     for (Alert a : alerts) {
       if (a.state() == AlertState.FIRING && dimension.wireName().equals(a.labels().get("dimension"))) out.add(a);
     }
-    out.sort(Comparator.comparing((Alert a) -> severity(a)).reversed().thenComparingLong(Alert::firedAtMillis));
+    out.sort(WORST_FIRST);
     return out;
   }
 
@@ -33,15 +40,8 @@ public final class AlertHealth {
    * {@code no_data} unless an alert of it fires (a rule may read data the judge does not watch).
    * {@code missingInputs} are the dimension's rules whose inputs were never seen; they are named
    * among the reasons but change no status. The status holds since the worst alerts became
-   * active (the breach began; {@code for} only confirmed it).
-   */
-  public static DimensionHealth of(DimensionHealth judged, List<Alert> firing, List<String> missingInputs) {
-    return of(judged, true, firing, missingInputs);
-  }
-
-  /**
-   * As {@link #of(DimensionHealth, List, List)}; with {@code byRules} false the judge's own
-   * findings count too (a dimension whose thresholds are not rules yet).
+   * active (the breach began; {@code for} only confirmed it). With {@code byRules} false the
+   * judge's own findings count too (a dimension whose thresholds are not rules yet).
    */
   public static DimensionHealth of(DimensionHealth judged, boolean byRules, List<Alert> firing,
       List<String> missingInputs) {
@@ -72,18 +72,18 @@ public final class AlertHealth {
    */
   static DimensionHealth presenceOnly(DimensionHealth judged) {
     if (judged.status() == HealthStatus.NO_DATA) return judged;
-    List<dev.loupe.model.Finding> kept = new ArrayList<>();
-    java.util.Set<String> dropped = new java.util.HashSet<>();
-    for (dev.loupe.model.Finding f : judged.findings()) {
+    List<Finding> kept = new ArrayList<>();
+    Set<String> dropped = new HashSet<>();
+    for (Finding f : judged.findings()) {
       if (f.kind().endsWith("_stale")) kept.add(f);
       else dropped.add(f.reason());
     }
     List<String> reasons = new ArrayList<>();
     for (String r : judged.reasons()) if (!dropped.contains(r)) reasons.add(r);
     HealthStatus status = HealthStatus.OK;
-    for (dev.loupe.model.Finding f : kept) status = status.worst(HealthStatus.of(f.severity()));
+    for (Finding f : kept) status = status.worst(HealthStatus.of(f.severity()));
     Long since = kept.isEmpty() ? judged.sinceMillis()
-        : Long.valueOf(kept.stream().mapToLong(dev.loupe.model.Finding::sinceMillis).min().getAsLong());
+        : Long.valueOf(kept.stream().mapToLong(Finding::sinceMillis).min().getAsLong());
     return new DimensionHealth(status, reasons, since, kept);
   }
 
@@ -106,7 +106,7 @@ public final class AlertHealth {
     for (Alert a : alerts) {
       if (a.state() == AlertState.FIRING && matches(a.labels(), subject)) mine.add(a);
     }
-    mine.sort(Comparator.comparing((Alert a) -> severity(a)).reversed().thenComparingLong(Alert::firedAtMillis));
+    mine.sort(WORST_FIRST);
     return mine.stream().map(AlertHealth::reason).toList();
   }
 

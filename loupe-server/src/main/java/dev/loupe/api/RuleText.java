@@ -5,6 +5,7 @@ import dev.loupe.rule.AlertTemplate;
 import dev.loupe.rule.Condition;
 import dev.loupe.rule.Expression;
 import dev.loupe.rule.Rule;
+import dev.loupe.server.DurationText;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,15 +25,15 @@ final class RuleText {
   }
 
   private static String condition(Expression e, Condition c) {
-    String window = dev.loupe.server.DurationText.format(e.window());
+    String window = DurationText.format(e.window());
     String by = e.by().isEmpty() ? "" : " by (" + String.join(", ", e.by()) + ")";
     String value = operand(e.numerator(), by, window);
     if (e.denominator() != null) value = value + " / " + operand(e.denominator(), by, window);
     if (c instanceof Condition.Change ch) {
       String against = ch.reference() instanceof Condition.Offset o
-          ? "offset " + dev.loupe.server.DurationText.format(o.offset())
+          ? "offset " + DurationText.format(o.offset())
           : ch.reference() instanceof Condition.Baseline b
-              ? "baseline " + dev.loupe.server.DurationText.format(b.span()) : "previous_model_version";
+              ? "baseline " + DurationText.format(b.span()) : "previous_model_version";
       return "change(" + value + " against " + against + ") " + c.comparison().symbol() + " " + c.threshold();
     }
     return value + " " + c.comparison().symbol() + " " + QueryRangeHandler.format(c.threshold());

@@ -59,13 +59,11 @@ public final class StoreSignalSource implements SignalSource {
     for (LabelMatcher m : selector.matchers()) {
       if (!m.name().equals("quantile")) storeMatchers.add(m);
     }
-    // A point at each minute boundary in (from, to], whenever the window ends: a backtest that
-    // reads the rollups of its whole range at once sees the same points.
-    long start = Math.floorDiv(fromMillis, MINUTE) * MINUTE + MINUTE;
-    if (start > toMillis) return List.of();
-    // A long range (a 7-day baseline) reads hourly points: the same sketches merged, 60 times fewer.
+    // A point at each step boundary in (from, to], whenever the window ends: a backtest that
+    // reads the rollups of its whole range at once sees the same points. A long range (a 7-day
+    // baseline) steps by the hour: the same sketches merged, 60 times fewer points.
     long step = toMillis - fromMillis > LONG_RANGE ? HOUR : MINUTE;
-    if (step == HOUR) start = Math.floorDiv(fromMillis, HOUR) * HOUR + HOUR;
+    long start = Math.floorDiv(fromMillis, step) * step + step;
     if (start > toMillis) return List.of();
     RollupQuery q = new RollupQuery(start, toMillis, step, step, storeMatchers);
     return RangeEvaluator.evaluate(signal, selector, store.rollupRange(q));
