@@ -141,7 +141,7 @@ class HealthEvaluatorTest {
     HealthEvaluator withAll = new HealthEvaluator(clock, List.of(
         new dev.loupe.dimension.compute.ComputeDimensionJudge(dev.loupe.dimension.compute.GpuFreshness.DEFAULTS,
             dev.loupe.dimension.compute.WorkloadClassifier.defaults(), clock.millis()),
-        new dev.loupe.dimension.network.NetworkDimensionJudge(dev.loupe.dimension.network.NetworkThresholds.DEFAULTS,
+        new dev.loupe.dimension.network.NetworkDimensionJudge(dev.loupe.dimension.network.NetworkFreshness.DEFAULTS,
             List.of(), clock.millis())), () -> List.<RuleStatus>of());
     HealthReport r = withAll.evaluate();
     HealthReport unfed = evaluator.evaluate();

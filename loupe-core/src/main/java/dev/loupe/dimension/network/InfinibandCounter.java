@@ -1,7 +1,9 @@
 package dev.loupe.dimension.network;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,11 +39,14 @@ public enum InfinibandCounter {
   DATA_TRANSMITTED_BYTES("bytes transmitted", 0, "port_data_transmitted_bytes", "port_transmit_data_bytes");
 
   static final String PREFIX = "node_infiniband_";
+  static final String SIGNAL_PREFIX = "loupe_infiniband_port_";
   private static final Map<String, InfinibandCounter> BY_NAME = new HashMap<>();
+  private static final Map<String, InfinibandCounter> BY_SIGNAL = new HashMap<>();
 
   static {
     for (InfinibandCounter c : values()) {
       for (String n : c.names) BY_NAME.put(n, c);
+      BY_SIGNAL.put(c.signalName(), c);
     }
   }
 
@@ -68,6 +73,29 @@ public enum InfinibandCounter {
   public String metricName() {
     String base = names.get(0);
     return PREFIX + base + "_total";
+  }
+
+  /**
+   * The name of the counter as a rule signal ({@link NetworkRuleSignals}):
+   * {@code loupe_infiniband_port_symbol_errors_total}.
+   */
+  public String signalName() {
+    return SIGNAL_PREFIX + name().toLowerCase(Locale.ROOT) + "_total";
+  }
+
+  /** Every metric name the counter has been exported under, with and without {@code _total}. */
+  public List<String> metricNames() {
+    List<String> out = new ArrayList<>();
+    for (String n : names) {
+      out.add(PREFIX + n + "_total");
+      out.add(PREFIX + n);
+    }
+    return out;
+  }
+
+  /** The counter whose {@link #signalName()} this is, or null. */
+  public static InfinibandCounter ofSignal(String signalName) {
+    return BY_SIGNAL.get(signalName);
   }
 
   /** The counter a metric name is, or null; {@code name} is the full metric name. */

@@ -1,13 +1,10 @@
 package dev.loupe.dimension.network;
 
-import static dev.loupe.dimension.ReasonFormat.duration;
 import static dev.loupe.dimension.ReasonFormat.instant;
-import static dev.loupe.dimension.ReasonFormat.number;
 
 import dev.loupe.dimension.CounterSeries;
 import dev.loupe.dimension.HealthStatus;
 import dev.loupe.dimension.SamplePairs;
-import dev.loupe.dimension.SustainedCondition;
 import dev.loupe.model.Dimension;
 import dev.loupe.model.Finding;
 import dev.loupe.model.Severity;
@@ -15,18 +12,22 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
-/** Everything known about one InfiniBand port. Thread-safe: every method locks the track. */
+/**
+ * The latest of everything known about one InfiniBand port, for the UI and {@code /metrics}, and
+ * whether it still reports. It judges no threshold: those are the pack's rules over
+ * {@link NetworkRuleSignals}. It remembers when the port was first seen ACTIVE, since a port never
+ * ACTIVE is an unused one, which the rules leave alone and the row notes. Thread-safe: every method
+ * locks the track.
+ */
 final class InfinibandPortTrack {
   private static final long NONE = Long.MIN_VALUE;
   /** Counters of one scrape share a timestamp; allow for receivers that jitter. */
   private static final long PAIR_TOLERANCE_MILLIS = 1_000;
 
   private final InfinibandPortKey key;
-  private final NetworkThresholds thresholds;
+  private final long staleAfterMillis;
   private final long firstSeenMillis;
   private long lastSeenMillis;
 
@@ -34,29 +35,20 @@ final class InfinibandPortTrack {
   private Integer physicalStateId;
   private long stateMillis = NONE;
   private long physicalStateMillis = NONE;
-  private boolean seenActive;
-  private long notUpSince = NONE;
+  private long firstActiveMillis = Long.MAX_VALUE;
   private double rateBytesPerSecond = Double.NaN;
 
   private final Map<InfinibandCounter, CounterSeries> counters = new EnumMap<>(InfinibandCounter.class);
-  private final Map<InfinibandCounter, IncreaseLog> increases = new EnumMap<>(InfinibandCounter.class);
   private double receiveBytesPerSecond = Double.NaN;
   private double transmitBytesPerSecond = Double.NaN;
   private final SamplePairs waitAndTransmit = new SamplePairs(PAIR_TOLERANCE_MILLIS);
   private double transmitWaitRatio = Double.NaN;
-  private final SustainedCondition waitRatio;
 
-  InfinibandPortTrack(InfinibandPortKey key, NetworkThresholds thresholds, long firstSeenMillis) {
+  InfinibandPortTrack(InfinibandPortKey key, NetworkFreshness freshness, long firstSeenMillis) {
     this.key = key;
-    this.thresholds = thresholds;
+    this.staleAfterMillis = freshness.staleAfter().toMillis();
     this.firstSeenMillis = firstSeenMillis;
     this.lastSeenMillis = firstSeenMillis;
-    Map<InfinibandCounter, Long> longestWindow = new EnumMap<>(InfinibandCounter.class);
-    for (CounterRateRule r : thresholds.counterRules()) {
-      longestWindow.merge(r.counter(), r.window().toMillis(), Math::max);
-    }
-    longestWindow.forEach((counter, keep) -> increases.put(counter, new IncreaseLog(keep)));
-    waitRatio = new SustainedCondition(thresholds.transmitWaitRatio(), thresholds.staleAfter());
   }
 
   synchronized void observeCounter(InfinibandCounter counter, long t, double value) {
@@ -64,18 +56,14 @@ final class InfinibandPortTrack {
     CounterSeries series = counters.computeIfAbsent(counter, c -> new CounterSeries());
     double increase = series.advance(t, value);
     if (Double.isNaN(increase)) return;
-    IncreaseLog log = increases.get(counter);
-    if (log != null && increase > 0) log.add(t, increase);
     double seconds = series.lastIntervalMillis() / 1000.0;
     switch (counter) {
       case DATA_RECEIVED_BYTES -> receiveBytesPerSecond = seconds > 0 ? increase / seconds : Double.NaN;
       case DATA_TRANSMITTED_BYTES -> {
         transmitBytesPerSecond = seconds > 0 ? increase / seconds : Double.NaN;
-        transmitWait(t, waitAndTransmit.right(t, increase), increase);
+        transmitWait(waitAndTransmit.right(t, increase), increase);
       }
-      case TRANSMIT_WAIT -> {
-        transmitWait(t, increase, waitAndTransmit.left(t, increase));
-      }
+      case TRANSMIT_WAIT -> transmitWait(increase, waitAndTransmit.left(t, increase));
       default -> {}
     }
   }
@@ -84,19 +72,19 @@ final class InfinibandPortTrack {
    * PortXmitData counts 4-byte words (node_exporter multiplies by 4), so the ratio sets the ticks
    * spent waiting against the words sent in the same interval. NaN: the other half is not here yet.
    */
-  private void transmitWait(long t, double waitIncrease, double transmitIncrease) {
+  private void transmitWait(double waitIncrease, double transmitIncrease) {
     if (Double.isNaN(waitIncrease) || Double.isNaN(transmitIncrease)) return;
     double opportunities = waitIncrease + transmitIncrease / 4;
     transmitWaitRatio = opportunities > 0 ? waitIncrease / opportunities : 0;
-    waitRatio.observe(t, transmitWaitRatio);
   }
 
   synchronized void observeState(long t, double value) {
     lastSeenMillis = Math.max(lastSeenMillis, t);
-    if (Double.isNaN(value) || t < stateMillis) return;
+    if (Double.isNaN(value)) return;
+    if (value == PortStates.ACTIVE) firstActiveMillis = Math.min(firstActiveMillis, t);
+    if (t < stateMillis) return;
     stateId = (int) value;
     stateMillis = t;
-    linkChange(t);
   }
 
   synchronized void observePhysicalState(long t, double value) {
@@ -104,21 +92,11 @@ final class InfinibandPortTrack {
     if (Double.isNaN(value) || t < physicalStateMillis) return;
     physicalStateId = (int) value;
     physicalStateMillis = t;
-    linkChange(t);
   }
 
   synchronized void observeRate(long t, double value) {
     lastSeenMillis = Math.max(lastSeenMillis, t);
     if (!Double.isNaN(value)) rateBytesPerSecond = value;
-  }
-
-  private void linkChange(long t) {
-    if (stateId != null && stateId == PortStates.ACTIVE) seenActive = true;
-    if (linkUp()) {
-      notUpSince = NONE;
-    } else if (notUpSince == NONE) {
-      notUpSince = t;
-    }
   }
 
   private boolean linkUp() {
@@ -130,30 +108,30 @@ final class InfinibandPortTrack {
     return lastSeenMillis;
   }
 
+  /** When a sample first said ACTIVE, or {@code Long.MAX_VALUE}. */
+  synchronized long firstActiveMillis() {
+    return firstActiveMillis;
+  }
+
+  /**
+   * The port as shown: ok unless it is stale (no sample within the stale window), which is a
+   * warning-looking row with its reason. The status of a fresh port is its firing alerts', which
+   * {@link NetworkDimensionJudge#ports(long, List)} puts in.
+   */
   synchronized InfinibandPortState state(long nowMillis) {
     InfinibandPortSignals signals = signals();
-    if (nowMillis - lastSeenMillis > thresholds.staleAfter().toMillis()) {
+    if (nowMillis - lastSeenMillis > staleAfterMillis) {
       Finding stale = finding("infiniband_port_stale", Severity.WARNING,
-          "no samples from " + key.describe() + " since " + instant(lastSeenMillis), lastSeenMillis, Map.of());
+          "no samples from " + key.describe() + " since " + instant(lastSeenMillis), lastSeenMillis);
       return new InfinibandPortState(key, signals, HealthStatus.WARNING, true, List.of(stale.reason()), List.of(),
           List.of(stale));
     }
-    List<Finding> findings = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    linkFinding(nowMillis, notes).ifPresent(findings::add);
-    for (CounterRateRule rule : thresholds.counterRules()) {
-      IncreaseLog log = increases.get(rule.counter());
-      long window = rule.window().toMillis();
-      double sum = log.sumWithin(nowMillis, window);
-      if (sum > rule.allowedIncrease() && sum > 0) {
-        findings.add(counterFinding(rule, sum, log.firstWithin(nowMillis, window)));
-      }
+    if (!linkUp() && firstActiveMillis == Long.MAX_VALUE) {
+      notes.add(key.describe() + " is state " + PortStates.state(stateId) + ", physical state "
+          + PortStates.physical(physicalStateId) + " and has not been ACTIVE since first seen at "
+          + instant(firstSeenMillis) + ": not judged, as unused ports stay down");
     }
-    waitRatio.breach(nowMillis).ifPresent(b -> findings.add(finding("infiniband_congestion", b.severity(),
-        key.describe() + ": transmit wait " + number(100 * b.value(), 1) + " % of transmit opportunities > "
-            + number(100 * b.level().bound(), 1) + " % for " + duration(b.level().holdsFor())
-            + " (congestion) since " + instant(b.sinceMillis()),
-        b.sinceMillis(), Map.of("transmit_wait_ratio", number(b.value(), 4)))));
     for (Map.Entry<InfinibandCounter, CounterSeries> e : counters.entrySet()) {
       long max = e.getKey().saturatesAt();
       if (max > 0 && e.getValue().value() >= max) {
@@ -161,52 +139,15 @@ final class InfinibandPortTrack {
             + max + ": later " + e.getKey().noun() + " cannot be seen until the port counters are cleared (perfquery -R)");
       }
     }
-    HealthStatus status = HealthStatus.OK;
-    for (Finding f : findings) status = status.worst(HealthStatus.of(f.severity()));
-    findings.sort((a, b) -> b.severity().compareTo(a.severity()));
-    return new InfinibandPortState(key, signals, status, false, findings.stream().map(Finding::reason).toList(), notes,
-        findings);
+    return new InfinibandPortState(key, signals, HealthStatus.OK, false, List.of(), notes, List.of());
   }
 
-  private Optional<Finding> linkFinding(long nowMillis, List<String> notes) {
-    if (notUpSince == NONE || nowMillis - notUpSince < thresholds.linkStateFor().toMillis()) {
-      return Optional.empty();
-    }
-    String states = "state " + PortStates.state(stateId) + ", physical state " + PortStates.physical(physicalStateId);
-    if (!seenActive && !thresholds.judgePortsNeverActive()) {
-      notes.add(key.describe() + " is " + states + " and has not been ACTIVE since first seen at "
-          + instant(firstSeenMillis) + ": not judged, as unused ports stay down");
-      return Optional.empty();
-    }
-    Map<String, String> evidence = new LinkedHashMap<>();
-    if (stateId != null) evidence.put("state_id", Integer.toString(stateId));
-    if (physicalStateId != null) evidence.put("physical_state_id", Integer.toString(physicalStateId));
-    return Optional.of(finding("infiniband_link_down", Severity.CRITICAL,
-        key.describe() + ": link not up (" + states + ", expected ACTIVE and LinkUp) since " + instant(notUpSince),
-        notUpSince, evidence));
-  }
-
-  private Finding counterFinding(CounterRateRule rule, double sum, long since) {
-    String limit = rule.maxPerMinute() == 0
-        ? ""
-        : " (" + number(sum / (rule.window().toMillis() / 60_000.0), 1) + "/min > " + number(rule.maxPerMinute(), 1) + "/min)";
-    String reason = key.describe() + ": " + number(sum, 0) + " " + rule.counter().noun() + " in the last "
-        + duration(rule.window()) + limit + " since " + instant(since);
-    Map<String, String> evidence = new LinkedHashMap<>();
-    evidence.put("counter", rule.counter().metricName());
-    evidence.put("increase", number(sum, 0));
-    evidence.put("window_seconds", Long.toString(rule.window().toSeconds()));
-    evidence.put("max_per_minute", number(rule.maxPerMinute(), 3));
-    return finding("infiniband_" + rule.counter().name().toLowerCase(Locale.ROOT), rule.severity(), reason,
-        since, evidence);
-  }
-
-  private Finding finding(String kind, Severity severity, String reason, long since, Map<String, String> extra) {
+  private Finding finding(String kind, Severity severity, String reason, long since) {
     Map<String, String> evidence = new LinkedHashMap<>();
     evidence.put("node", key.host());
     evidence.put("device", key.device());
     evidence.put("port", key.port());
-    evidence.putAll(extra);
+    evidence.put("last_sample", instant(lastSeenMillis));
     return new Finding(Dimension.NETWORK, kind, severity, key.subject(), reason, since, evidence);
   }
 
