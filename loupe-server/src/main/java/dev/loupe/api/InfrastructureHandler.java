@@ -24,7 +24,7 @@ final class InfrastructureHandler {
   private final Clock clock;
   private final Supplier<List<Alert>> alerts;
 
-  /** {@code alerts}: the rule engine's current alerts, whose firing ones give each GPU its status. */
+  /** {@code alerts}: the rule engine's current alerts, whose firing ones give each GPU, port and probe its status. */
   InfrastructureHandler(ComputeDimensionJudge compute, NetworkDimensionJudge network, Clock clock,
       Supplier<List<Alert>> alerts) {
     this.compute = compute;
@@ -41,9 +41,10 @@ final class InfrastructureHandler {
 
   void network(Context ctx) {
     long now = clock.millis();
+    List<Alert> current = alerts.get();
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("ports", network.ports(now).stream().map(InfrastructureHandler::port).toList());
-    body.put("probes", network.probes(now).stream().map(InfrastructureHandler::probe).toList());
+    body.put("ports", network.ports(now, current).stream().map(InfrastructureHandler::port).toList());
+    body.put("probes", network.probes(now, current).stream().map(InfrastructureHandler::probe).toList());
     ApiJson.write(ctx, 200, Map.of("data", body));
   }
 

@@ -5,6 +5,8 @@ import dev.loupe.api.RuleApi;
 import dev.loupe.dimension.compute.GpuRuleSignals;
 import dev.loupe.dimension.compute.WorkloadClassifier;
 import dev.loupe.dimension.model.DeploymentLog;
+import dev.loupe.dimension.network.NetworkDimensionJudge;
+import dev.loupe.dimension.network.NetworkRuleSignals;
 import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.model.Batch;
 import dev.loupe.model.RangeSeries;
@@ -44,14 +46,16 @@ final class AlertingRules implements RuleApi, AutoCloseable {
   private final RuleEngine engine;
 
   AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
-      LoupeConfig.Limits limits, WorkloadClassifier classifier, InferenceWindows windows, Clock clock,
-      AlertSink sink) {
+      LoupeConfig.Limits limits, WorkloadClassifier classifier, NetworkDimensionJudge network, InferenceWindows windows,
+      Clock clock, AlertSink sink) {
     this.config = config;
     this.store = store;
     this.clock = clock;
-    // The GPU signals of the compute pack are derived from dcgm-exporter's raw series at query time.
+    // The GPU and network signals of the pack are derived from the exporters' raw series at query
+    // time; the network judge knows which ports were ACTIVE before the range a rule reads.
+    SignalSource gpus = new GpuRuleSignals(new LimitSignals(new StoreSignalSource(store, recent), limits), classifier);
     this.source = new SilenceSignals(
-        new GpuRuleSignals(new LimitSignals(new StoreSignalSource(store, recent), limits), classifier), windows);
+        new NetworkRuleSignals(gpus, network.probeSelector(), network::firstActiveMillis), windows);
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");

@@ -20,7 +20,7 @@ import dev.loupe.model.InferenceRollup;
 import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.dimension.model.ModelDimensionJudge;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
-import dev.loupe.dimension.network.NetworkThresholds;
+import dev.loupe.dimension.network.NetworkFreshness;
 import dev.loupe.ingest.CapturePolicy;
 import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
@@ -132,7 +132,7 @@ public final class LoupeServer implements AutoCloseable {
       ComputeDimensionJudge compute =
           new ComputeDimensionJudge(GpuFreshness.DEFAULTS, config.compute().classifier(), started);
       NetworkDimensionJudge network =
-          new NetworkDimensionJudge(NetworkThresholds.DEFAULTS, config.network().matchers(), started);
+          new NetworkDimensionJudge(NetworkFreshness.DEFAULTS, config.network().matchers(), started);
       List<Consumer<List<Sample>>> sampleJudges = List.of(compute::observe, network::observe);
       SampleReplay.run(store, METRIC_JUDGE_PREFIXES, METRIC_JUDGE_HISTORY, started, sampleJudges);
       LoupeConfig.Otlp otlp = config.otlp();
@@ -164,7 +164,7 @@ public final class LoupeServer implements AutoCloseable {
       exported.addAll(InfrastructureSignalFamilies.NAMES);
       exported.addAll(AlertFamilies.NAMES);
       this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, config.limits(),
-          config.compute().classifier(), windows, clock,
+          config.compute().classifier(), network, windows, clock,
           alerts -> alertSink.accept(alerts));
       startedParts.add(alerting::close);
       GenAiSpanMapping genAi = new GenAiSpanMapping(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
@@ -172,7 +172,7 @@ public final class LoupeServer implements AutoCloseable {
           () -> ModelSignalFamilies.model(windows),
           () -> ModelSignalFamilies.health(health),
           () -> InfrastructureSignalFamilies.compute(compute, alerting.engine().alerts(), clock.millis()),
-          () -> InfrastructureSignalFamilies.network(network, clock.millis()),
+          () -> InfrastructureSignalFamilies.network(network, alerting.engine().alerts(), clock.millis()),
           () -> AlertFamilies.of(alerting.engine().alerts()))));
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
       String host = ListenAddress.host(config.server(), config.auth());

@@ -2,6 +2,7 @@ package dev.loupe.server;
 
 import dev.loupe.dimension.compute.GpuRuleSignals;
 import dev.loupe.dimension.model.ModelSignal;
+import dev.loupe.dimension.network.NetworkRuleSignals;
 import dev.loupe.model.RangeSeries;
 import dev.loupe.model.Sample;
 import dev.loupe.model.SeriesSelector;
@@ -45,8 +46,9 @@ public final class RecentSamples {
       if (r.expression().window().compareTo(MAX_KEEP) > 0) continue;
       for (String input : r.inputs()) {
         if (ModelSignal.byMetricName(input).isPresent()) continue;
-        // Derived GPU signals are computed from dcgm-exporter's raw series: those are kept.
-        names.addAll(GpuRuleSignals.rawInputs(input));
+        // Derived GPU and network signals are computed from the exporters' raw series: those are kept.
+        names.addAll(NetworkRuleSignals.derives(input) ? NetworkRuleSignals.rawInputs(input)
+            : GpuRuleSignals.rawInputs(input));
       }
       window = Math.max(window, r.expression().window().toMillis());
     }

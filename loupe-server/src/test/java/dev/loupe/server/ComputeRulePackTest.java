@@ -15,6 +15,8 @@ import dev.loupe.rule.Transition;
 import dev.loupe.rule.VersionHistory;
 import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.dimension.model.InferenceWindows;
+import dev.loupe.dimension.network.NetworkDimensionJudge;
+import dev.loupe.dimension.network.NetworkFreshness;
 import dev.loupe.model.Batch;
 import dev.loupe.store.duckdb.DuckDbStore;
 import dev.loupe.testing.MutableClock;
@@ -289,7 +291,9 @@ class ComputeRulePackTest {
     MutableClock clock = new MutableClock(Instant.ofEpochMilli(T0 + 1_500_000));
     try (DuckDbStore store = DuckDbStore.open(dir.resolve("loupe.duckdb"), clock);
         AlertingRules alerting = new AlertingRules(RulesConfig.DEFAULTS, COMPUTE_RULES, store, null, new DeploymentLog(),
-            LoupeConfig.DEFAULTS.limits(), WorkloadClassifier.defaults(), new InferenceWindows(clock), clock, a -> { })) {
+            LoupeConfig.DEFAULTS.limits(), WorkloadClassifier.defaults(),
+            new NetworkDimensionJudge(NetworkFreshness.DEFAULTS, List.of(), T0), new InferenceWindows(clock), clock,
+            a -> { })) {
       store.append(Batch.ofSamples(samples));
       List<String> backtest = new ArrayList<>();
       for (Rule r : COMPUTE_RULES) {
