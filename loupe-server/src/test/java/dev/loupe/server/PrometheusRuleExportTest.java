@@ -349,6 +349,32 @@ class PrometheusRuleExportTest {
   }
 
   @Test
+  void theNetworkRulesExportOverThePortAndProbeSignalsOfLoupesMetrics() throws Exception {
+    List<Rule> network = BuiltinRules.load(RulesConfig.Builtin.DEFAULTS).stream()
+        .filter(r -> r.dimension() == Dimension.NETWORK).toList();
+    PrometheusRuleExport.Result r = PrometheusRuleExport.export(network, Duration.ofSeconds(15), NO_LIMITS, "pack");
+    assertThat(r.leftOut()).as("every network rule reads a signal /metrics carries").isEmpty();
+    assertThat(network).allSatisfy(rule -> assertThat(dev.loupe.api.InfrastructureSignalFamilies.NAMES)
+        .containsAll(rule.inputs()));
+    assertPromtoolAccepts(write(r), network.size());
+    JsonNode file = YAML.readTree(r.yaml());
+    assertThat(file.at("/groups/0/name").asText()).isEqualTo("loupe-network");
+    JsonNode down = rule(file, "InfinibandLinkDowned");
+    assertThat(down.path("expr").asText())
+        .isEqualTo("sum by (host, device, port) (increase(loupe_infiniband_port_link_downed_total[5m])) > 0");
+    assertThat(down.path("keep_firing_for").asText()).isEqualTo("1h");
+    assertThat(rule(file, "InfinibandSymbolErrors").path("expr").asText())
+        .isEqualTo("sum by (host, device, port) (increase(loupe_infiniband_port_symbol_errors_total[5m])) > 10");
+    assertThat(rule(file, "InfinibandPortDown").path("expr").asText())
+        .isEqualTo("max by (host, device, port) (last_over_time(loupe_infiniband_port_link_up[1m])) < 1");
+    assertThat(rule(file, "NetworkProbeFailing").path("expr").asText())
+        .isEqualTo("max by (source, target, module) (last_over_time(loupe_probe_success[1m])) < 0.5");
+    assertThat(rule(file, "NetworkProbeFailing").path("for").asText()).isEqualTo("1m");
+    assertThat(rule(file, "InfinibandCongestion").path("annotations").path("summary").asText())
+        .contains("{{ $labels.host }}").contains("{{ $value | humanizePercentage }}");
+  }
+
+  @Test
   void java_onlyRegexFormsAreFoundAndRe2OnesPass() {
     assertThat(RulePromql.Re2.javaOnly("(?<=a)b")).contains("lookaround");
     assertThat(RulePromql.Re2.javaOnly("(a)\\1")).contains("backreference");

@@ -111,6 +111,11 @@ class InfrastructureTilesTest {
       String metrics = loupe.get("metrics").body();
       assertThat(metrics).contains("loupe_gpu_status{Hostname=\"i-030791dc5a37cd257\"")
           .contains("loupe_gpu_temperature_celsius{").contains("loupe_infiniband_port_status{")
+          // the signals the network rules read, for the same rules exported to a Prometheus scraping Loupe
+          .contains("# TYPE loupe_infiniband_port_link_downed_total counter")
+          .contains("loupe_infiniband_port_link_downed_total{device=\"mlx4_0\",host=\"" + local + "\",port=\"1\"} 0.0")
+          .contains("loupe_infiniband_port_transmit_discards_total{device=\"mlx4_0\",host=\"" + local + "\",port=\"1\"} 5.0")
+          .contains("loupe_infiniband_port_link_up{device=\"mlx4_0\",host=\"" + local + "\",port=\"2\"} 1.0")
           .contains("loupe_dimension_status{dimension=\"compute\"} 0.0");
     } finally {
       pages.stop(0);
@@ -177,6 +182,51 @@ class InfrastructureTilesTest {
       JsonNode gpus = loupe.get("api/v1/gpus").json().get("data");
       assertThat(gpus.get(0).get("workload").asText()).as("the configured rule").isEqualTo("training");
       assertThat(gpus.get(0).get("status").asText()).as("the GPU's row is its firing alerts'").isEqualTo("critical");
+    }
+  }
+
+  static final Map<String, String> IB_PORT = Map.of("node", "gpu-node-1", "device", "mlx5_0", "port", "1",
+      "instance", "gpu-node-1:9100");
+  static final Map<String, String> PROBE = Map.of("source", "gpu-node-1", "target", "gpu-node-2", "job", "ib-mesh",
+      "instance", "gpu-node-1:9115");
+
+  @Test
+  void aPortGoingDownAndAFailingProbeMoveTheNetworkTileAndTheirRows() throws Exception {
+    MutableClock clock = new MutableClock(NOW);
+    try (TestServer loupe = TestServer.start(dir, clock, String.join("\n",
+            "network: {probe_selector: '{job=\"ib-mesh\"}'}",
+            "rules: {evaluation_interval: 1h}", // the test evaluates at each step itself
+            ""))) {
+      long t0 = clock.millis();
+      for (int s = 0; s <= 180; s += 15) {
+        clock.set(Instant.ofEpochMilli(t0 + s * 1000L));
+        long t = clock.millis();
+        boolean down = s >= 60;
+        boolean failing = s >= 90;
+        write(loupe, RemoteWrite.series("node_infiniband_state_id", IB_PORT, t, down ? 1 : 4),
+            RemoteWrite.series("node_infiniband_physical_state_id", IB_PORT, t, down ? 3 : 5),
+            RemoteWrite.series("probe_success", PROBE, t, failing ? 0 : 1),
+            RemoteWrite.series("probe_duration_seconds", PROBE, t, failing ? 5 : 0.0004));
+        loupe.server().evaluateRules();
+        JsonNode network = loupe.get("api/v1/health").json().at("/dimensions/network");
+        // The port is critical at once; the probe after failing for 1m (150 s): critical already.
+        assertThat(network.get("status").asText()).as("at %ds: %s", s, network).isEqualTo(down ? "critical" : "ok");
+      }
+      JsonNode network = loupe.get("api/v1/health").json().at("/dimensions/network");
+      assertThat(network.get("reasons").toString())
+          .contains("InfiniBand mlx5_0 port 1 on gpu-node-1: link not up")
+          .contains("gpu-node-1 cannot reach gpu-node-2: probes failing");
+      assertThat(network.get("since").asText()).isEqualTo("2026-11-29T10:01:00Z");
+
+      JsonNode rows = loupe.get("api/v1/network").json().get("data");
+      assertThat(rows.at("/ports/0/status").asText()).isEqualTo("critical");
+      assertThat(rows.at("/ports/0/reasons/0").asText()).contains("link not up");
+      assertThat(rows.at("/probes/0/status").asText()).isEqualTo("critical");
+      String metrics = loupe.get("metrics").body();
+      assertThat(metrics)
+          .contains("loupe_infiniband_port_status{device=\"mlx5_0\",host=\"gpu-node-1\",port=\"1\"} 2.0")
+          .contains("loupe_probe_status{source=\"gpu-node-1\",target=\"gpu-node-2\"} 2.0")
+          .contains("loupe_infiniband_port_link_up{device=\"mlx5_0\",host=\"gpu-node-1\",port=\"1\"} 0.0");
     }
   }
 
