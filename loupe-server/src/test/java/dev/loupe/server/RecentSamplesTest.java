@@ -63,4 +63,18 @@ class RecentSamplesTest {
         "DCGM_FI_DEV_XID_ERRORS");
     assertThat(recent.keep()).as("the ECC and XID rules' 10m window and one interval").isEqualTo(Duration.ofSeconds(615));
   }
+
+  @Test
+  void forTheNetworkPackItHoldsTheRawNodeExporterAndProbeSeriesUnderEveryName() {
+    List<Rule> network = BuiltinRules.load(RulesConfig.Builtin.DEFAULTS).stream()
+        .filter(r -> r.dimension() == Dimension.NETWORK).toList();
+    RecentSamples recent = RecentSamples.forRules(network, Duration.ofSeconds(15), new MutableClock(T));
+    assertThat(recent.names()).contains("node_infiniband_state_id", "node_infiniband_physical_state_id",
+        "node_infiniband_link_downed_total", "node_infiniband_symbol_error_total", "node_infiniband_symbol_errors",
+        "node_infiniband_port_discards_transmitted_total", "node_infiniband_port_transmit_discards_total",
+        "node_infiniband_port_transmit_wait_total", "node_infiniband_port_data_transmitted_bytes",
+        "probe_success", "probe_duration_seconds").noneMatch(n -> n.startsWith("loupe_"));
+    assertThat(recent.keep()).as("the link error recovery rule's 15m window and one interval")
+        .isEqualTo(Duration.ofSeconds(915));
+  }
 }
