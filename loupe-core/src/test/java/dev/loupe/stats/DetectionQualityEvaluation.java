@@ -160,22 +160,24 @@ final class DetectionQualityEvaluation {
     b.append(String.format(Locale.ROOT, "false alarms per deployment per 30 days: %.2f (%d alarms over %.0f quiet deployment-days)%n",
         falseAlarmsPer30Days(runs), runs.stream().mapToInt(Run::falseAlarms).sum(),
         runs.stream().filter(r -> r.signal() == Signal.QUALITY).mapToDouble(Run::quietDays).sum()));
-    b.append("| signal | change | detected | delay median | delay max | start estimate error median | false alarms |\n");
-    b.append("|---|---|---|---|---|---|---|\n");
+    b.append("| signal | change | detected | within target | delay median | delay max | start estimate error median | false alarms |\n");
+    b.append("|---|---|---|---|---|---|---|---|\n");
     for (Scenario sc : Scenario.values()) {
       for (Signal s : Signal.values()) {
         List<Run> cell = runs.stream().filter(r -> r.signal() == s && r.scenario() == sc).toList();
         int falseAlarms = cell.stream().mapToInt(Run::falseAlarms).sum();
         if (sc == Scenario.STATIONARY) {
-          b.append(String.format(Locale.ROOT, "| %s | none | — | — | — | — | %d |%n", name(s), falseAlarms));
+          b.append(String.format(Locale.ROOT, "| %s | none | — | — | — | — | — | %d |%n", name(s), falseAlarms));
           continue;
         }
         long[] delays = cell.stream().flatMap(r -> r.detection().stream().map(d -> d.detectedAtMillis() - r.changeStart()))
             .mapToLong(Long::longValue).sorted().toArray();
         long[] startErrors = cell.stream().flatMap(r -> r.detection().stream().map(d -> d.estimatedStartMillis() - r.changeStart()))
             .mapToLong(Long::longValue).sorted().toArray();
-        b.append(String.format(Locale.ROOT, "| %s | %s | %d / %d | %s | %s | %s | %d |%n", name(s),
-            sc == Scenario.ABRUPT ? "abrupt 20 %" : "gradual 10 % over 14 d", delays.length, cell.size(),
+        long target = sc == Scenario.ABRUPT ? HOUR : 3 * DAY;
+        long within = Arrays.stream(delays).filter(d -> d <= target).count();
+        b.append(String.format(Locale.ROOT, "| %s | %s | %d / %d | %d / %d | %s | %s | %s | %d |%n", name(s),
+            sc == Scenario.ABRUPT ? "abrupt 20 %" : "gradual 10 % over 14 d", delays.length, cell.size(), within, cell.size(),
             delays.length == 0 ? "—" : duration(delays[delays.length / 2]), delays.length == 0 ? "—" : duration(delays[delays.length - 1]),
             startErrors.length == 0 ? "—" : duration(startErrors[startErrors.length / 2]), falseAlarms));
       }
