@@ -6,6 +6,7 @@ import dev.loupe.model.RollupQuery;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
+import dev.loupe.model.InferenceFeatures;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Sample;
 import dev.loupe.model.LabelMatcher;
@@ -15,6 +16,7 @@ import dev.loupe.model.ScoreSummary;
 import dev.loupe.model.Span;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Where accepted records go. {@link #append} returns only once the batch is durable, so an
@@ -80,6 +82,19 @@ public interface Store extends AutoCloseable {
    * {@code sinceMillis}, newest first, at most {@code limit}: what a late score or label is about.
    */
   List<Inference> inferencesByIds(Collection<String> requestIds, Collection<String> traceIds, long sinceMillis, int limit);
+
+  /**
+   * Hands {@code sink} the drift-relevant fields of every inference with time in
+   * {@code [fromMillis, toMillis)} matching the matchers (on the series key), in no set order,
+   * without collecting them: a month of traffic is read in one pass, never held.
+   */
+  void scanInferenceFeatures(List<LabelMatcher> matchers, long fromMillis, long toMillis, Consumer<InferenceFeatures> sink);
+
+  /**
+   * Hands {@code sink} every score tied to an inference with time in {@code [fromMillis, toMillis)}
+   * matching the matchers (as {@link #scoreRange}), in no set order, without their comments.
+   */
+  void scanScores(List<LabelMatcher> matchers, long fromMillis, long toMillis, Consumer<Score> sink);
 
   /**
    * Gives each stored score newer than {@code sinceMillis} whose inference was not known when it

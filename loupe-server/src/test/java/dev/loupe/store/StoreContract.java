@@ -9,6 +9,7 @@ import dev.loupe.model.RollupQuery;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
+import dev.loupe.model.InferenceFeatures;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Outcome;
@@ -121,6 +122,28 @@ public abstract class StoreContract {
     assertThat(byVersion).extracting(x -> x.group().get("model_version") + " " + x.group().get("name") + " n="
         + x.count() + " mean=" + Math.round(x.mean() * 100) / 100.0)
         .containsExactly("v1 groundedness n=2 mean=0.8", "v1 user_feedback n=1 mean=1.0", "v2 groundedness n=1 mean=0.3");
+  }
+
+  @Test
+  void scansHandOverTheFeaturesOfMatchingInferencesAndTheScoresOfMatchingSeries() {
+    Inference f = full(T, "r-1");
+    store.append(Batch.ofInferences(List.of(f, sparse(T + 1, A2), sparse(T + 2, B1), sparse(T + MIN, A1))));
+    List<InferenceFeatures> seen = new ArrayList<>();
+    store.scanInferenceFeatures(List.of(new LabelMatcher("deployment", LabelMatcher.Op.EQ, "chat-prod")), T, T + MIN,
+        seen::add);
+    seen.sort(java.util.Comparator.comparingLong(InferenceFeatures::timestampMillis));
+    assertThat(seen).containsExactly(
+        new InferenceFeatures(T, A1, "chat", 812L, 164L, 1234.5, 310.0, Outcome.THROTTLED, "stop", 0.0123),
+        new InferenceFeatures(T + 1, A2, null, null, null, null, null, Outcome.OK, null, null));
+
+    Score a = new Score(T, "groundedness", 0.9, ScoreSource.HEURISTIC, "r-1", null, "kept apart", A1);
+    Score b = new Score(T + 1, "groundedness", 0.5, ScoreSource.HEURISTIC, "r-2", null, null, B1);
+    Score orphan = new Score(T + 2, "groundedness", 0.1, ScoreSource.HEURISTIC, "r-3", null, null);
+    store.append(new Batch(List.of(), List.of(), List.of(), List.of(a, b, orphan), List.of(), List.of()));
+    List<Score> scores = new ArrayList<>();
+    store.scanScores(List.of(new LabelMatcher("model_version", LabelMatcher.Op.EQ, "v1")), T, T + MIN, scores::add);
+    assertThat(scores).extracting(Score::value, Score::key, Score::comment)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(0.9, A1, null));
   }
 
   @Test

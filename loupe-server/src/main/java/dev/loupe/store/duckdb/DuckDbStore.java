@@ -9,6 +9,7 @@ import dev.loupe.model.RollupQuery;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
+import dev.loupe.model.InferenceFeatures;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Outcome;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.duckdb.DuckDBConnection;
@@ -403,6 +405,42 @@ public final class DuckDbStore implements Store {
   }
 
   @Override
+  public void scanInferenceFeatures(List<LabelMatcher> matchers, long fromMillis, long toMillis,
+      Consumer<InferenceFeatures> sink) {
+    List<Object> args = new ArrayList<>();
+    String where = "ts_ms >= ? AND ts_ms < ?" + matching(matchers, List.copyOf(KEY_COLUMNS), args);
+    scan("inferences", "SELECT ts_ms, service, deployment, model, model_version, operation, input_tokens,"
+        + " output_tokens, latency_ms, ttft_ms, status, finish_reason, cost FROM inferences WHERE " + where,
+        ps -> {
+          ps.setLong(1, fromMillis);
+          ps.setLong(2, toMillis);
+          bind(ps, 3, args);
+        },
+        rs -> new InferenceFeatures(rs.getLong("ts_ms"), key(rs), rs.getString("operation"),
+            nullableLong(rs, "input_tokens"), nullableLong(rs, "output_tokens"), nullableDouble(rs, "latency_ms"),
+            nullableDouble(rs, "ttft_ms"), Outcome.parse("status", rs.getString("status")),
+            rs.getString("finish_reason"), nullableDouble(rs, "cost")),
+        sink);
+  }
+
+  @Override
+  public void scanScores(List<LabelMatcher> matchers, long fromMillis, long toMillis, Consumer<Score> sink) {
+    List<Object> args = new ArrayList<>();
+    String where = "ts_ms >= ? AND ts_ms < ? AND deployment IS NOT NULL" + matching(matchers, SCORE_LABELS, args);
+    scan("scores", "SELECT ts_ms, name, value, source, request_id, trace_id, service, deployment, model,"
+        + " model_version FROM scores WHERE " + where,
+        ps -> {
+          ps.setLong(1, fromMillis);
+          ps.setLong(2, toMillis);
+          bind(ps, 3, args);
+        },
+        rs -> new Score(rs.getLong("ts_ms"), rs.getString("name"), rs.getDouble("value"),
+            ScoreSource.parse("source", rs.getString("source")), rs.getString("request_id"),
+            rs.getString("trace_id"), null, key(rs)),
+        sink);
+  }
+
+  @Override
   public long attachScores(long sinceMillis) {
     long[] attached = new long[1];
     // The newest inference of each id, its key columns together (arg_max of one struct), so the
@@ -585,30 +623,39 @@ public final class DuckDbStore implements Store {
    * and so a start, never fails on data already stored.
    */
   private <T> List<T> query(String table, String sql, Binder binder, RowMapper<T> mapper) {
+    List<T> out = new ArrayList<>();
+    scan(table, sql, binder, mapper, out::add);
+    return out;
+  }
+
+  /** {@link #query}, handing each row to {@code sink} as it is read instead of collecting them. */
+  private <T> void scan(String table, String sql, Binder binder, RowMapper<T> mapper, Consumer<T> sink) {
     dbLock.readLock().lock();
     try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
       binder.bind(ps);
-      List<T> out = new ArrayList<>();
       long skipped = 0;
       RuntimeException first = null;
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
+          T row;
           try {
-            out.add(mapper.map(rs));
+            row = mapper.map(rs);
           } catch (RuntimeException invalid) {
             skipped++;
             if (first == null) first = invalid;
+            continue;
           }
+          sink.accept(row);
         }
       }
       if (skipped > 0) unreadable(table, skipped, first);
-      return out;
     } catch (SQLException e) {
       throw failure("querying", e);
     } finally {
       dbLock.readLock().unlock();
     }
   }
+
 
   /** Counts skipped rows; logs once per table and start, as a row is read again by every query. */
   private void unreadable(String table, long rows, RuntimeException first) {
