@@ -50,8 +50,9 @@ final class AlertingRules implements RuleApi, AutoCloseable {
     this.store = store;
     this.clock = clock;
     // The GPU signals of the compute pack are derived from dcgm-exporter's raw series at query time.
-    this.source = new SilenceSignals(
-        new GpuRuleSignals(new LimitSignals(new StoreSignalSource(store, recent), limits), classifier), windows);
+    this.source = new VersionRegressionSignals(new SilenceSignals(
+        new GpuRuleSignals(new LimitSignals(new StoreSignalSource(store, recent), limits), classifier), windows),
+        store, deployments);
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");
