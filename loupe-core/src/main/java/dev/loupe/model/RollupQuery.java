@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Which rollups a range query needs: series matching every matcher (on {@code service},
- * {@code deployment}, {@code model}, {@code model_version}), evaluated at {@code start},
+ * {@code deployment}, {@code model}, {@code model_version}; for scores also {@code name} and
+ * {@code source}), evaluated at {@code start},
  * {@code start+step}, … up to {@code end} inclusive, each point looking back {@code lookback}.
  */
 public record RollupQuery(

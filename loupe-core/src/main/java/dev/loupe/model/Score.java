@@ -1,6 +1,10 @@
 package dev.loupe.model;
 
-/** A quality signal tied to one request or trace. */
+/**
+ * A quality signal tied to one request or trace. {@code key} is the series of the inference it
+ * judges (service, deployment, model, model version), so scores aggregate per deployment and
+ * version; null until the inference is known (a score may arrive before or long after it).
+ */
 public record Score(
     long timestampMillis,
     String name,
@@ -8,7 +12,8 @@ public record Score(
     ScoreSource source,
     String requestId,
     String traceId,
-    String comment) {
+    String comment,
+    SeriesKey key) {
   public Score {
     Checks.timestamp("timestamp", timestampMillis);
     Checks.name("name", name);
@@ -19,6 +24,17 @@ public record Score(
     if (requestId == null && traceId == null) {
       throw new InvalidRecordException("request_id", "one of request_id or trace_id is required");
     }
+  }
+
+  /** A score whose inference is not known yet. */
+  public Score(long timestampMillis, String name, double value, ScoreSource source, String requestId,
+      String traceId, String comment) {
+    this(timestampMillis, name, value, source, requestId, traceId, comment, null);
+  }
+
+  /** The same score, about the inference of {@code key}. */
+  public Score withKey(SeriesKey key) {
+    return new Score(timestampMillis, name, value, source, requestId, traceId, comment, key);
   }
 
   private static String blankToNull(String s) {

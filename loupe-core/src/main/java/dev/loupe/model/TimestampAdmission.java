@@ -28,6 +28,11 @@ public final class TimestampAdmission {
   private static final TimestampAdmission ANY_TIME =
       new TimestampAdmission(Clock.systemUTC(), Duration.ofDays(1_000_000), Duration.ofDays(1_000_000));
 
+  /** The time now, for a record that may leave its time out (feedback, labels): received now. */
+  public long now() {
+    return clock.millis();
+  }
+
   /** Throws {@link InvalidRecordException} on {@code field} when the time is not admissible. */
   public void check(String field, long epochMillis) {
     long now = clock.millis();

@@ -7,7 +7,9 @@ import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
 import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
+import dev.loupe.ingest.GroundTruthScores;
 import dev.loupe.ingest.IngestPipeline;
+import dev.loupe.ingest.ScoreAttachment;
 import dev.loupe.ingest.events.JsonEventDecoder;
 import dev.loupe.ingest.otlp.GenAiSpanMapping;
 import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
@@ -47,7 +49,8 @@ public final class HttpApi {
       NetworkDimensionJudge network,
       GenAiSpanMapping genAi,
       IngestAdmission admission,
-      RuleApi rules) {}
+      RuleApi rules,
+      ScoreAttachment scores) {}
 
   private HttpApi() {}
 
@@ -72,8 +75,10 @@ public final class HttpApi {
         });
     var r = config.routes;
     r.before(HttpAccess.api(auth));
+    GroundTruthScores labels = new GroundTruthScores(p.scores());
     for (JsonEventDecoder.Kind kind : JsonEventDecoder.Kind.values()) {
-      r.post(kind.path(), new IngestHandler(kind, p.decoder(), p.pipeline(), p.metrics(), p.maxBodyBytes(), p.admission()));
+      r.post(kind.path(), new IngestHandler(kind, p.decoder(), p.pipeline(), p.metrics(), p.maxBodyBytes(),
+          p.admission(), kind == JsonEventDecoder.Kind.LABELS ? labels::resolve : d -> d));
     }
     r.post("/api/v1/write", new RemoteWriteHandler(p.remoteWrite(), p.pipeline(), p.metrics(), p.maxBodyBytes(), p.admission()));
     r.get("/api/v1/targets", new TargetsHandler(p.targets()));
@@ -102,6 +107,7 @@ public final class HttpApi {
         (from, to, limit) -> store.logs(from, to, limit).stream().map(RecordJson::of).toList(), p.clock()));
     r.get("/api/v1/scores", new RecordsHandler(
         (from, to, limit) -> store.scores(from, to, limit).stream().map(RecordJson::of).toList(), p.clock()));
+    r.get("/api/v1/scores/summary", new ScoreSummaryHandler(store, p.clock()));
     r.get("/api/v1/health", new HealthHandler(p.health()));
     RulesHandler rules = new RulesHandler(p.rules(), p.clock());
     r.get("/api/v1/rules", rules::rules);

@@ -12,12 +12,13 @@ import io.javalin.http.Handler;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /api/v1/{inferences,logs,deployments,scores}}: decode, keep what is valid, make it
+ * {@code POST /api/v1/{inferences,logs,deployments,scores,feedback,labels}}: decode, keep what is valid, make it
  * durable, and say exactly what was rejected and where. A 2xx means the kept records are durable.
  */
 final class IngestHandler implements Handler {
@@ -32,6 +33,7 @@ final class IngestHandler implements Handler {
   private final IngestMetrics metrics;
   private final long maxBodyBytes;
   private final IngestAdmission admission;
+  private final UnaryOperator<JsonEventDecoder.Decoded> complete;
 
   IngestHandler(
       JsonEventDecoder.Kind kind,
@@ -40,6 +42,19 @@ final class IngestHandler implements Handler {
       IngestMetrics metrics,
       long maxBodyBytes,
       IngestAdmission admission) {
+    this(kind, decoder, pipeline, metrics, maxBodyBytes, admission, UnaryOperator.identity());
+  }
+
+  /** {@code complete} finishes what decoding alone cannot (labels that need their stored answer). */
+  IngestHandler(
+      JsonEventDecoder.Kind kind,
+      JsonEventDecoder decoder,
+      IngestPipeline pipeline,
+      IngestMetrics metrics,
+      long maxBodyBytes,
+      IngestAdmission admission,
+      UnaryOperator<JsonEventDecoder.Decoded> complete) {
+    this.complete = complete;
     this.admission = admission;
     this.kind = kind;
     this.endpoint = kind.path();
@@ -65,7 +80,7 @@ final class IngestHandler implements Handler {
   private void handleAdmitted(Context ctx, byte[] body) {
     JsonEventDecoder.Decoded decoded;
     try {
-      decoded = decoder.decode(kind, body);
+      decoded = complete.apply(decoder.decode(kind, body));
     } catch (MalformedJsonException e) {
       metrics.rejected(endpoint, "malformed_json", 1);
       Map<String, Object> where = new LinkedHashMap<>();

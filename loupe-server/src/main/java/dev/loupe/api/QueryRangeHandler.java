@@ -2,6 +2,7 @@ package dev.loupe.api;
 
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.loupe.dimension.model.ModelSignal;
+import dev.loupe.dimension.model.QualitySignal;
 import dev.loupe.dimension.model.RangeEvaluator;
 import dev.loupe.model.RangeSeries;
 import dev.loupe.model.RollupQuery;
@@ -24,6 +25,7 @@ import java.util.Map;
  * JSON shape of Prometheus's {@code query_range} so charts and existing tools can read it. Model
  * signals read only the per-minute rollups, never raw events; any other name is a scraped or
  * remote-written metric, read from its samples with PromQL's 5-minute lookback and staleness.
+ * The quality signals ({@link QualitySignal}) are the scores of each step.
  */
 final class QueryRangeHandler implements Handler {
   /** Prometheus refuses more points than this per series; so do we. */
@@ -57,6 +59,12 @@ final class QueryRangeHandler implements Handler {
       if ((end - start) / step + 1 > MAX_POINTS) {
         throw new IllegalArgumentException(
             "exceeded maximum resolution of " + MAX_POINTS + " points per series; raise the step");
+      }
+      if (QualitySignal.isQuality(selector.metricName())) {
+        // Each point is the scores of the step before it: a chart's points never overlap.
+        RollupQuery scores = new RollupQuery(start, end, step, step, selector.matchers());
+        answer(ctx, QualitySignal.evaluate(selector, store.scoreRange(scores)));
+        return;
       }
       if (signal == null) {
         List<Sample> samples = store.samples(selector.metricName(), start - LOOKBACK_MILLIS, end + 1, MAX_SAMPLES + 1);

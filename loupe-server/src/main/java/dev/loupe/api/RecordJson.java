@@ -71,6 +71,12 @@ final class RecordJson {
     putIfSet(m, "request_id", s.requestId());
     putIfSet(m, "trace_id", s.traceId());
     putIfSet(m, "comment", s.comment());
+    if (s.key() != null) {
+      m.put("service", s.key().service());
+      m.put("deployment", s.key().deployment());
+      m.put("model", s.key().model());
+      m.put("model_version", s.key().modelVersion());
+    }
     return m;
   }
 

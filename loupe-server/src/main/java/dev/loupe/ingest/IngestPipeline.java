@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The one path every receiver hands its decoded batch to: apply the capture policy, make the
- * batch durable in the store, then update the hot signals. Receivers never do any of this
+ * The one path every receiver hands its decoded batch to: apply the capture policy, tie scores to
+ * the inferences they judge, make the batch durable in the store, then update the hot signals. Receivers never do any of this
  * themselves. When {@link #accept} returns, the batch survives a crash.
  */
 public final class IngestPipeline {
@@ -21,6 +21,7 @@ public final class IngestPipeline {
   private final CapturePolicy capture;
   private final IngestMetrics metrics;
   private final List<Consumer<List<Sample>>> sampleObservers;
+  private final ScoreAttachment scores;
 
   /** {@code sampleObservers} (the judges fed by metrics: compute, network…) see every durable sample. */
   public IngestPipeline(
@@ -29,13 +30,15 @@ public final class IngestPipeline {
       DeploymentLog deployments,
       CapturePolicy capture,
       IngestMetrics metrics,
-      List<Consumer<List<Sample>>> sampleObservers) {
+      List<Consumer<List<Sample>>> sampleObservers,
+      ScoreAttachment scores) {
     this.store = store;
     this.windows = windows;
     this.deployments = deployments;
     this.capture = capture;
     this.metrics = metrics;
     this.sampleObservers = List.copyOf(sampleObservers);
+    this.scores = scores;
   }
 
   /**
@@ -46,7 +49,7 @@ public final class IngestPipeline {
     if (batch.isEmpty()) {
       return 0;
     }
-    Batch captured = capture.apply(batch);
+    Batch captured = scores.attach(capture.apply(batch));
     long start = System.nanoTime();
     Batch kept = store.append(captured);
     metrics.observeAppend((System.nanoTime() - start) / 1e9, captured.size());

@@ -54,8 +54,8 @@ final class AlertingRules implements RuleApi, AutoCloseable {
     // The GPU and network signals of the pack are derived from the exporters' raw series at query
     // time; the network judge knows which ports were ACTIVE before the range a rule reads.
     SignalSource gpus = new GpuRuleSignals(new LimitSignals(new StoreSignalSource(store, recent), limits), classifier);
-    this.source = new SilenceSignals(
-        new NetworkRuleSignals(gpus, network.probeSelector(), network::firstActiveMillis), windows);
+    this.source = new VersionRegressionSignals(new SilenceSignals(
+        new NetworkRuleSignals(gpus, network.probeSelector(), network::firstActiveMillis), windows), store, deployments);
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");

@@ -25,6 +25,7 @@ import dev.loupe.ingest.CapturePolicy;
 import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.ingest.IngestPipeline;
+import dev.loupe.ingest.ScoreAttachment;
 import dev.loupe.ingest.events.JsonEventDecoder;
 import dev.loupe.ingest.otlp.GenAiSpanMapping;
 import dev.loupe.ingest.otlp.OtlpGrpcServices;
@@ -145,7 +146,9 @@ public final class LoupeServer implements AutoCloseable {
       RecentSamples ruleInputs = RecentSamples.forRules(rules, config.rules().evaluationInterval(), clock);
       SampleReplay.run(store, ruleInputs.names(), ruleInputs.keep(), started, List.of(ruleInputs::observe));
       sampleObservers.add(ruleInputs::observe);
-      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers);
+      ScoreAttachment scoreAttachment = new ScoreAttachment(store, clock);
+      IngestPipeline pipeline =
+          new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers, scoreAttachment);
       IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests(),
           config.ingest().maxInFlightBodyBytes(), config.ingest().bodyReadTimeout());
       admission.register(registry);
@@ -192,7 +195,7 @@ public final class LoupeServer implements AutoCloseable {
               new HttpApi.Parts(store, pipeline, decoder, metrics, health, windows, registry, () -> ready,
                   config.ingest().maxBodyBytes(), clock,
                   new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets,
-                  compute, network, genAi, admission, alerting),
+                  compute, network, genAi, admission, alerting, scoreAttachment),
               auth, new HttpListener(host, config.server().port(), sslContext));
       app.start();
       startedParts.add(app::stop);
@@ -212,6 +215,7 @@ public final class LoupeServer implements AutoCloseable {
       // Every 5 minutes, so data outlives its retention by at most that; with nothing to delete,
       // DuckDB can skip row groups by the min/max of the time column (not benchmarked).
       jobs.scheduleWithFixedDelay(this::retainLogged, 1, RETENTION_EVERY_MINUTES, TimeUnit.MINUTES);
+      jobs.scheduleWithFixedDelay(this::attachScoresLogged, 1, 1, TimeUnit.MINUTES);
       startedParts.add(jobs::shutdownNow);
       // Its own thread: an evaluation waits up to the interval for slow rule queries, and must not
       // hold back the rollup flush or retention.
@@ -433,6 +437,25 @@ public final class LoupeServer implements AutoCloseable {
       flushRollups();
     } catch (RuntimeException e) {
       LOG.error("rolling up minute signals failed; will retry", e);
+    }
+  }
+
+  /**
+   * Ties the scores of the last {@link #SCORE_ATTACH_HORIZON} that arrived before their inference
+   * to it, now that it may be stored; the periodic job calls it every minute.
+   */
+  public long attachScores() {
+    return store.attachScores(clock.millis() - SCORE_ATTACH_HORIZON.toMillis());
+  }
+
+  /** How long a score waits for the inference it judges to arrive. */
+  static final java.time.Duration SCORE_ATTACH_HORIZON = java.time.Duration.ofHours(24);
+
+  private void attachScoresLogged() {
+    try {
+      attachScores();
+    } catch (RuntimeException e) {
+      LOG.error("attaching scores to their inferences failed; will retry", e);
     }
   }
 

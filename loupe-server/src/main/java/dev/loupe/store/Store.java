@@ -6,11 +6,17 @@ import dev.loupe.model.RollupQuery;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
+import dev.loupe.model.InferenceFeatures;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Sample;
+import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.Score;
+import dev.loupe.model.ScorePoint;
+import dev.loupe.model.ScoreSummary;
 import dev.loupe.model.Span;
+import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Where accepted records go. {@link #append} returns only once the batch is durable, so an
@@ -56,6 +62,46 @@ public interface Store extends AutoCloseable {
 
   /** Scores with time in {@code [fromMillis, toMillis)}, oldest first, at most {@code limit}. */
   List<Score> scores(long fromMillis, long toMillis, int limit);
+
+  /**
+   * Scores aggregated per (series, name, source) and step, as {@link #rollupRange} does for
+   * inferences; matchers may name {@code name} and {@code source} too. Scores whose inference is
+   * not known yet are left out.
+   */
+  List<ScorePoint> scoreRange(RollupQuery query);
+
+  /**
+   * Scores with time in {@code [fromMillis, toMillis)} whose inference is known, summarized per
+   * group of {@code groupBy} labels (of {@code service}, {@code deployment}, {@code model},
+   * {@code model_version}, {@code name}, {@code source}), keeping those that match every matcher.
+   */
+  List<ScoreSummary> scoreSummary(long fromMillis, long toMillis, List<String> groupBy, List<LabelMatcher> matchers);
+
+  /**
+   * The stored inferences with one of these request ids or trace ids and time at or after
+   * {@code sinceMillis}, newest first, at most {@code limit}: what a late score or label is about.
+   */
+  List<Inference> inferencesByIds(Collection<String> requestIds, Collection<String> traceIds, long sinceMillis, int limit);
+
+  /**
+   * Hands {@code sink} the drift-relevant fields of every inference with time in
+   * {@code [fromMillis, toMillis)} matching the matchers (on the series key), in no set order,
+   * without collecting them: a month of traffic is read in one pass, never held.
+   */
+  void scanInferenceFeatures(List<LabelMatcher> matchers, long fromMillis, long toMillis, Consumer<InferenceFeatures> sink);
+
+  /**
+   * Hands {@code sink} every score tied to an inference with time in {@code [fromMillis, toMillis)}
+   * matching the matchers (as {@link #scoreRange}), in no set order, without their comments.
+   */
+  void scanScores(List<LabelMatcher> matchers, long fromMillis, long toMillis, Consumer<Score> sink);
+
+  /**
+   * Gives each stored score newer than {@code sinceMillis} whose inference was not known when it
+   * arrived the series of that inference, if it is stored now (by request id, else by trace id;
+   * a trace with several model calls names its latest); returns how many scores were attached.
+   */
+  long attachScores(long sinceMillis);
 
   /**
    * Samples of one metric with time in {@code [fromMillis, toMillis)}, oldest first, at most

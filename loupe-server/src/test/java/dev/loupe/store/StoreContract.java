@@ -9,13 +9,16 @@ import dev.loupe.model.RollupQuery;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
+import dev.loupe.model.InferenceFeatures;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Outcome;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
 import dev.loupe.model.Span;
+import dev.loupe.model.ScorePoint;
 import dev.loupe.model.ScoreSource;
+import dev.loupe.model.ScoreSummary;
 import dev.loupe.model.SeriesKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +97,80 @@ public abstract class StoreContract {
     assertThat(store.deployments(T, T + 2)).containsExactly(d, first);
     assertThat(store.scores(T, T + 2, 10)).containsExactly(score, byTrace);
     assertThat(store.count(RecordType.SAMPLE)).isEqualTo(1);
+  }
+
+  @Test
+  void scoresKeepTheSeriesOfTheirInferenceAndAggregatePerStep() {
+    Score v1 = new Score(T + 10, "groundedness", 0.9, ScoreSource.HEURISTIC, "r-1", null, null, A1);
+    Score v1b = new Score(T + 20, "groundedness", 0.7, ScoreSource.HEURISTIC, "r-2", null, null, A1);
+    Score v2 = new Score(T + MIN + 5, "groundedness", 0.3, ScoreSource.HEURISTIC, "r-3", null, null, A2);
+    Score human = new Score(T + 30, "user_feedback", 1, ScoreSource.HUMAN, "r-1", null, null, A1);
+    Score orphan = new Score(T + 40, "groundedness", 0.1, ScoreSource.HEURISTIC, "r-9", null, null);
+    store.append(new Batch(List.of(), List.of(), List.of(), List.of(v1, v1b, v2, human, orphan), List.of(), List.of()));
+    assertThat(store.scores(T, T + 2 * MIN, 10)).containsExactly(v1, v1b, human, orphan, v2);
+
+    List<ScorePoint> points = store.scoreRange(new RollupQuery(T + MIN, T + 2 * MIN, MIN, MIN,
+        List.of(new LabelMatcher("name", LabelMatcher.Op.EQ, "groundedness"))));
+    assertThat(points).extracting(p -> p.key().modelVersion() + "@" + (p.timeMillis() - T) / MIN + " n=" + p.count()
+        + " sum=" + Math.round(p.sum() * 10) / 10.0)
+        .containsExactly("v1@1 n=2 sum=1.6", "v2@2 n=1 sum=0.3");
+    assertThat(store.scoreRange(new RollupQuery(T + MIN, T + MIN, MIN, MIN,
+        List.of(new LabelMatcher("source", LabelMatcher.Op.EQ, "human"))))).extracting(ScorePoint::name)
+        .containsExactly("user_feedback");
+
+    List<ScoreSummary> byVersion = store.scoreSummary(T, T + 2 * MIN, List.of("model_version", "name"), List.of());
+    assertThat(byVersion).extracting(x -> x.group().get("model_version") + " " + x.group().get("name") + " n="
+        + x.count() + " mean=" + Math.round(x.mean() * 100) / 100.0)
+        .containsExactly("v1 groundedness n=2 mean=0.8", "v1 user_feedback n=1 mean=1.0", "v2 groundedness n=1 mean=0.3");
+  }
+
+  @Test
+  void scansHandOverTheFeaturesOfMatchingInferencesAndTheScoresOfMatchingSeries() {
+    Inference f = full(T, "r-1");
+    store.append(Batch.ofInferences(List.of(f, sparse(T + 1, A2), sparse(T + 2, B1), sparse(T + MIN, A1))));
+    List<InferenceFeatures> seen = new ArrayList<>();
+    store.scanInferenceFeatures(List.of(new LabelMatcher("deployment", LabelMatcher.Op.EQ, "chat-prod")), T, T + MIN,
+        seen::add);
+    seen.sort(java.util.Comparator.comparingLong(InferenceFeatures::timestampMillis));
+    assertThat(seen).containsExactly(
+        new InferenceFeatures(T, A1, "chat", 812L, 164L, 1234.5, 310.0, Outcome.THROTTLED, "stop", 0.0123),
+        new InferenceFeatures(T + 1, A2, null, null, null, null, null, Outcome.OK, null, null));
+
+    Score a = new Score(T, "groundedness", 0.9, ScoreSource.HEURISTIC, "r-1", null, "kept apart", A1);
+    Score b = new Score(T + 1, "groundedness", 0.5, ScoreSource.HEURISTIC, "r-2", null, null, B1);
+    Score orphan = new Score(T + 2, "groundedness", 0.1, ScoreSource.HEURISTIC, "r-3", null, null);
+    store.append(new Batch(List.of(), List.of(), List.of(), List.of(a, b, orphan), List.of(), List.of()));
+    List<Score> scores = new ArrayList<>();
+    store.scanScores(List.of(new LabelMatcher("model_version", LabelMatcher.Op.EQ, "v1")), T, T + MIN, scores::add);
+    assertThat(scores).extracting(Score::value, Score::key, Score::comment)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(0.9, A1, null));
+  }
+
+  @Test
+  void inferencesAreFoundByRequestOrTraceIdNewestFirst() {
+    Inference old = full(T, "r-1");
+    Inference newer = full(T + 5, "r-1");
+    Inference other = full(T + 6, "r-2");
+    store.append(Batch.ofInferences(List.of(old, newer, other)));
+    assertThat(store.inferencesByIds(List.of("r-1"), List.of(), T, 10)).containsExactly(newer, old);
+    assertThat(store.inferencesByIds(List.of("r-1"), List.of(), T + 1, 10)).containsExactly(newer);
+    assertThat(store.inferencesByIds(List.of(), List.of("4bf92f3577b34da6a3ce929d0e0e4736"), T, 2))
+        .containsExactly(other, newer);
+    assertThat(store.inferencesByIds(List.of("nope"), List.of(), T, 10)).isEmpty();
+  }
+
+  @Test
+  void scoresThatArrivedBeforeTheirInferenceAreAttachedOnceItIsStored() {
+    Score early = new Score(T, "groundedness", 0.5, ScoreSource.HEURISTIC, "r-1", null, null);
+    Score byTrace = new Score(T, "user_feedback", 1, ScoreSource.HUMAN, null, "t-7", null);
+    store.append(new Batch(List.of(), List.of(), List.of(), List.of(early, byTrace), List.of(), List.of()));
+    assertThat(store.attachScores(T - MIN)).isZero();
+    Inference i = new Inference(T + 3, A2, "chat", "r-1", "t-7", null, null, null, null, null, 10.0, null, null,
+        null, null, null, null, null, null, null);
+    store.append(Batch.ofInferences(List.of(i)));
+    assertThat(store.attachScores(T - MIN)).isEqualTo(2);
+    assertThat(store.scores(T, T + 1, 10)).extracting(Score::key).containsExactly(A2, A2);
+    assertThat(store.attachScores(T - MIN)).isZero();
   }
 
   @Test

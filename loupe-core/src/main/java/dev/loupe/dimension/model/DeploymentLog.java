@@ -48,6 +48,15 @@ public final class DeploymentLog {
     return byTime == null ? List.of() : List.copyOf(byTime.values());
   }
 
+  /** The most recent rollout of every (deployment, service) that has one. */
+  public synchronized List<Deployment> latestOfEach() {
+    List<Deployment> out = new java.util.ArrayList<>();
+    for (TreeMap<Long, Deployment> byTime : recent.values()) {
+      if (!byTime.isEmpty()) out.add(byTime.lastEntry().getValue());
+    }
+    return out;
+  }
+
   private Deployment newest(Key key) {
     TreeMap<Long, Deployment> byTime = recent.get(key);
     return byTime == null || byTime.isEmpty() ? null : byTime.lastEntry().getValue();

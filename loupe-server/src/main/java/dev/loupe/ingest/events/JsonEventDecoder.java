@@ -26,6 +26,10 @@ public final class JsonEventDecoder {
     LOGS("logs"),
     DEPLOYMENTS("deployments"),
     SCORES("scores"),
+    /** A user's thumbs or rating on one answer ({@link FeedbackJson}). */
+    FEEDBACK("feedback"),
+    /** Ground-truth labels that become accuracy scores ({@link LabelJson}). */
+    LABELS("labels"),
     /**
      * Azure Monitor records of Azure OpenAI resources: logs ({@code AzureOpenAiLogMapper}) and
      * metrics ({@code AzureMonitorMetricMapper}), mixed as one stream carries them.
@@ -44,12 +48,18 @@ public final class JsonEventDecoder {
     }
   }
 
-  /** The records kept, the rejections, and how many records the body held in all. */
   /**
-   * {@code skipped}: points that carry no record at all (Azure's empty minutes), neither
-   * received nor rejected.
+   * The records kept, the rejections, and how many records the body held in all. {@code skipped}:
+   * points that carry no record at all (Azure's empty minutes), neither received nor rejected.
+   * {@code labels}: ground truth whose model answer must still be looked up (they are counted in
+   * {@code received}; each becomes a score or a rejection).
    */
-  public record Decoded(Batch batch, List<Rejection> rejections, int received, int skipped) {}
+  public record Decoded(
+      Batch batch, List<Rejection> rejections, int received, int skipped, List<LabelJson.GroundTruth> labels) {
+    public Decoded(Batch batch, List<Rejection> rejections, int received, int skipped) {
+      this(batch, rejections, received, skipped, List.of());
+    }
+  }
 
   private final TimestampAdmission admission;
 
@@ -66,6 +76,7 @@ public final class JsonEventDecoder {
     List<Deployment> deployments = new ArrayList<>();
     List<Score> scores = new ArrayList<>();
     List<Sample> samples = new ArrayList<>();
+    List<LabelJson.GroundTruth> labels = new ArrayList<>();
     int enveloped = 0;
     int skipped = 0;
     for (JsonRecords.Item item : split.items()) {
@@ -97,6 +108,18 @@ public final class JsonEventDecoder {
             scores.add(s);
             break;
           }
+          case FEEDBACK: {
+            Score s = FeedbackJson.read(f, admission.now());
+            admission.check("timestamp", s.timestampMillis());
+            scores.add(s);
+            break;
+          }
+          case LABELS: {
+            LabelJson.GroundTruth g = LabelJson.read(item.line(), f, admission.now());
+            admission.check("timestamp", g.timestampMillis());
+            if (g.pending()) labels.add(g); else scores.add(g.score(g.predicted()));
+            break;
+          }
           case AZURE_OPENAI: {
             AzureCounts counts = azure(item, inferences, samples, rejections);
             enveloped += counts.extraReceived();
@@ -116,7 +139,7 @@ public final class JsonEventDecoder {
     rejections.sort((a, b) -> Integer.compare(a.line(), b.line()));
     int received = split.items().size() + split.rejections().size() + enveloped;
     return new Decoded(
-        new Batch(inferences, logs, deployments, scores, samples, List.of()), rejections, received, skipped);
+        new Batch(inferences, logs, deployments, scores, samples, List.of()), rejections, received, skipped, labels);
   }
 
   /** Received records beyond the item itself (an envelope's others, a response's points), and points skipped. */

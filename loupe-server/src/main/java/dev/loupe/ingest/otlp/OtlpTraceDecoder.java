@@ -111,7 +111,7 @@ public final class OtlpTraceDecoder {
     String comment = label == null ? explanation : explanation == null ? label : label + ": " + explanation;
     long ts = e.getTimeUnixNano() > 0 ? e.getTimeUnixNano() / 1_000_000 : span.endNanos() / 1_000_000;
     return new Score(ts, name, v, ScoreSource.LLM_JUDGE, inference == null ? null : inference.requestId(),
-        span.traceId(), comment);
+        span.traceId(), comment, inference == null ? null : inference.key());
   }
 
   /** Span and resource attributes, with their OTLP types. */

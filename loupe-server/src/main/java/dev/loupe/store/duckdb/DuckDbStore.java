@@ -9,13 +9,16 @@ import dev.loupe.model.RollupQuery;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
+import dev.loupe.model.InferenceFeatures;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Outcome;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
 import dev.loupe.model.Span;
+import dev.loupe.model.ScorePoint;
 import dev.loupe.model.ScoreSource;
+import dev.loupe.model.ScoreSummary;
 import dev.loupe.model.SeriesKey;
 import dev.loupe.store.RecordType;
 import dev.loupe.store.Store;
@@ -29,10 +32,12 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.duckdb.DuckDBConnection;
@@ -214,23 +219,10 @@ public final class DuckDbStore implements Store {
   @Override
   public List<RollupPoint> rollupRange(RollupQuery q) {
     List<Object> args = new ArrayList<>();
-    StringBuilder where = new StringBuilder("minute_ms >= ? AND minute_ms < ?");
     args.add(q.startMillis() - q.lookbackMillis());
     args.add(q.endMillis());
-    for (LabelMatcher m : q.matchers()) {
-      if (!KEY_COLUMNS.contains(m.name())) {
-        // Series have no other labels: like Prometheus, a matcher on an absent label sees "".
-        if (!m.matches((String) null)) where.append(" AND FALSE");
-        continue;
-      }
-      switch (m.op()) {
-        case EQ -> where.append(" AND ").append(m.name()).append(" = ?");
-        case NEQ -> where.append(" AND ").append(m.name()).append(" <> ?");
-        case RE -> where.append(" AND regexp_full_match(").append(m.name()).append(", ?)");
-        case NRE -> where.append(" AND NOT regexp_full_match(").append(m.name()).append(", ?)");
-      }
-      args.add(m.value());
-    }
+    // Series have no other labels: like Prometheus, a matcher on an absent label sees "".
+    String where = "minute_ms >= ? AND minute_ms < ?" + matching(q.matchers(), List.copyOf(KEY_COLUMNS), args);
     String sql =
         "WITH steps AS (SELECT range AS i, ? + range * ? AS t FROM range(0, ?)),"
             + " r AS (SELECT * FROM inference_rollups WHERE " + where + ")"
@@ -250,9 +242,7 @@ public final class DuckDbStore implements Store {
       ps.setLong(i++, q.startMillis());
       ps.setLong(i++, q.stepMillis());
       ps.setLong(i++, q.points());
-      for (Object a : args) {
-        if (a instanceof Long l) ps.setLong(i++, l); else ps.setString(i++, (String) a);
-      }
+      i = bind(ps, i, args);
       ps.setLong(i, q.lookbackMillis());
     }, rs -> new RollupPoint(
         key(rs), rs.getLong("t"), rs.getLong("minutes") * 60_000, rs.getLong("requests"), rs.getLong("errors"),
@@ -334,7 +324,180 @@ public final class DuckDbStore implements Store {
         range(fromMillis, toMillis, limit),
         rs -> new Score(rs.getLong("ts_ms"), rs.getString("name"), rs.getDouble("value"),
             ScoreSource.parse("source", rs.getString("source")), rs.getString("request_id"),
-            rs.getString("trace_id"), rs.getString("comment")));
+            rs.getString("trace_id"), rs.getString("comment"),
+            rs.getString("deployment") == null ? null : key(rs)));
+  }
+
+  /** The labels a score can be matched and grouped by, each a column of {@code scores}. */
+  private static final List<String> SCORE_LABELS =
+      List.of("service", "deployment", "model", "model_version", "name", "source");
+
+  @Override
+  public List<ScorePoint> scoreRange(RollupQuery q) {
+    List<Object> args = new ArrayList<>();
+    String where = "ts_ms >= ? AND ts_ms < ? AND deployment IS NOT NULL" + matching(q.matchers(), SCORE_LABELS, args);
+    String sql =
+        "WITH steps AS (SELECT ? + range * ? AS t FROM range(0, ?)),"
+            + " r AS (SELECT * FROM scores WHERE " + where + ")"
+            + " SELECT s.t, r.service, r.deployment, r.model, r.model_version, r.name, r.source,"
+            + " count(*) AS n, sum(r.value) AS total"
+            + " FROM r JOIN steps s ON r.ts_ms >= s.t - ? AND r.ts_ms < s.t"
+            + " GROUP BY ALL ORDER BY r.service, r.deployment, r.model, r.model_version, r.name, r.source, s.t";
+    return query("scores", sql, ps -> {
+      int i = 1;
+      ps.setLong(i++, q.startMillis());
+      ps.setLong(i++, q.stepMillis());
+      ps.setLong(i++, q.points());
+      ps.setLong(i++, q.startMillis() - q.lookbackMillis());
+      ps.setLong(i++, q.endMillis());
+      i = bind(ps, i, args);
+      ps.setLong(i, q.lookbackMillis());
+    }, rs -> new ScorePoint(key(rs), rs.getString("name"), ScoreSource.parse("source", rs.getString("source")),
+        rs.getLong("t"), rs.getLong("n"), rs.getDouble("total")));
+  }
+
+  @Override
+  public List<ScoreSummary> scoreSummary(long fromMillis, long toMillis, List<String> groupBy, List<LabelMatcher> matchers) {
+    for (String g : groupBy) {
+      if (!SCORE_LABELS.contains(g)) {
+        throw new IllegalArgumentException("cannot group scores by '" + g + "'; one of " + SCORE_LABELS);
+      }
+    }
+    List<Object> args = new ArrayList<>();
+    String where = "ts_ms >= ? AND ts_ms < ? AND deployment IS NOT NULL" + matching(matchers, SCORE_LABELS, args);
+    String columns = groupBy.isEmpty() ? "" : String.join(", ", groupBy) + ", ";
+    String sql = "SELECT " + columns + "count(*) AS n, avg(value) AS mean, coalesce(stddev_samp(value), 0) AS sd,"
+        + " min(value) AS lo, max(value) AS hi, quantile_cont(value, 0.5) AS p50, quantile_cont(value, 0.95) AS p95"
+        + " FROM scores WHERE " + where
+        + (groupBy.isEmpty() ? "" : " GROUP BY " + String.join(", ", groupBy) + " ORDER BY " + String.join(", ", groupBy));
+    return query("scores", sql, ps -> {
+      ps.setLong(1, fromMillis);
+      ps.setLong(2, toMillis);
+      bind(ps, 3, args);
+    }, rs -> {
+      java.util.SortedMap<String, String> group = new java.util.TreeMap<>();
+      for (String g : groupBy) group.put(g, rs.getString(g));
+      return new ScoreSummary(group, rs.getLong("n"), rs.getDouble("mean"), rs.getDouble("sd"), rs.getDouble("lo"),
+          rs.getDouble("hi"), rs.getDouble("p50"), rs.getDouble("p95"));
+    }).stream().filter(x -> x.count() > 0).toList();
+  }
+
+  @Override
+  public List<Inference> inferencesByIds(
+      Collection<String> requestIds, Collection<String> traceIds, long sinceMillis, int limit) {
+    if (requestIds.isEmpty() && traceIds.isEmpty()) return List.of();
+    List<String> byRequest = List.copyOf(new java.util.LinkedHashSet<>(requestIds));
+    List<String> byTrace = List.copyOf(new java.util.LinkedHashSet<>(traceIds));
+    StringBuilder any = new StringBuilder();
+    if (!byRequest.isEmpty()) any.append("request_id IN (").append(placeholders(byRequest.size())).append(")");
+    if (!byTrace.isEmpty()) {
+      if (any.length() > 0) any.append(" OR ");
+      any.append("trace_id IN (").append(placeholders(byTrace.size())).append(")");
+    }
+    return query("inferences", "SELECT * FROM inferences WHERE ts_ms >= ? AND (" + any + ") ORDER BY ts_ms DESC LIMIT ?",
+        ps -> {
+          int i = 1;
+          ps.setLong(i++, sinceMillis);
+          for (String id : byRequest) ps.setString(i++, id);
+          for (String id : byTrace) ps.setString(i++, id);
+          ps.setInt(i, limit);
+        }, DuckDbStore::inference);
+  }
+
+  @Override
+  public void scanInferenceFeatures(List<LabelMatcher> matchers, long fromMillis, long toMillis,
+      Consumer<InferenceFeatures> sink) {
+    List<Object> args = new ArrayList<>();
+    String where = "ts_ms >= ? AND ts_ms < ?" + matching(matchers, List.copyOf(KEY_COLUMNS), args);
+    scan("inferences", "SELECT ts_ms, service, deployment, model, model_version, operation, input_tokens,"
+        + " output_tokens, latency_ms, ttft_ms, status, finish_reason, cost FROM inferences WHERE " + where,
+        ps -> {
+          ps.setLong(1, fromMillis);
+          ps.setLong(2, toMillis);
+          bind(ps, 3, args);
+        },
+        rs -> new InferenceFeatures(rs.getLong("ts_ms"), key(rs), rs.getString("operation"),
+            nullableLong(rs, "input_tokens"), nullableLong(rs, "output_tokens"), nullableDouble(rs, "latency_ms"),
+            nullableDouble(rs, "ttft_ms"), Outcome.parse("status", rs.getString("status")),
+            rs.getString("finish_reason"), nullableDouble(rs, "cost")),
+        sink);
+  }
+
+  @Override
+  public void scanScores(List<LabelMatcher> matchers, long fromMillis, long toMillis, Consumer<Score> sink) {
+    List<Object> args = new ArrayList<>();
+    String where = "ts_ms >= ? AND ts_ms < ? AND deployment IS NOT NULL" + matching(matchers, SCORE_LABELS, args);
+    scan("scores", "SELECT ts_ms, name, value, source, request_id, trace_id, service, deployment, model,"
+        + " model_version FROM scores WHERE " + where,
+        ps -> {
+          ps.setLong(1, fromMillis);
+          ps.setLong(2, toMillis);
+          bind(ps, 3, args);
+        },
+        rs -> new Score(rs.getLong("ts_ms"), rs.getString("name"), rs.getDouble("value"),
+            ScoreSource.parse("source", rs.getString("source")), rs.getString("request_id"),
+            rs.getString("trace_id"), null, key(rs)),
+        sink);
+  }
+
+  @Override
+  public long attachScores(long sinceMillis) {
+    long[] attached = new long[1];
+    // The newest inference of each id, its key columns together (arg_max of one struct), so the
+    // four never come from two different rows.
+    String update = "UPDATE scores AS s SET service = i.k.service, deployment = i.k.deployment, model = i.k.model,"
+        + " model_version = i.k.model_version"
+        + " FROM (SELECT %1$s AS id, arg_max(struct_pack(service, deployment, model, model_version), ts_ms) AS k"
+        + "   FROM inferences WHERE ts_ms >= ? AND %1$s IN"
+        + "     (SELECT %1$s FROM scores WHERE deployment IS NULL AND ts_ms >= ? AND %1$s IS NOT NULL)"
+        + "   GROUP BY %1$s) AS i"
+        + " WHERE s.deployment IS NULL AND s.ts_ms >= ? AND s.%1$s = i.id";
+    writer.run((c, ids) -> {
+      for (String column : List.of("request_id", "trace_id")) {
+        try (PreparedStatement ps = c.prepareStatement(String.format(update, column))) {
+          // An inference may be older than its score by the lookback, never newer by much.
+          ps.setLong(1, sinceMillis - SCORE_LOOKBACK_MILLIS);
+          ps.setLong(2, sinceMillis);
+          ps.setLong(3, sinceMillis);
+          attached[0] += ps.executeUpdate();
+        }
+      }
+      return () -> {};
+    });
+    return attached[0];
+  }
+
+  /** How much older than its score the inference it judges may be, for {@link #attachScores}. */
+  static final long SCORE_LOOKBACK_MILLIS = 7 * 24 * 3_600_000L;
+
+  private static String placeholders(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
+  /** SQL conditions for label matchers on columns; a matcher on another label sees "" as Prometheus does. */
+  private static String matching(List<LabelMatcher> matchers, List<String> columns, List<Object> args) {
+    StringBuilder where = new StringBuilder();
+    for (LabelMatcher m : matchers) {
+      if (!columns.contains(m.name())) {
+        if (!m.matches((String) null)) where.append(" AND FALSE");
+        continue;
+      }
+      switch (m.op()) {
+        case EQ -> where.append(" AND ").append(m.name()).append(" = ?");
+        case NEQ -> where.append(" AND ").append(m.name()).append(" <> ?");
+        case RE -> where.append(" AND regexp_full_match(").append(m.name()).append(", ?)");
+        case NRE -> where.append(" AND NOT regexp_full_match(").append(m.name()).append(", ?)");
+      }
+      args.add(m.value());
+    }
+    return where.toString();
+  }
+
+  private static int bind(PreparedStatement ps, int i, List<Object> args) throws SQLException {
+    for (Object a : args) {
+      if (a instanceof Long l) ps.setLong(i++, l); else ps.setString(i++, (String) a);
+    }
+    return i;
   }
 
   @Override
@@ -460,30 +623,39 @@ public final class DuckDbStore implements Store {
    * and so a start, never fails on data already stored.
    */
   private <T> List<T> query(String table, String sql, Binder binder, RowMapper<T> mapper) {
+    List<T> out = new ArrayList<>();
+    scan(table, sql, binder, mapper, out::add);
+    return out;
+  }
+
+  /** {@link #query}, handing each row to {@code sink} as it is read instead of collecting them. */
+  private <T> void scan(String table, String sql, Binder binder, RowMapper<T> mapper, Consumer<T> sink) {
     dbLock.readLock().lock();
     try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
       binder.bind(ps);
-      List<T> out = new ArrayList<>();
       long skipped = 0;
       RuntimeException first = null;
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
+          T row;
           try {
-            out.add(mapper.map(rs));
+            row = mapper.map(rs);
           } catch (RuntimeException invalid) {
             skipped++;
             if (first == null) first = invalid;
+            continue;
           }
+          sink.accept(row);
         }
       }
       if (skipped > 0) unreadable(table, skipped, first);
-      return out;
     } catch (SQLException e) {
       throw failure("querying", e);
     } finally {
       dbLock.readLock().unlock();
     }
   }
+
 
   /** Counts skipped rows; logs once per table and start, as a row is read again by every query. */
   private void unreadable(String table, long rows, RuntimeException first) {

@@ -60,7 +60,13 @@ final class Migrations {
           // No UNIQUE constraint: rows stored twice before this version stay as they were, and
           // the writer drops a re-sent record itself (RecentIdentities).
           new Migration(4, "an inference read from a span names its span", List.of(
-              "ALTER TABLE inferences ADD COLUMN span_id VARCHAR")));
+              "ALTER TABLE inferences ADD COLUMN span_id VARCHAR")),
+          // Null while the inference a score judges is not known; filled when it is (ScoreAttachment).
+          new Migration(5, "a score names the series of the inference it judges", List.of(
+              "ALTER TABLE scores ADD COLUMN service VARCHAR",
+              "ALTER TABLE scores ADD COLUMN deployment VARCHAR",
+              "ALTER TABLE scores ADD COLUMN model VARCHAR",
+              "ALTER TABLE scores ADD COLUMN model_version VARCHAR")));
 
   private Migrations() {}
 

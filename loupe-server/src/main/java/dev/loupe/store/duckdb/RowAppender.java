@@ -8,6 +8,7 @@ import dev.loupe.model.Inference;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
+import dev.loupe.model.SeriesKey;
 import dev.loupe.model.Span;
 import java.sql.SQLException;
 import java.util.List;
@@ -125,6 +126,11 @@ final class RowAppender {
     text(a, s.requestId());
     text(a, s.traceId());
     text(a, s.comment());
+    SeriesKey k = s.key();
+    text(a, k == null ? null : k.service());
+    text(a, k == null ? null : k.deployment());
+    text(a, k == null ? null : k.model());
+    text(a, k == null ? null : k.modelVersion());
     a.endRow();
   }
 

@@ -170,6 +170,38 @@ class JsonEventDecoderTest {
     }
   }
 
+  /**
+   * Property: feedback and labels with any mix of field types are each kept or rejected, never
+   * both, never thrown; a kept thumbs is 0 or 1 and a kept rating a whole number from 1 to 5.
+   */
+  @Test
+  void feedbackAndLabelsWithRandomFieldsAreEachKeptOrRejected() {
+    Random random = new Random(11);
+    String[] values = {"\"up\"", "\"down\"", "\"sideways\"", "true", "false", "1", "0", "-1", "3", "5", "7", "4.5",
+        "null", "{}", "[1]", "\"\"", "\"r-1\"", "\"2026-11-28T10:00:00Z\"", "1e308", "\"positive\""};
+    String[] fields = {"thumbs", "rating", "request_id", "trace_id", "timestamp", "label", "predicted", "name", "comment"};
+    for (JsonEventDecoder.Kind kind : List.of(JsonEventDecoder.Kind.FEEDBACK, JsonEventDecoder.Kind.LABELS)) {
+      for (int round = 0; round < 2000; round++) {
+        StringBuilder body = new StringBuilder();
+        int records = 1 + random.nextInt(5);
+        for (int r = 0; r < records; r++) {
+          List<String> parts = new ArrayList<>();
+          for (String f : fields) {
+            if (random.nextInt(3) > 0) parts.add("\"" + f + "\":" + values[random.nextInt(values.length)]);
+          }
+          body.append('{').append(String.join(",", parts)).append("}\n");
+        }
+        JsonEventDecoder.Decoded d = decoder.decode(kind, body.toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(d.batch().scores().size() + d.labels().size() + d.rejections().size())
+            .as("round %d: %s", round, body).isEqualTo(records);
+        for (var score : d.batch().scores()) {
+          if (score.name().equals(FeedbackJson.THUMBS)) assertThat(score.value()).isIn(0.0, 1.0);
+          if (score.name().equals(FeedbackJson.RATING)) assertThat(score.value()).isIn(1.0, 2.0, 3.0, 4.0, 5.0);
+        }
+      }
+    }
+  }
+
   private static byte[] slice(byte[] b, int from, int to) {
     return java.util.Arrays.copyOfRange(b, from, Math.max(from, to));
   }
