@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * The entries that price one name, in levels of equal specificity, most specific first; within a
- * level the newest start first (catalog order among equal starts). The entry in force at a time is
- * the newest started one of the most specific level that has one started.
+ * level by source (the config before files before the shipped defaults), then the newest start
+ * first, then catalog order. The entry in force at a time is the first started one of the most
+ * specific level that has one started: an override wins over the defaults whatever their dates.
  */
 final class InForce<T> {
   private static final InForce<?> NONE = new InForce<>(new Object[0][], new long[0][]);
@@ -25,14 +26,15 @@ final class InForce<T> {
     return (InForce<T>) NONE;
   }
 
-  /** One entry that matched: its specificity ({@code rank}, then {@code score}), start and catalog position. */
-  record Hit<T>(T entry, int rank, int score, long startMillis, int position) {}
+  /** One entry that matched: its specificity ({@code rank}, then {@code score}), source layer, start and position. */
+  record Hit<T>(T entry, int rank, int score, int layer, long startMillis, int position) {}
 
   static <T> InForce<T> of(List<Hit<T>> hits) {
     if (hits.isEmpty()) return none();
     List<Hit<T>> sorted = new ArrayList<>(hits);
     sorted.sort(Comparator.<Hit<T>>comparingInt(h -> -h.rank())
         .thenComparingInt(h -> -h.score())
+        .thenComparingInt(Hit::layer)
         .thenComparing(Comparator.<Hit<T>>comparingLong(Hit::startMillis).reversed())
         .thenComparingInt(Hit::position));
     List<List<Hit<T>>> grouped = new ArrayList<>();

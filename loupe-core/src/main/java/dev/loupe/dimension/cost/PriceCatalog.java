@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * dated/versioned form of an entry's name); among family matches the entry whose name shares the
  * longer prefix with the model name wins ({@code gpt-4o-mini} over {@code gpt-4o} for
  * {@code gpt-4o-mini-2024-07-18}), then the one of the inference's provider. Within equal
- * specificity the newest {@code start_date} not after the inference wins; then catalog order, so
- * entries listed first (the config's) override later ones (the shipped defaults). See
- * RATIONALE.md.
+ * specificity an entry of an earlier source ({@link #then}: the config before its files before the
+ * shipped defaults) wins if it has started by the inference's time, whatever the later sources'
+ * dates; within one source the newest {@code start_date} not after the inference wins, then the
+ * entry listed first. See RATIONALE.md.
  *
  * <pre>{@code
  * PriceCatalog catalog = new PriceCatalog(List.of(ModelPrice.of("gpt-4o", 2.50, 10.00)), List.of(), List.of());
@@ -39,17 +40,32 @@ public final class PriceCatalog {
   private final CompiledModel[] compiledModels;
   private final CompiledHourly[] compiledGpus;
   private final CompiledHourly[] compiledProvisioned;
+  private final int layers;
 
+  /** One source's entries (a file, the config's inline entries, the shipped defaults). */
   public PriceCatalog(List<ModelPrice> models, List<HourlyPrice> gpus, List<HourlyPrice> provisioned) {
-    this.models = List.copyOf(models);
-    this.gpus = List.copyOf(gpus);
-    this.provisioned = List.copyOf(provisioned);
-    this.compiledModels = this.models.stream().map(CompiledModel::new).toArray(CompiledModel[]::new);
-    this.compiledGpus = this.gpus.stream().map(CompiledHourly::new).toArray(CompiledHourly[]::new);
-    this.compiledProvisioned = this.provisioned.stream().map(CompiledHourly::new).toArray(CompiledHourly[]::new);
+    this(List.copyOf(models), List.copyOf(gpus), List.copyOf(provisioned),
+        models.stream().map(m -> new CompiledModel(m, 0)).toArray(CompiledModel[]::new),
+        gpus.stream().map(g -> new CompiledHourly(g, 0)).toArray(CompiledHourly[]::new),
+        provisioned.stream().map(p -> new CompiledHourly(p, 0)).toArray(CompiledHourly[]::new), 1);
   }
 
-  /** This catalog's entries first, then {@code later}'s: on equal specificity and start, this one's win. */
+  private PriceCatalog(List<ModelPrice> models, List<HourlyPrice> gpus, List<HourlyPrice> provisioned,
+      CompiledModel[] compiledModels, CompiledHourly[] compiledGpus, CompiledHourly[] compiledProvisioned, int layers) {
+    this.models = models;
+    this.gpus = gpus;
+    this.provisioned = provisioned;
+    this.compiledModels = compiledModels;
+    this.compiledGpus = compiledGpus;
+    this.compiledProvisioned = compiledProvisioned;
+    this.layers = layers;
+  }
+
+  /**
+   * This catalog's sources, then {@code later}'s: at equal specificity an entry of this catalog
+   * that has started wins over {@code later}'s, whatever their start dates (an override of the
+   * defaults without a date still overrides their dated entries).
+   */
   public PriceCatalog then(PriceCatalog later) {
     List<ModelPrice> m = new ArrayList<>(models);
     m.addAll(later.models);
@@ -57,7 +73,17 @@ public final class PriceCatalog {
     g.addAll(later.gpus);
     List<HourlyPrice> p = new ArrayList<>(provisioned);
     p.addAll(later.provisioned);
-    return new PriceCatalog(m, g, p);
+    List<CompiledModel> cm = new ArrayList<>(List.of(compiledModels));
+    for (CompiledModel c : later.compiledModels) cm.add(new CompiledModel(c.price, c.layer + layers));
+    return new PriceCatalog(List.copyOf(m), List.copyOf(g), List.copyOf(p), cm.toArray(CompiledModel[]::new),
+        concat(compiledGpus, later.compiledGpus, layers), concat(compiledProvisioned, later.compiledProvisioned, layers),
+        layers + later.layers);
+  }
+
+  private static CompiledHourly[] concat(CompiledHourly[] first, CompiledHourly[] later, int offset) {
+    List<CompiledHourly> out = new ArrayList<>(List.of(first));
+    for (CompiledHourly c : later) out.add(new CompiledHourly(c.price, c.layer + offset));
+    return out.toArray(CompiledHourly[]::new);
   }
 
   public List<ModelPrice> models() {
@@ -112,9 +138,9 @@ public final class PriceCatalog {
       int agrees = prov != null && prov.equals(c.provider) ? 1 : 0;
       int exact = c.exactLength(full, qualified, bare);
       if (exact > 0) {
-        hits.add(new InForce.Hit<>(c.price, 2, exact * 2 + agrees, c.startMillis, i));
+        hits.add(new InForce.Hit<>(c.price, 2, exact * 2 + agrees, c.layer, c.startMillis, i));
       } else if (c.family(full, qualified, bare, stems)) {
-        hits.add(new InForce.Hit<>(c.price, 1, sharedPrefix(c.bareName, bare) * 2 + agrees, c.startMillis, i));
+        hits.add(new InForce.Hit<>(c.price, 1, sharedPrefix(c.bareName, bare) * 2 + agrees, c.layer, c.startMillis, i));
       }
     }
     return InForce.of(hits);
@@ -127,9 +153,9 @@ public final class PriceCatalog {
     for (int i = 0; i < entries.length; i++) {
       CompiledHourly c = entries[i];
       if (c.name.equals(n)) {
-        hits.add(new InForce.Hit<>(c.price, 2, 0, c.startMillis, i));
+        hits.add(new InForce.Hit<>(c.price, 2, 0, c.layer, c.startMillis, i));
       } else if (c.pattern != null && c.pattern.matcher(n).matches()) {
-        hits.add(new InForce.Hit<>(c.price, 1, sharedPrefix(c.name, n), c.startMillis, i));
+        hits.add(new InForce.Hit<>(c.price, 1, sharedPrefix(c.name, n), c.layer, c.startMillis, i));
       }
     }
     return InForce.of(hits);
@@ -169,9 +195,11 @@ public final class PriceCatalog {
     final String provider;
     final Pattern pattern;
     final long startMillis;
+    final int layer;
 
-    CompiledModel(ModelPrice price) {
+    CompiledModel(ModelPrice price, int layer) {
       this.price = price;
+      this.layer = layer;
       names.add(ModelPrice.lower(price.model()));
       for (String a : price.aliases()) names.add(ModelPrice.lower(a));
       this.bareName = bare(ModelPrice.lower(price.model()));
@@ -207,9 +235,11 @@ public final class PriceCatalog {
     final String name;
     final Pattern pattern;
     final long startMillis;
+    final int layer;
 
-    CompiledHourly(HourlyPrice price) {
+    CompiledHourly(HourlyPrice price, int layer) {
       this.price = price;
+      this.layer = layer;
       this.name = ModelPrice.lower(price.name().trim());
       this.pattern = price.match() == null ? null : ModelPrice.compile(price.match());
       this.startMillis = price.startMillis();

@@ -120,6 +120,33 @@ class PriceCatalogTest {
   }
 
   @Test
+  void anEarlierSourceWinsOverLaterOnesWhateverTheirDatesOnceItHasStarted() {
+    PriceCatalog defaults = catalog(dated("gpt-4o", "2024-05-13", 5, 15), dated("gpt-4o", "2024-10-02", 2.5, 10));
+    PriceCatalog undated = catalog(entry("gpt-4o", null, 2.0, 8));
+    PriceCatalog fromDecember = catalog(dated("gpt-4o", "2026-12-01", 1.0, 4));
+    assertThat(winner(undated.then(defaults), null, "gpt-4o")).isEqualTo("gpt-4o@2.0");
+    // Not started yet: the defaults' newest started entry applies until it does.
+    assertThat(winner(fromDecember.then(defaults), null, "gpt-4o")).isEqualTo("gpt-4o@2.5");
+    long december = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
+    assertThat(fromDecember.then(defaults).modelPrice(null, "gpt-4o", december).orElseThrow().prices().input())
+        .isEqualTo(1.0);
+    // Three sources: the first that has started wins.
+    PriceCatalog three = fromDecember.then(undated).then(defaults);
+    assertThat(winner(three, null, "gpt-4o-2024-08-06")).isEqualTo("gpt-4o@2.0");
+    assertThat(three.modelPrice(null, "gpt-4o", december).orElseThrow().prices().input()).isEqualTo(1.0);
+    // Specificity still comes first: an exact default beats a family override.
+    PriceCatalog family = catalog(entry("gpt-4o", "gpt-4o.*", 2.0, 8));
+    assertThat(winner(family.then(catalog(entry("gpt-4o-2024-05-13", null, 5, 15))), null, "gpt-4o-2024-05-13"))
+        .isEqualTo("gpt-4o-2024-05-13@5.0");
+    HourlyPrice mine = HourlyPrice.of("NVIDIA H100 80GB HBM3", 2.10);
+    HourlyPrice listed = new HourlyPrice("NVIDIA H100 80GB HBM3", null, LocalDate.parse("2025-06-05"), 6.88, null,
+        false, null);
+    PriceCatalog gpus = new PriceCatalog(List.of(), List.of(mine), List.of())
+        .then(new PriceCatalog(List.of(), List.of(listed), List.of()));
+    assertThat(gpus.gpuPrice("NVIDIA H100 80GB HBM3", NOW).orElseThrow().hourly()).isEqualTo(2.10);
+  }
+
+  @Test
   void gpusAndProvisionedDeploymentsArePricedByTheHour() {
     HourlyPrice h100 = new HourlyPrice("NVIDIA H100 80GB HBM3", null, null, 6.88, null, false, null);
     HourlyPrice anyA100 = new HourlyPrice("NVIDIA A100", "NVIDIA A100.*80GB.*", null, 5.12, null, false, null);
