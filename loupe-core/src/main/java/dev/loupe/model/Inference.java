@@ -8,6 +8,15 @@ package dev.loupe.model;
  * {@code prompt} and {@code completion} are only non-null under the capture policy; the API key
  * is only ever kept as a hash. {@code spanId} is the span an inference was read from (with
  * {@code traceId} its identity, so a re-sent span is not counted again), null for other sources.
+ *
+ * <p>Token counts follow the OpenTelemetry GenAI conventions: {@code inputTokens} counts every
+ * input token, cache reads ({@code cachedTokens}) and cache writes ({@code cacheWriteTokens})
+ * included; {@code outputTokens} counts every output token, reasoning ({@code reasoningTokens})
+ * included. {@code costSource} says where {@code cost} came from: {@link CostSource#REPORTED} by
+ * the sender (the default when a cost is given without a source), {@link CostSource#CATALOG} by
+ * Loupe's price catalog at ingest, {@link CostSource#PROVISIONED} for a deployment paid by the hour
+ * (its cost is the hourly price, never per inference), {@link CostSource#UNKNOWN} when nothing
+ * prices it; null before pricing.
  */
 public record Inference(
     long timestampMillis,
@@ -30,7 +39,21 @@ public record Inference(
     String prompt,
     String completion,
     Long totalTokens,
-    String spanId) {
+    String spanId,
+    Long cacheWriteTokens,
+    Long reasoningTokens,
+    CostSource costSource) {
+
+  /** An inference read from a span, without cache-write or reasoning tokens and not yet priced. */
+  public Inference(
+      long timestampMillis, SeriesKey key, String operation, String requestId, String traceId, String tenant,
+      String apiKeyHash, Long inputTokens, Long outputTokens, Long cachedTokens, Double latencyMs, Double ttftMs,
+      Outcome outcome, Integer httpStatus, String finishReason, Boolean cacheHit, Double cost, String prompt,
+      String completion, Long totalTokens, String spanId) {
+    this(timestampMillis, key, operation, requestId, traceId, tenant, apiKeyHash, inputTokens, outputTokens,
+        cachedTokens, latencyMs, ttftMs, outcome, httpStatus, finishReason, cacheHit, cost, prompt, completion,
+        totalTokens, spanId, null, null, null);
+  }
 
   /** An inference not read from a span. */
   public Inference(
@@ -62,10 +85,30 @@ public record Inference(
     Checks.nonNegative("latency_ms", latencyMs);
     Checks.nonNegative("ttft_ms", ttftMs);
     Checks.nonNegative("cost", cost);
+    Checks.nonNegative("cache_write_tokens", cacheWriteTokens);
+    Checks.nonNegative("reasoning_tokens", reasoningTokens);
+    if (costSource == null && cost != null) {
+      costSource = CostSource.REPORTED;
+    }
+    if (cost != null && (costSource == CostSource.UNKNOWN || costSource == CostSource.PROVISIONED)) {
+      throw new InvalidRecordException("cost_source", costSource.wireName() + " goes with no cost, got " + cost);
+    }
     if (cachedTokens != null && inputTokens != null && cachedTokens > inputTokens) {
       throw new InvalidRecordException(
           "cached_tokens",
           "(" + cachedTokens + ") cannot exceed input_tokens (" + inputTokens + ")");
+    }
+    long cacheTokens = (cachedTokens == null ? 0 : cachedTokens) + (cacheWriteTokens == null ? 0 : cacheWriteTokens);
+    if (cacheWriteTokens != null && inputTokens != null && cacheTokens > inputTokens) {
+      throw new InvalidRecordException(
+          "cache_write_tokens",
+          "(" + cacheWriteTokens + ") plus cached_tokens cannot exceed input_tokens (" + inputTokens
+              + "), which counts cache reads and writes");
+    }
+    if (reasoningTokens != null && outputTokens != null && reasoningTokens > outputTokens) {
+      throw new InvalidRecordException(
+          "reasoning_tokens",
+          "(" + reasoningTokens + ") cannot exceed output_tokens (" + outputTokens + "), which counts them");
     }
     if (ttftMs != null && latencyMs != null && ttftMs > latencyMs) {
       throw new InvalidRecordException(
@@ -84,9 +127,30 @@ public record Inference(
     if (prompt == null && completion == null) {
       return this;
     }
+    return withContent(null, null);
+  }
+
+  /** The same inference with these prompt and completion (the capture policy keeps one, both or none). */
+  public Inference withContent(String prompt, String completion) {
     return new Inference(
         timestampMillis, key, operation, requestId, traceId, tenant, apiKeyHash, inputTokens,
         outputTokens, cachedTokens, latencyMs, ttftMs, outcome, httpStatus, finishReason,
-        cacheHit, cost, null, null, totalTokens, spanId);
+        cacheHit, cost, prompt, completion, totalTokens, spanId, cacheWriteTokens, reasoningTokens, costSource);
+  }
+
+  /** The same inference under another tenant (a tenant-bound token's). */
+  public Inference withTenant(String tenant) {
+    return new Inference(
+        timestampMillis, key, operation, requestId, traceId, tenant, apiKeyHash, inputTokens,
+        outputTokens, cachedTokens, latencyMs, ttftMs, outcome, httpStatus, finishReason,
+        cacheHit, cost, prompt, completion, totalTokens, spanId, cacheWriteTokens, reasoningTokens, costSource);
+  }
+
+  /** The same inference with its cost (null when unknown) and where that cost came from. */
+  public Inference withCost(Double cost, CostSource source) {
+    return new Inference(
+        timestampMillis, key, operation, requestId, traceId, tenant, apiKeyHash, inputTokens,
+        outputTokens, cachedTokens, latencyMs, ttftMs, outcome, httpStatus, finishReason,
+        cacheHit, cost, prompt, completion, totalTokens, spanId, cacheWriteTokens, reasoningTokens, source);
   }
 }

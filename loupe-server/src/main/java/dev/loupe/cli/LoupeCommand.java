@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       RulesCommand.class,
       ExportRulesCommand.class,
+      PricesCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
