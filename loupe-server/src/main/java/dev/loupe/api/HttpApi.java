@@ -3,6 +3,7 @@ package dev.loupe.api;
 import dev.loupe.auth.Authenticator;
 import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.compute.ComputeDimensionJudge;
+import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
 import dev.loupe.ingest.IngestAdmission;
@@ -50,7 +51,8 @@ public final class HttpApi {
       GenAiSpanMapping genAi,
       IngestAdmission admission,
       RuleApi rules,
-      ScoreAttachment scores) {}
+      ScoreAttachment scores,
+      DeploymentLog deployments) {}
 
   private HttpApi() {}
 
@@ -108,6 +110,8 @@ public final class HttpApi {
     r.get("/api/v1/scores", new RecordsHandler(
         (from, to, limit) -> store.scores(from, to, limit).stream().map(RecordJson::of).toList(), p.clock()));
     r.get("/api/v1/scores/summary", new ScoreSummaryHandler(store, p.clock()));
+    r.get("/api/v1/drift", new DriftHandler(store, p.deployments(), p.clock())::handle);
+    r.get("/api/v1/versions/compare", new VersionCompareHandler(store, p.deployments(), p.clock())::handle);
     r.get("/api/v1/health", new HealthHandler(p.health()));
     RulesHandler rules = new RulesHandler(p.rules(), p.clock());
     r.get("/api/v1/rules", rules::rules);

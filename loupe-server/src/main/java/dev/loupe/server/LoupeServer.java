@@ -195,7 +195,7 @@ public final class LoupeServer implements AutoCloseable {
               new HttpApi.Parts(store, pipeline, decoder, metrics, health, windows, registry, () -> ready,
                   config.ingest().maxBodyBytes(), clock,
                   new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets,
-                  compute, network, genAi, admission, alerting, scoreAttachment),
+                  compute, network, genAi, admission, alerting, scoreAttachment, deployments),
               auth, new HttpListener(host, config.server().port(), sslContext));
       app.start();
       startedParts.add(app::stop);

@@ -336,6 +336,24 @@ public final class DuckDbStore implements Store {
   public List<ScorePoint> scoreRange(RollupQuery q) {
     List<Object> args = new ArrayList<>();
     String where = "ts_ms >= ? AND ts_ms < ? AND deployment IS NOT NULL" + matching(q.matchers(), SCORE_LABELS, args);
+    if (q.lookbackMillis() == q.stepMillis()) {
+      // Steps that do not overlap: each score falls in one, found by division, not by a range join.
+      String bucketed = "SELECT ? + (ts_ms - ? + ?) // ? * ? AS t, service, deployment, model, model_version, name,"
+          + " source, count(*) AS n, sum(value) AS total FROM scores WHERE " + where
+          + " GROUP BY ALL ORDER BY service, deployment, model, model_version, name, source, t";
+      return query("scores", bucketed, ps -> {
+        int i = 1;
+        ps.setLong(i++, q.startMillis());
+        ps.setLong(i++, q.startMillis());
+        ps.setLong(i++, q.stepMillis());
+        ps.setLong(i++, q.stepMillis());
+        ps.setLong(i++, q.stepMillis());
+        ps.setLong(i++, q.startMillis() - q.lookbackMillis());
+        ps.setLong(i++, q.endMillis());
+        bind(ps, i, args);
+      }, rs -> new ScorePoint(key(rs), rs.getString("name"), ScoreSource.parse("source", rs.getString("source")),
+          rs.getLong("t"), rs.getLong("n"), rs.getDouble("total")));
+    }
     String sql =
         "WITH steps AS (SELECT ? + range * ? AS t FROM range(0, ?)),"
             + " r AS (SELECT * FROM scores WHERE " + where + ")"
