@@ -104,6 +104,15 @@ class PrometheusRuleExportTest {
               condition: '> 1.5'
               severity: warning
               dimension: compute
+            - alert: DiskFillingIn4h
+              signal: 'node_filesystem_avail_bytes{mountpoint="/"}'
+              aggregation: predict_linear(4h)
+              window: 6h
+              by: [instance]
+              condition: '< 0'
+              for: 1h
+              severity: warning
+              dimension: data
             - alert: LatencyP99
               signal: 'loupe_model_latency_seconds{quantile="0.99"}'
               aggregation: quantile(0.9)
@@ -232,6 +241,8 @@ class PrometheusRuleExportTest {
         .isEqualTo("sum by (gpu) (increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[10m])) > 0");
     assertThat(rule(file, "MemoryGrowing").path("expr").asText())
         .isEqualTo("sum by (gpu) (deriv(DCGM_FI_DEV_FB_USED[15m])) > 1.5");
+    assertThat(rule(file, "DiskFillingIn4h").path("expr").asText())
+        .isEqualTo("sum by (instance) (predict_linear(node_filesystem_avail_bytes{mountpoint=\"/\"}[6h], 14400)) < 0");
     assertThat(rule(file, "LatencyP99").path("expr").asText()).isEqualTo(
         "quantile by (deployment, model_version) (0.9, quantile_over_time(0.9, "
             + "loupe_model_latency_seconds{quantile=\"0.99\"}[10m])) > 2.5");
@@ -312,7 +323,8 @@ class PrometheusRuleExportTest {
   @Test
   void everyAggregationHasAPromqlForm() {
     for (Aggregation.Kind kind : Aggregation.Kind.values()) {
-      Aggregation a = kind == Aggregation.Kind.QUANTILE ? new Aggregation(kind, 0.5) : Aggregation.of(kind);
+      Aggregation a = kind == Aggregation.Kind.QUANTILE ? new Aggregation(kind, 0.5)
+          : kind == Aggregation.Kind.PREDICT_LINEAR ? Aggregation.predictLinear(Duration.ofDays(7)) : Aggregation.of(kind);
       Rule rule = new Rule("R", Expression.of(new Expression.Operand(SeriesSelector.parse("x"), a),
           Duration.ofMinutes(5), List.of("gpu")), Condition.parseThreshold("> 1"), Duration.ZERO, Duration.ZERO,
           Severity.WARNING, Dimension.COMPUTE, Map.of(), Map.of(), "");
