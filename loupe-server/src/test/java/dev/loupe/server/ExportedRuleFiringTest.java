@@ -165,7 +165,7 @@ class ExportedRuleFiringTest {
           1000 + 50.0 * i + (i % 3 == 0 ? 20 : 0)));
     }
     Fired fired = bothFire(rules, input, NO_LIMITS, "StoreFullSoon", 120);
-    // numpy.polyfit over the 21 points of evaluation 60 reads 16052.12 an hour after it; at 59, 15987.
+    // numpy.polyfit over the 21 points of evaluation 60 reads 16052.12 an hour after it; at 59, 15911.
     assertThat(fired.evaluation()).isEqualTo(60);
     assertThat(fired.alerts().get(0).annotations().get("summary")).isEqualTo("projected 16.05kB");
   }
