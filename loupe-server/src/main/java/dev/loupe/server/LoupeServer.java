@@ -35,6 +35,7 @@ import dev.loupe.ingest.otlp.OtlpTraceDecoder;
 import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
 import dev.loupe.ingest.prometheus.scrape.ScrapeEngine;
 import dev.loupe.model.Alert;
+import dev.loupe.model.Batch;
 import dev.loupe.model.Sample;
 import dev.loupe.notify.AlertDispatcher;
 import dev.loupe.model.TimestampAdmission;
@@ -91,6 +92,7 @@ public final class LoupeServer implements AutoCloseable {
   private final ScheduledExecutorService jobs;
   private final ScheduledExecutorService ruleJobs;
   private final RetentionJob retention;
+  private final StoreVolume volume;
   private final ScrapeEngine scrapes;
   private final AlertDispatcher alerts;
   private final AlertingRules alerting;
@@ -111,6 +113,7 @@ public final class LoupeServer implements AutoCloseable {
       throw new UncheckedIOException("cannot create data directory " + dataDir.toAbsolutePath(), e);
     }
     this.store = DuckDbStore.open(dataDir.resolve("loupe.duckdb"), clock);
+    this.volume = new StoreVolume(store, dataDir, clock);
     // What has started so far, stopped again if a later step fails, so a failed start leaks no port.
     List<Runnable> startedParts = new java.util.ArrayList<>();
     try {
@@ -163,6 +166,7 @@ public final class LoupeServer implements AutoCloseable {
       List<String> exported = new java.util.ArrayList<>(ModelSignalFamilies.NAMES);
       exported.addAll(InfrastructureSignalFamilies.NAMES);
       exported.addAll(AlertFamilies.NAMES);
+      exported.addAll(StoreVolume.familyNames());
       this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, config.limits(),
           config.compute().classifier(), windows, clock,
           alerts -> alertSink.accept(alerts));
@@ -173,7 +177,8 @@ public final class LoupeServer implements AutoCloseable {
           () -> ModelSignalFamilies.health(health),
           () -> InfrastructureSignalFamilies.compute(compute, alerting.engine().alerts(), clock.millis()),
           () -> InfrastructureSignalFamilies.network(network, clock.millis()),
-          () -> AlertFamilies.of(alerting.engine().alerts()))));
+          () -> AlertFamilies.of(alerting.engine().alerts()),
+          () -> volume.families(config.limits().telemetry()))));
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
       String host = ListenAddress.host(config.server(), config.auth());
       Authenticator auth = authenticator(config.auth());
@@ -212,6 +217,8 @@ public final class LoupeServer implements AutoCloseable {
       // Every 5 minutes, so data outlives its retention by at most that; with nothing to delete,
       // DuckDB can skip row groups by the min/max of the time column (not benchmarked).
       jobs.scheduleWithFixedDelay(this::retainLogged, 1, RETENTION_EVERY_MINUTES, TimeUnit.MINUTES);
+      // Off the ingest path: the data directory's size and the writer's counts, once a minute.
+      jobs.scheduleWithFixedDelay(this::measureStoreVolumeLogged, 0, 1, TimeUnit.MINUTES);
       startedParts.add(jobs::shutdownNow);
       // Its own thread: an evaluation waits up to the interval for slow rule queries, and must not
       // hold back the rollup flush or retention.
@@ -420,6 +427,24 @@ public final class LoupeServer implements AutoCloseable {
       evaluateRules();
     } catch (RuntimeException e) {
       LOG.error("evaluating alerting rules failed; will retry", e);
+    }
+  }
+
+  /**
+   * Measures the store's volume now (bytes of the data directory, records per day) and stores it
+   * as samples for the data rules; the periodic job calls it every minute.
+   */
+  public List<Sample> measureStoreVolume() {
+    List<Sample> samples = volume.measure();
+    store.append(Batch.ofSamples(samples));
+    return samples;
+  }
+
+  private void measureStoreVolumeLogged() {
+    try {
+      measureStoreVolume();
+    } catch (RuntimeException e) {
+      LOG.error("measuring the store's volume failed; will retry", e);
     }
   }
 

@@ -116,23 +116,26 @@ final class RulePromql {
   }
 
   /**
-   * A limit from {@code limits.deployments}: one value per deployment that holds at any time, so
-   * a constant vector, the same at an offset; its series combined as the aggregation combines them.
+   * A limit from {@code limits:} (a deployment's quota, the telemetry budget): one value per
+   * deployment, or one, that holds at any time, so a constant vector, the same at an offset; its
+   * series combined as the aggregation combines them.
    */
   private String limit(Expression.Operand o, List<String> by) {
     String name = o.selector().metricName();
     List<RangeSeries> series = new ArrayList<>(new LimitSignals((s, from, to) -> List.of(), limits)
         .range(o.selector(), 0, 0));
     if (series.isEmpty()) {
-      throw new NotExpressible("it reads " + name + ", and no deployment under limits.deployments in the config "
-          + "sets that limit, so it has no value (in Loupe neither)");
+      throw new NotExpressible("it reads " + name + ", and the config sets no such limit under limits:"
+          + " (limits.deployments, limits.telemetry), so it has no value (in Loupe neither)");
     }
-    series.sort(Comparator.comparing(s -> s.labels().get("deployment")));
+    series.sort(Comparator.comparing(s -> s.labels().getOrDefault("deployment", "")));
     StringBuilder vector = new StringBuilder();
     for (RangeSeries s : series) {
       if (vector.length() > 0) vector.append(" or ");
-      vector.append("label_replace(vector(").append(number(s.points().get(0).value())).append("), \"deployment\", ")
-          .append(quoted(s.labels().get("deployment"))).append(", \"\", \"\")");
+      String deployment = s.labels().get("deployment");
+      String constant = "vector(" + number(s.points().get(0).value()) + ")";
+      vector.append(deployment == null ? constant
+          : "label_replace(" + constant + ", \"deployment\", " + quoted(deployment) + ", \"\", \"\")");
     }
     Aggregation a = o.aggregation();
     String group = by.isEmpty() ? "" : " by (" + String.join(", ", by) + ")";
@@ -143,7 +146,7 @@ final class RulePromql {
       case SUM, SUM_OF_AVG -> "sum";
       case QUANTILE -> "quantile";
       default -> throw new NotExpressible("it takes " + a + " of " + name + ", a limit with one value at a time "
-          + "(no rate, increase or slope)");
+          + "(no rate, increase, slope or projection)");
     };
     return across + group + " (" + (a.kind() == Aggregation.Kind.QUANTILE ? number(a.q()) + ", " : "") + vector + ")";
   }

@@ -338,7 +338,8 @@ class PrometheusRuleExportTest {
     List<Rule> pack = BuiltinRules.load(RulesConfig.Builtin.DEFAULTS);
     LoupeConfig.Limits limits = new LoupeConfig.Limits(Map.of(
         "chat-prod", new LoupeConfig.DeploymentLimit(150_000.0, 900.0),
-        "batch \"x\"", new LoupeConfig.DeploymentLimit(2_000_000.0, null)));
+        "batch \"x\"", new LoupeConfig.DeploymentLimit(2_000_000.0, null)),
+        new LoupeConfig.Telemetry(50_000_000_000L, 1.4e6));
     PrometheusRuleExport.Result r = PrometheusRuleExport.export(pack, RulesConfig.DEFAULTS.evaluationInterval(), limits,
         "the built-in rule pack");
     assertThat(r.rules() + r.leftOut().size()).isEqualTo(pack.size());
@@ -352,12 +353,19 @@ class PrometheusRuleExportTest {
     assertThat(rule(YAML.readTree(r.yaml()), "ModelTokensPerMinuteNearLimit").path("expr").asText())
         .isEqualTo(tpm + " > 0.8");
     assertThat(r.yaml()).contains("alert: ModelRequestsPerMinuteNearLimit");
+    assertThat(rule(YAML.readTree(r.yaml()), "TelemetryOverBudget").path("expr").asText()).isEqualTo(
+        "(sum (predict_linear(loupe_store_bytes[1d], 604800)) / on() (max (vector(50000000000)) != 0)) > 1");
+    assertThat(rule(YAML.readTree(r.yaml()), "TelemetryRecordsOverBudget").path("expr").asText()).isEqualTo(
+        "(sum (predict_linear(loupe_store_records_per_day[1d], 604800)) / on() (max (vector(1400000)) != 0)) > 1");
     assertThat(r.leftOut()).extracting(PrometheusRuleExport.LeftOut::alert).contains("ModelLatencyRegression")
-        .doesNotContain("ModelTokensPerMinuteNearLimit", "ModelRequestsPerMinuteNearLimit", "GpuTemperatureHigh");
+        .doesNotContain("ModelTokensPerMinuteNearLimit", "ModelRequestsPerMinuteNearLimit", "GpuTemperatureHigh",
+            "TelemetryOverBudget");
 
     PrometheusRuleExport.Result none = PrometheusRuleExport.export(pack, Duration.ofSeconds(15), NO_LIMITS, "pack");
     assertThat(none.leftOut()).filteredOn(l -> l.alert().equals("ModelTokensPerMinuteNearLimit")).isNotEmpty()
         .allSatisfy(l -> assertThat(l.reason()).contains("limits.deployments"));
+    assertThat(none.leftOut()).filteredOn(l -> l.alert().equals("TelemetryOverBudget")).singleElement()
+        .satisfies(l -> assertThat(l.reason()).contains("loupe_store_bytes_budget").contains("limits.telemetry"));
   }
 
   @Test
