@@ -7,6 +7,7 @@ import dev.loupe.model.Inference;
 import dev.loupe.store.Store;
 import dev.loupe.model.Sample;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -15,12 +16,16 @@ import java.util.function.Consumer;
  * themselves. When {@link #accept} returns, the batch survives a crash.
  */
 public final class IngestPipeline {
+  /** Which door a batch came in by: it tells whose silence a missing batch would be. */
+  public enum Origin { SCRAPE, REMOTE_WRITE, OTLP, API }
+
   private final Store store;
   private final InferenceWindows windows;
   private final DeploymentLog deployments;
   private final CapturePolicy capture;
   private final IngestMetrics metrics;
   private final List<Consumer<List<Sample>>> sampleObservers;
+  private final BiConsumer<Origin, Batch> arrivals;
 
   /** {@code sampleObservers} (the judges fed by metrics: compute, network…) see every durable sample. */
   public IngestPipeline(
@@ -30,19 +35,37 @@ public final class IngestPipeline {
       CapturePolicy capture,
       IngestMetrics metrics,
       List<Consumer<List<Sample>>> sampleObservers) {
+    this(store, windows, deployments, capture, metrics, sampleObservers, (origin, batch) -> { });
+  }
+
+  /** As above; {@code arrivals} sees every durable batch with its origin (whose sources reported). */
+  public IngestPipeline(
+      Store store,
+      InferenceWindows windows,
+      DeploymentLog deployments,
+      CapturePolicy capture,
+      IngestMetrics metrics,
+      List<Consumer<List<Sample>>> sampleObservers,
+      BiConsumer<Origin, Batch> arrivals) {
     this.store = store;
     this.windows = windows;
     this.deployments = deployments;
     this.capture = capture;
     this.metrics = metrics;
     this.sampleObservers = List.copyOf(sampleObservers);
+    this.arrivals = arrivals;
+  }
+
+  /** A batch posted to Loupe's own JSON API; see {@link #accept(Batch, Origin)}. */
+  public int accept(Batch batch) {
+    return accept(batch, Origin.API);
   }
 
   /**
    * Makes the batch durable and counts what was new; returns how many of its records were
    * already stored (a sender's retry) and so were neither stored nor counted again.
    */
-  public int accept(Batch batch) {
+  public int accept(Batch batch, Origin origin) {
     if (batch.isEmpty()) {
       return 0;
     }
@@ -56,6 +79,7 @@ public final class IngestPipeline {
     if (!kept.samples().isEmpty()) {
       for (Consumer<List<Sample>> o : sampleObservers) o.accept(kept.samples());
     }
+    arrivals.accept(origin, kept);
     return captured.size() - kept.size();
   }
 }

@@ -5,7 +5,6 @@ import dev.loupe.api.RuleApi;
 import dev.loupe.dimension.compute.GpuRuleSignals;
 import dev.loupe.dimension.compute.WorkloadClassifier;
 import dev.loupe.dimension.model.DeploymentLog;
-import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.model.Batch;
 import dev.loupe.model.RangeSeries;
 import dev.loupe.model.Sample;
@@ -44,14 +43,14 @@ final class AlertingRules implements RuleApi, AutoCloseable {
   private final RuleEngine engine;
 
   AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
-      LoupeConfig.Limits limits, WorkloadClassifier classifier, InferenceWindows windows, Clock clock,
+      LoupeConfig.Limits limits, WorkloadClassifier classifier, ReportingSources sources, Clock clock,
       AlertSink sink) {
     this.config = config;
     this.store = store;
     this.clock = clock;
     // The GPU signals of the compute pack are derived from dcgm-exporter's raw series at query time.
     this.source = new SilenceSignals(
-        new GpuRuleSignals(new LimitSignals(new StoreSignalSource(store, recent), limits), classifier), windows);
+        new GpuRuleSignals(new LimitSignals(new StoreSignalSource(store, recent), limits), classifier), sources);
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");

@@ -148,7 +148,9 @@ public final class LoupeServer implements AutoCloseable {
       RecentSamples ruleInputs = RecentSamples.forRules(rules, config.rules().evaluationInterval(), clock);
       SampleReplay.run(store, ruleInputs.names(), ruleInputs.keep(), started, List.of(ruleInputs::observe));
       sampleObservers.add(ruleInputs::observe);
-      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers);
+      ReportingSources sources = new ReportingSources(windows, config.network().matchers());
+      IngestPipeline pipeline =
+          new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers, sources::observe);
       IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests(),
           config.ingest().maxInFlightBodyBytes(), config.ingest().bodyReadTimeout());
       admission.register(registry);
@@ -162,13 +164,15 @@ public final class LoupeServer implements AutoCloseable {
 
       TimestampAdmission sampleAdmission =
           new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().sample());
-      this.scrapes = new ScrapeEngine(config.scrapeConfigs(), clock, pipeline::accept, 2);
+      this.scrapes = new ScrapeEngine(config.scrapeConfigs(), clock,
+          batch -> pipeline.accept(batch, IngestPipeline.Origin.SCRAPE), 2);
       List<String> exported = new java.util.ArrayList<>(ModelSignalFamilies.NAMES);
       exported.addAll(InfrastructureSignalFamilies.NAMES);
       exported.addAll(AlertFamilies.NAMES);
       exported.addAll(StoreVolume.familyNames());
+      exported.add(SilenceSignals.NAME);
       this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, config.limits(),
-          config.compute().classifier(), windows, clock,
+          config.compute().classifier(), sources, clock,
           alerts -> alertSink.accept(alerts));
       startedParts.add(alerting::close);
       GenAiSpanMapping genAi = new GenAiSpanMapping(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
@@ -178,7 +182,8 @@ public final class LoupeServer implements AutoCloseable {
           () -> InfrastructureSignalFamilies.compute(compute, alerting.engine().alerts(), clock.millis()),
           () -> InfrastructureSignalFamilies.network(network, clock.millis()),
           () -> AlertFamilies.of(alerting.engine().alerts()),
-          () -> volume.families(config.limits().telemetry()))));
+          () -> volume.families(config.limits().telemetry()),
+          () -> SilenceSignals.families(sources, clock.millis()))));
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
       String host = ListenAddress.host(config.server(), config.auth());
       Authenticator auth = authenticator(config.auth());

@@ -37,7 +37,10 @@ public final class RecentSamples {
     this.coveredFrom = clock.millis() - keepMillis;
   }
 
-  /** For these rules' inputs (Loupe's model signals come from rollups and are not kept). */
+  /**
+   * For these rules' inputs (Loupe's model signals come from rollups, its silences and limits are
+   * made when read: neither is kept).
+   */
   public static RecentSamples forRules(List<Rule> rules, Duration evaluationInterval, Clock clock) {
     Set<String> names = new java.util.TreeSet<>();
     long window = 0;
@@ -45,6 +48,7 @@ public final class RecentSamples {
       if (r.expression().window().compareTo(MAX_KEEP) > 0) continue;
       for (String input : r.inputs()) {
         if (ModelSignal.byMetricName(input).isPresent()) continue;
+        if (input.equals(SilenceSignals.NAME) || LimitSignals.isLimit(input)) continue;
         // Derived GPU signals are computed from dcgm-exporter's raw series: those are kept.
         names.addAll(GpuRuleSignals.rawInputs(input));
       }
