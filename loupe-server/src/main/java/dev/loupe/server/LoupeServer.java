@@ -222,8 +222,9 @@ public final class LoupeServer implements AutoCloseable {
       // Every 5 minutes, so data outlives its retention by at most that; with nothing to delete,
       // DuckDB can skip row groups by the min/max of the time column (not benchmarked).
       jobs.scheduleWithFixedDelay(this::retainLogged, 1, RETENTION_EVERY_MINUTES, TimeUnit.MINUTES);
-      // Off the ingest path: the data directory's size and the writer's counts, once a minute.
-      jobs.scheduleWithFixedDelay(this::measureStoreVolumeLogged, 0, 1, TimeUnit.MINUTES);
+      // Off the ingest path: the data directory's size and the writer's counts, once a minute
+      // (the first a minute after the start, so its records per day cover a minute of writes).
+      jobs.scheduleWithFixedDelay(this::measureStoreVolumeLogged, 1, 1, TimeUnit.MINUTES);
       startedParts.add(jobs::shutdownNow);
       // Its own thread: an evaluation waits up to the interval for slow rule queries, and must not
       // hold back the rollup flush or retention.

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * compute; a target that sent none of those is a data source, an OTLP service a model one.
  * Sources are forgotten after {@link #FORGET_AFTER_MILLIS} of silence. Thread-safe.
  */
-final class ReportingSources {
+public final class ReportingSources {
   private static final Logger LOG = LoggerFactory.getLogger(ReportingSources.class);
   static final long FORGET_AFTER_MILLIS = 24 * 3_600_000L;
   /** More sources than this are not tracked: a label with a new value per sample must not fill the heap. */
@@ -116,13 +116,13 @@ final class ReportingSources {
   private volatile boolean full;
 
   /** {@code probeMatchers}: which {@code probe_success} series are network probes ({@code network.probe_selector}). */
-  ReportingSources(InferenceWindows windows, List<LabelMatcher> probeMatchers) {
+  public ReportingSources(InferenceWindows windows, List<LabelMatcher> probeMatchers) {
     this.windows = windows;
     this.probeMatchers = List.copyOf(probeMatchers);
   }
 
   /** Takes note of the sources of a stored batch that came in by {@code origin}. */
-  void observe(IngestPipeline.Origin origin, Batch batch) {
+  public void observe(IngestPipeline.Origin origin, Batch batch) {
     Map<Source, Mark> seen = new HashMap<>();
     samples(origin, batch.samples(), seen);
     if (origin == IngestPipeline.Origin.OTLP) {
@@ -154,6 +154,9 @@ final class ReportingSources {
     for (Sample s : samples) {
       if (s.isStaleMarker()) continue;
       String name = s.name();
+      Dimension fed = fed(name);
+      // A scrape's liveness is its up sample: other samples matter only for the dimension they feed.
+      if (fed == null && origin == IngestPipeline.Origin.SCRAPE && !name.equals("up")) continue;
       Map<String, String> l = s.labels();
       if (lastLabels == null || !sameSource(origin, l, lastLabels)) {
         source = origin == IngestPipeline.Origin.OTLP
@@ -163,7 +166,6 @@ final class ReportingSources {
         lastLabels = l;
       }
       if (source != null && reports(origin, name, s.value())) source.saw(s.timestampMillis());
-      Dimension fed = fed(name);
       if (fed == null) continue;
       if (source != null) source.feeds(fed, name.startsWith("node_") && !name.startsWith("node_infiniband_") ? 1 : 2);
       if (name.startsWith("DCGM_")) {
