@@ -34,6 +34,16 @@ final class Durations {
     return Duration.ofMillis(millis);
   }
 
+  /** The shortest text of one unit that {@link #parse} reads back: {@code 7d}, {@code 90m}, {@code 1500ms}. */
+  static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms > 0 && ms % 86_400_000 == 0) return ms / 86_400_000 + "d";
+    if (ms > 0 && ms % 3_600_000 == 0) return ms / 3_600_000 + "h";
+    if (ms > 0 && ms % 60_000 == 0) return ms / 60_000 + "m";
+    if (ms % 1000 == 0) return ms / 1000 + "s";
+    return ms + "ms";
+  }
+
   private static IllegalArgumentException bad(String text) {
     return new IllegalArgumentException("not a duration: '" + text + "' (write e.g. 30s, 15m, 7d, 1h30m)");
   }

@@ -85,7 +85,7 @@ public record Expression(Operand numerator, Operand denominator, Duration window
     }
     Map<SortedMap<String, String>, Double> out = new LinkedHashMap<>();
     groups.forEach((values, members) -> {
-      double v = operand.aggregation().apply(members);
+      double v = operand.aggregation().apply(members, endMillis);
       if (Double.isNaN(v)) return;
       SortedMap<String, String> group = new TreeMap<>();
       for (int i = 0; i < values.size(); i++) {

@@ -46,6 +46,47 @@ class AggregationTest {
   }
 
   @Test
+  void predictLinearReadsTheLeastSquaresLineAtTheWindowsEndPlusItsHorizon() {
+    // 15 s apart: 100, 130, 160 rise 2 a second. The window ends 30 s after the last point (at
+    // T0 + 60 s) and the horizon is a minute: the line at T0 + 120 s, 100 + 2 * 120.
+    Aggregation inAMinute = Aggregation.parse("predict_linear(1m)");
+    assertThat(inAMinute.apply(List.of(series(100, 130, 160)), T0 + 60_000)).isCloseTo(340, within(1e-9));
+    // A noisy line: slope 2, mean 100/3 at T0 + 15 s; read at T0 + 30 s + 10 s.
+    assertThat(Aggregation.parse("predict_linear(10s)").apply(List.of(series(0, 40, 60)), T0 + 30_000))
+        .isCloseTo(100 / 3.0 + 2 * 25, within(1e-9));
+    // Without an end time, at the group's latest point.
+    assertThat(inAMinute.apply(List.of(series(100, 130, 160)))).isCloseTo(160 + 2 * 60, within(1e-9));
+    assertThat(Aggregation.parse("predict_linear(7d)").apply(List.of(series(5, 5, 5)), T0 + 30_000)).isEqualTo(5);
+    // Each series' projection, summed; a falling one pulls the sum down.
+    assertThat(inAMinute.apply(List.of(series(100, 130, 160), series(60, 30, 0)), T0 + 30_000))
+        .isCloseTo((160 + 120) + (0 - 120), within(1e-9));
+    assertThat(inAMinute.apply(List.of(series(7)), T0)).as("one point has no line").isNaN();
+  }
+
+  @Test
+  void predictLinearIsWrittenWithItsHorizonAndRefusesNone() {
+    assertThat(Aggregation.parse("predict_linear(7d)").horizon()).isEqualTo(Duration.ofDays(7));
+    assertThat(Aggregation.parse(" Predict_Linear( 36h ) ")).hasToString("predict_linear(36h)");
+    assertThat(Aggregation.predictLinear(Duration.ofMinutes(90))).hasToString("predict_linear(90m)");
+    assertThat(Aggregation.parse("avg").horizon()).isNull();
+    assertThatThrownBy(() -> Aggregation.parse("predict_linear")).hasMessageContaining("predict_linear(7d)");
+    assertThatThrownBy(() -> Aggregation.parse("predict_linear()")).hasMessageContaining("predict_linear(7d)");
+    assertThatThrownBy(() -> Aggregation.parse("predict_linear(7 days)")).hasMessageContaining("a duration such as 7d");
+    assertThatThrownBy(() -> Aggregation.parse("predict_linear(0s)")).hasMessageContaining("positive horizon");
+  }
+
+  @Test
+  void aRuleReadsPredictLinearAtItsEvaluationTimeNotAtItsLastPoint() {
+    List<Sample> samples = new ArrayList<>();
+    for (int i = 0; i <= 4; i++) samples.add(new Sample("store_bytes", Map.of(), T0 + i * 60_000L, 1000.0 + 10 * i));
+    Expression e = Expression.of(new Expression.Operand(SeriesSelector.parse("store_bytes"),
+        Aggregation.parse("predict_linear(1h)")), Duration.ofMinutes(10), List.of());
+    // 10 a minute; the last point is at T0 + 4 m and the evaluation at T0 + 5 m: 1000 + 10 * 65.
+    Map<SortedMap<String, String>, Double> v = e.values(new SampleSignals(samples), T0 + 300_000, new HashSet<>());
+    assertThat(v.values()).singleElement().satisfies(x -> assertThat(x).isCloseTo(1650, within(1e-9)));
+  }
+
+  @Test
   void quantileInterpolatesBetweenRanksOverEveryPointOfTheGroup() {
     assertThat(Aggregation.parse("quantile(0.5)").apply(List.of(series(1, 3), series(2, 4)))).isEqualTo(2.5);
     double[] hundred = new double[100];

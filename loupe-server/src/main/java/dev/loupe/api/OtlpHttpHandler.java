@@ -81,7 +81,7 @@ final class OtlpHttpHandler implements Handler {
       return;
     }
     try {
-      pipeline.accept(TenantStamp.apply(HttpAccess.principal(ctx), decoded.batch()));
+      pipeline.accept(TenantStamp.apply(HttpAccess.principal(ctx), decoded.batch()), IngestPipeline.Origin.OTLP);
     } catch (RuntimeException e) {
       LOG.error("store append failed; answering 503 so the exporter retries", e);
       ctx.header("Retry-After", "5");

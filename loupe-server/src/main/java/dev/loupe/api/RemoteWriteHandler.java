@@ -58,7 +58,7 @@ final class RemoteWriteHandler implements Handler {
       return;
     }
     try {
-      pipeline.accept(Batch.ofSamples(decoded.samples()));
+      pipeline.accept(Batch.ofSamples(decoded.samples()), IngestPipeline.Origin.REMOTE_WRITE);
     } catch (RuntimeException e) {
       LOG.error("store append failed; answering 503 so Prometheus retries", e);
       ctx.header("Retry-After", "5");

@@ -7,14 +7,18 @@ import dev.loupe.model.Inference;
 import dev.loupe.store.Store;
 import dev.loupe.model.Sample;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * The one path every receiver hands its decoded batch to: apply the capture policy, tie scores to
- * the inferences they judge, make the batch durable in the store, then update the hot signals. Receivers never do any of this
- * themselves. When {@link #accept} returns, the batch survives a crash.
+ * the inferences they judge, make the batch durable in the store, then update the hot signals.
+ * Receivers never do any of this themselves. When {@link #accept} returns, the batch survives a crash.
  */
 public final class IngestPipeline {
+  /** Which door a batch came in by: it tells whose silence a missing batch would be. */
+  public enum Origin { SCRAPE, REMOTE_WRITE, OTLP, API }
+
   private final Store store;
   private final InferenceWindows windows;
   private final DeploymentLog deployments;
@@ -22,8 +26,12 @@ public final class IngestPipeline {
   private final IngestMetrics metrics;
   private final List<Consumer<List<Sample>>> sampleObservers;
   private final ScoreAttachment scores;
+  private final BiConsumer<Origin, Batch> arrivals;
 
-  /** {@code sampleObservers} (the judges fed by metrics: compute, network…) see every durable sample. */
+  /**
+   * {@code sampleObservers} (the judges fed by metrics: compute, network…) see every durable
+   * sample; {@code arrivals} every durable batch with its origin (whose sources reported).
+   */
   public IngestPipeline(
       Store store,
       InferenceWindows windows,
@@ -31,7 +39,8 @@ public final class IngestPipeline {
       CapturePolicy capture,
       IngestMetrics metrics,
       List<Consumer<List<Sample>>> sampleObservers,
-      ScoreAttachment scores) {
+      ScoreAttachment scores,
+      BiConsumer<Origin, Batch> arrivals) {
     this.store = store;
     this.windows = windows;
     this.deployments = deployments;
@@ -39,13 +48,19 @@ public final class IngestPipeline {
     this.metrics = metrics;
     this.sampleObservers = List.copyOf(sampleObservers);
     this.scores = scores;
+    this.arrivals = arrivals;
+  }
+
+  /** A batch posted to Loupe's own JSON API; see {@link #accept(Batch, Origin)}. */
+  public int accept(Batch batch) {
+    return accept(batch, Origin.API);
   }
 
   /**
    * Makes the batch durable and counts what was new; returns how many of its records were
    * already stored (a sender's retry) and so were neither stored nor counted again.
    */
-  public int accept(Batch batch) {
+  public int accept(Batch batch, Origin origin) {
     if (batch.isEmpty()) {
       return 0;
     }
@@ -59,6 +74,7 @@ public final class IngestPipeline {
     if (!kept.samples().isEmpty()) {
       for (Consumer<List<Sample>> o : sampleObservers) o.accept(kept.samples());
     }
+    arrivals.accept(origin, kept);
     return captured.size() - kept.size();
   }
 }

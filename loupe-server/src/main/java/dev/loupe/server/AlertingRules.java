@@ -7,7 +7,6 @@ import dev.loupe.dimension.compute.WorkloadClassifier;
 import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
 import dev.loupe.dimension.network.NetworkRuleSignals;
-import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.model.Batch;
 import dev.loupe.model.RangeSeries;
 import dev.loupe.model.Sample;
@@ -46,8 +45,8 @@ final class AlertingRules implements RuleApi, AutoCloseable {
   private final RuleEngine engine;
 
   AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
-      LoupeConfig.Limits limits, WorkloadClassifier classifier, NetworkDimensionJudge network, InferenceWindows windows,
-      Clock clock, AlertSink sink) {
+      LoupeConfig.Limits limits, WorkloadClassifier classifier, NetworkDimensionJudge network,
+      ReportingSources sources, Clock clock, AlertSink sink) {
     this.config = config;
     this.store = store;
     this.clock = clock;
@@ -55,7 +54,7 @@ final class AlertingRules implements RuleApi, AutoCloseable {
     // time; the network judge knows which ports were ACTIVE before the range a rule reads.
     SignalSource gpus = new GpuRuleSignals(new LimitSignals(new StoreSignalSource(store, recent), limits), classifier);
     this.source = new VersionRegressionSignals(new SilenceSignals(
-        new NetworkRuleSignals(gpus, network.probeSelector(), network::firstActiveMillis), windows), store, deployments);
+        new NetworkRuleSignals(gpus, network.probeSelector(), network::firstActiveMillis), sources), store, deployments);
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");

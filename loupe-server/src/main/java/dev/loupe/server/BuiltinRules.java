@@ -21,8 +21,11 @@ import java.util.Set;
  * {@code rules.builtin} turns the pack off, leaves rules out, or overrides fields of a rule.
  */
 public final class BuiltinRules {
-  /** The pack's files, one per dimension; later dimensions add theirs here. */
-  static final List<String> FILES = List.of("compute.yml", "model.yml", "network.yml", "data.yml");
+  /**
+   * The pack's files, one per dimension (later dimensions add theirs here), and the silences of
+   * sources in every dimension.
+   */
+  static final List<String> FILES = List.of("compute.yml", "model.yml", "network.yml", "data.yml", "sources.yml");
   private static final String DIR = "builtin-rules/";
 
   private BuiltinRules() {}

@@ -46,7 +46,7 @@ public record LoupeConfig(
     network = network == null ? new Network(null) : network;
     otlp = otlp == null ? new Otlp(null, null, null, null) : otlp;
     rules = rules == null ? RulesConfig.DEFAULTS : rules;
-    limits = limits == null ? new Limits(null) : limits;
+    limits = limits == null ? new Limits(null, null) : limits;
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
     Set<String> jobs = new HashSet<>();
@@ -233,11 +233,61 @@ public record LoupeConfig(
   /**
    * Quotas Loupe compares usage with: per deployment its tokens-per-minute and requests-per-minute
    * limits (an Azure OpenAI deployment's TPM/RPM, or a gateway's), as the signals
-   * {@code loupe_model_tpm_limit} and {@code loupe_model_rpm_limit}.
+   * {@code loupe_model_tpm_limit} and {@code loupe_model_rpm_limit}; and the budget of what Loupe
+   * itself stores ({@code telemetry}).
    */
-  public record Limits(Map<String, DeploymentLimit> deployments) {
+  public record Limits(Map<String, DeploymentLimit> deployments, Telemetry telemetry) {
     public Limits {
       deployments = deployments == null ? Map.of() : Map.copyOf(deployments);
+      telemetry = telemetry == null ? Telemetry.NONE : telemetry;
+    }
+
+    /** Deployment limits only. */
+    public Limits(Map<String, DeploymentLimit> deployments) {
+      this(deployments, null);
+    }
+  }
+
+  /**
+   * The retention budget of the telemetry Loupe keeps: {@code max_stored_bytes} for the data
+   * directory ({@code 50GB}, {@code 500MiB}) and {@code max_records_per_day} for what is stored in
+   * a day, all tables together ({@code 1.4M}: 1,000 requests a minute make about 1.4 M log entries
+   * a day). Either may be left out (null); they are the signals {@code loupe_store_bytes_budget}
+   * and {@code loupe_store_records_per_day_budget}.
+   */
+  public record Telemetry(Long maxStoredBytes, Double maxRecordsPerDay) {
+    public static final Telemetry NONE = new Telemetry(null, null);
+
+    public Telemetry {
+      if (maxStoredBytes != null && maxStoredBytes < 1) {
+        throw new ConfigValueException("max_stored_bytes", "must be positive, got " + maxStoredBytes);
+      }
+      if (maxRecordsPerDay != null && !(maxRecordsPerDay > 0)) {
+        throw new ConfigValueException("max_records_per_day", "must be positive, got " + maxRecordsPerDay);
+      }
+    }
+
+    /** From the file, where sizes and counts are written with their units. */
+    @com.fasterxml.jackson.annotation.JsonCreator
+    static Telemetry read(@JsonProperty("max_stored_bytes") com.fasterxml.jackson.databind.JsonNode bytes,
+        @JsonProperty("max_records_per_day") com.fasterxml.jackson.databind.JsonNode records) {
+      return new Telemetry(
+          scalar("max_stored_bytes", bytes, QuantityText::bytes),
+          scalar("max_records_per_day", records, QuantityText::count));
+    }
+
+    private static <T> T scalar(String key, com.fasterxml.jackson.databind.JsonNode node,
+        java.util.function.Function<String, T> parse) {
+      if (node == null || node.isNull() || node.isMissingNode()) return null;
+      if (!node.isValueNode()) {
+        throw new ConfigValueException(key, "expected one value such as " + (key.endsWith("bytes") ? "50GB" : "1.4M")
+            + ", got " + (node.isArray() ? "a list" : "a map of keys"));
+      }
+      try {
+        return parse.apply(node.asText());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigValueException(key, e.getMessage());
+      }
     }
   }
 

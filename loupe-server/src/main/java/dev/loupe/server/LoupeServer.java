@@ -36,6 +36,7 @@ import dev.loupe.ingest.otlp.OtlpTraceDecoder;
 import dev.loupe.ingest.prometheus.remote.RemoteWriteDecoder;
 import dev.loupe.ingest.prometheus.scrape.ScrapeEngine;
 import dev.loupe.model.Alert;
+import dev.loupe.model.Batch;
 import dev.loupe.model.Sample;
 import dev.loupe.notify.AlertDispatcher;
 import dev.loupe.model.TimestampAdmission;
@@ -92,6 +93,7 @@ public final class LoupeServer implements AutoCloseable {
   private final ScheduledExecutorService jobs;
   private final ScheduledExecutorService ruleJobs;
   private final RetentionJob retention;
+  private final StoreVolume volume;
   private final ScrapeEngine scrapes;
   private final AlertDispatcher alerts;
   private final AlertingRules alerting;
@@ -112,6 +114,7 @@ public final class LoupeServer implements AutoCloseable {
       throw new UncheckedIOException("cannot create data directory " + dataDir.toAbsolutePath(), e);
     }
     this.store = DuckDbStore.open(dataDir.resolve("loupe.duckdb"), clock);
+    this.volume = new StoreVolume(store, dataDir, clock);
     // What has started so far, stopped again if a later step fails, so a failed start leaks no port.
     List<Runnable> startedParts = new java.util.ArrayList<>();
     try {
@@ -147,8 +150,9 @@ public final class LoupeServer implements AutoCloseable {
       SampleReplay.run(store, ruleInputs.names(), ruleInputs.keep(), started, List.of(ruleInputs::observe));
       sampleObservers.add(ruleInputs::observe);
       ScoreAttachment scoreAttachment = new ScoreAttachment(store, clock);
-      IngestPipeline pipeline =
-          new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers, scoreAttachment);
+      ReportingSources sources = new ReportingSources(windows, config.network().matchers());
+      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers,
+          scoreAttachment, sources::observe);
       IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests(),
           config.ingest().maxInFlightBodyBytes(), config.ingest().bodyReadTimeout());
       admission.register(registry);
@@ -162,12 +166,15 @@ public final class LoupeServer implements AutoCloseable {
 
       TimestampAdmission sampleAdmission =
           new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().sample());
-      this.scrapes = new ScrapeEngine(config.scrapeConfigs(), clock, pipeline::accept, 2);
+      this.scrapes = new ScrapeEngine(config.scrapeConfigs(), clock,
+          batch -> pipeline.accept(batch, IngestPipeline.Origin.SCRAPE), 2);
       List<String> exported = new java.util.ArrayList<>(ModelSignalFamilies.NAMES);
       exported.addAll(InfrastructureSignalFamilies.NAMES);
       exported.addAll(AlertFamilies.NAMES);
+      exported.addAll(StoreVolume.familyNames());
+      exported.add(SilenceSignals.NAME);
       this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, config.limits(),
-          config.compute().classifier(), network, windows, clock,
+          config.compute().classifier(), network, sources, clock,
           alerts -> alertSink.accept(alerts));
       startedParts.add(alerting::close);
       GenAiSpanMapping genAi = new GenAiSpanMapping(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
@@ -176,7 +183,9 @@ public final class LoupeServer implements AutoCloseable {
           () -> ModelSignalFamilies.health(health),
           () -> InfrastructureSignalFamilies.compute(compute, alerting.engine().alerts(), clock.millis()),
           () -> InfrastructureSignalFamilies.network(network, alerting.engine().alerts(), clock.millis()),
-          () -> AlertFamilies.of(alerting.engine().alerts()))));
+          () -> AlertFamilies.of(alerting.engine().alerts()),
+          () -> volume.families(config.limits().telemetry()),
+          () -> SilenceSignals.families(sources, clock.millis()))));
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
       String host = ListenAddress.host(config.server(), config.auth());
       Authenticator auth = authenticator(config.auth());
@@ -216,6 +225,9 @@ public final class LoupeServer implements AutoCloseable {
       // DuckDB can skip row groups by the min/max of the time column (not benchmarked).
       jobs.scheduleWithFixedDelay(this::retainLogged, 1, RETENTION_EVERY_MINUTES, TimeUnit.MINUTES);
       jobs.scheduleWithFixedDelay(this::attachScoresLogged, 1, 1, TimeUnit.MINUTES);
+      // Off the ingest path: the data directory's size and the writer's counts, once a minute
+      // (the first a minute after the start, so its records per day cover a minute of writes).
+      jobs.scheduleWithFixedDelay(this::measureStoreVolumeLogged, 1, 1, TimeUnit.MINUTES);
       startedParts.add(jobs::shutdownNow);
       // Its own thread: an evaluation waits up to the interval for slow rule queries, and must not
       // hold back the rollup flush or retention.
@@ -424,6 +436,24 @@ public final class LoupeServer implements AutoCloseable {
       evaluateRules();
     } catch (RuntimeException e) {
       LOG.error("evaluating alerting rules failed; will retry", e);
+    }
+  }
+
+  /**
+   * Measures the store's volume now (bytes of the data directory, records per day) and stores it
+   * as samples for the data rules; the periodic job calls it every minute.
+   */
+  public List<Sample> measureStoreVolume() {
+    List<Sample> samples = volume.measure();
+    store.append(Batch.ofSamples(samples));
+    return samples;
+  }
+
+  private void measureStoreVolumeLogged() {
+    try {
+      measureStoreVolume();
+    } catch (RuntimeException e) {
+      LOG.error("measuring the store's volume failed; will retry", e);
     }
   }
 

@@ -38,7 +38,10 @@ public final class RecentSamples {
     this.coveredFrom = clock.millis() - keepMillis;
   }
 
-  /** For these rules' inputs (Loupe's model signals come from rollups and are not kept). */
+  /**
+   * For these rules' inputs (Loupe's model signals come from rollups, its silences and limits are
+   * made when read: neither is kept).
+   */
   public static RecentSamples forRules(List<Rule> rules, Duration evaluationInterval, Clock clock) {
     Set<String> names = new java.util.TreeSet<>();
     long window = 0;
@@ -46,6 +49,7 @@ public final class RecentSamples {
       if (r.expression().window().compareTo(MAX_KEEP) > 0) continue;
       for (String input : r.inputs()) {
         if (ModelSignal.byMetricName(input).isPresent()) continue;
+        if (input.equals(SilenceSignals.NAME) || LimitSignals.isLimit(input)) continue;
         // Derived GPU and network signals are computed from the exporters' raw series: those are kept.
         names.addAll(NetworkRuleSignals.derives(input) ? NetworkRuleSignals.rawInputs(input)
             : GpuRuleSignals.rawInputs(input));

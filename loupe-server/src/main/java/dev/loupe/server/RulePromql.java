@@ -23,7 +23,8 @@ import java.util.Set;
  * Loupe does: {@code avg} is {@code avg by (…) (avg_over_time(s[w]))}, {@code min}, {@code max}
  * and {@code sum} likewise, {@code last} is {@code max by (…) (last_over_time(s[w]))},
  * {@code rate}, {@code increase} and {@code deriv} are summed, {@code sum_of_avg} is
- * {@code sum by (…) (avg_over_time(s[w]))}; the config's limits are constant vectors. Two differ from Loupe's own values,
+ * {@code sum by (…) (avg_over_time(s[w]))}, {@code predict_linear(h)} is
+ * {@code sum by (…) (predict_linear(s[w], h in seconds))}; the config's limits and budgets are constant vectors. Two differ from Loupe's own values,
  * because PromQL has no exact form: {@code rate} and {@code increase} extrapolate to the window's
  * edges, and {@code quantile(q)} is the q-quantile of each series' q-quantile instead of one
  * quantile over the pooled points (the same whenever a group holds one series).
@@ -90,6 +91,11 @@ final class RulePromql {
         + (offset == null ? "" : " offset " + DurationText.format(offset));
     Aggregation a = o.aggregation();
     String group = by.isEmpty() ? "" : " by (" + String.join(", ", by) + ")";
+    if (a.kind() == Aggregation.Kind.PREDICT_LINEAR && offset != null) {
+      // PromQL reads an offset range's line at the evaluation time, Loupe at the end of that range.
+      throw new NotExpressible("it compares " + a + " against an earlier window, which PromQL projects from now"
+          + " rather than from that window's end");
+    }
     return switch (a.kind()) {
       case AVG -> "avg" + group + " (avg_over_time(" + series + "))";
       case MIN -> "min" + group + " (min_over_time(" + series + "))";
@@ -100,6 +106,8 @@ final class RulePromql {
       case INCREASE -> "sum" + group + " (increase(" + series + "))";
       case DERIV -> "sum" + group + " (deriv(" + series + "))";
       case SUM_OF_AVG -> "sum" + group + " (avg_over_time(" + series + "))";
+      case PREDICT_LINEAR -> "sum" + group + " (predict_linear(" + series + ", " + number(a.horizon().toMillis() / 1000.0)
+          + "))";
       case QUANTILE -> "quantile" + group + " (" + number(a.q()) + ", quantile_over_time(" + number(a.q()) + ", "
           + series + "))";
       // An aggregation added to Loupe after this translation was written: refused, never guessed.
@@ -108,23 +116,26 @@ final class RulePromql {
   }
 
   /**
-   * A limit from {@code limits.deployments}: one value per deployment that holds at any time, so
-   * a constant vector, the same at an offset; its series combined as the aggregation combines them.
+   * A limit from {@code limits:} (a deployment's quota, the telemetry budget): one value per
+   * deployment, or one, that holds at any time, so a constant vector, the same at an offset; its
+   * series combined as the aggregation combines them.
    */
   private String limit(Expression.Operand o, List<String> by) {
     String name = o.selector().metricName();
     List<RangeSeries> series = new ArrayList<>(new LimitSignals((s, from, to) -> List.of(), limits)
         .range(o.selector(), 0, 0));
     if (series.isEmpty()) {
-      throw new NotExpressible("it reads " + name + ", and no deployment under limits.deployments in the config "
-          + "sets that limit, so it has no value (in Loupe neither)");
+      throw new NotExpressible("it reads " + name + ", and the config sets no such limit under limits:"
+          + " (limits.deployments, limits.telemetry), so it has no value (in Loupe neither)");
     }
-    series.sort(Comparator.comparing(s -> s.labels().get("deployment")));
+    series.sort(Comparator.comparing(s -> s.labels().getOrDefault("deployment", "")));
     StringBuilder vector = new StringBuilder();
     for (RangeSeries s : series) {
       if (vector.length() > 0) vector.append(" or ");
-      vector.append("label_replace(vector(").append(number(s.points().get(0).value())).append("), \"deployment\", ")
-          .append(quoted(s.labels().get("deployment"))).append(", \"\", \"\")");
+      String deployment = s.labels().get("deployment");
+      String constant = "vector(" + number(s.points().get(0).value()) + ")";
+      vector.append(deployment == null ? constant
+          : "label_replace(" + constant + ", \"deployment\", " + quoted(deployment) + ", \"\", \"\")");
     }
     Aggregation a = o.aggregation();
     String group = by.isEmpty() ? "" : " by (" + String.join(", ", by) + ")";
@@ -135,7 +146,7 @@ final class RulePromql {
       case SUM, SUM_OF_AVG -> "sum";
       case QUANTILE -> "quantile";
       default -> throw new NotExpressible("it takes " + a + " of " + name + ", a limit with one value at a time "
-          + "(no rate, increase or slope)");
+          + "(no rate, increase, slope or projection)");
     };
     return across + group + " (" + (a.kind() == Aggregation.Kind.QUANTILE ? number(a.q()) + ", " : "") + vector + ")";
   }

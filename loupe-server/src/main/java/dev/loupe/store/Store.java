@@ -132,6 +132,15 @@ public interface Store extends AutoCloseable {
     return java.util.Map.of();
   }
 
+  /**
+   * Records written since the store was opened, by type: the new ones of each append (not the
+   * duplicates it dropped) and each rollup upserted. Kept by the writer as it goes, so that
+   * reading it costs no query; what Loupe's volume signals count per day.
+   */
+  default java.util.Map<RecordType, Long> appendedRecords() {
+    return java.util.Map.of();
+  }
+
   /** Deletes records of the type older than the cutoff; returns how many were deleted. */
   long deleteOlderThan(RecordType type, long cutoffMillis);
 

@@ -74,6 +74,20 @@ class CheckConfigMessagesTest {
         Arguments.of("a built-in rule disabled by a name it does not have",
             "rules:\n  builtin:\n    disable: [GpuTooHot]\n",
             "3:5: rules.builtin.disable: no built-in rule named GpuTooHot (built-in rules: "),
+        Arguments.of("a storage budget without a unit people use",
+            "limits:\n  telemetry:\n    max_stored_bytes: 50 gigs\n",
+            "3:23: limits.telemetry.max_stored_bytes: '50 gigs' is not a size (write e.g. 50GB, 500MiB, 1.5TB or a"
+                + " number of bytes)"),
+        Arguments.of("a records budget of zero",
+            "limits:\n  telemetry: {max_stored_bytes: 50GB, max_records_per_day: 0}\n",
+            "2:60: limits.telemetry.max_records_per_day: '0' must be a positive count"),
+        Arguments.of("a records budget given a list",
+            "limits:\n  telemetry:\n    max_records_per_day: [1M]\n",
+            "3:26: limits.telemetry.max_records_per_day: expected one value such as 1.4M, got a list"),
+        Arguments.of("a misspelt budget key",
+            "limits:\n  telemetry:\n    max_stored_byte: 50GB\n",
+            "3:5: limits.telemetry.max_stored_byte: unknown key; did you mean 'max_stored_bytes'? (valid here:"
+                + " max_records_per_day, max_stored_bytes)"),
         Arguments.of("a key indented off its siblings",
             "server:\n  port: 9710\n data_dir: /data\n",
             "3:2: server.port: this line is not indented like the keys above it"));

@@ -43,6 +43,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theTelemetryBudgetReadsSizesAndCountsAsPeopleWriteThem() {
+    LoupeConfig.Telemetry t = ConfigLoader.parse(
+        "limits:\n  telemetry: {max_stored_bytes: 50GB, max_records_per_day: 1.4M}\n", "loupe.yml").limits().telemetry();
+    assertThat(t.maxStoredBytes()).isEqualTo(50_000_000_000L);
+    assertThat(t.maxRecordsPerDay()).isEqualTo(1_400_000);
+    assertThat(ConfigLoader.parse("limits:\n  telemetry:\n    max_stored_bytes: 500MiB\n", "loupe.yml")
+        .limits().telemetry()).isEqualTo(new LoupeConfig.Telemetry(500L * 1024 * 1024, null));
+    assertThat(ConfigLoader.parse("limits:\n  telemetry:\n    max_stored_bytes: 2048\n    max_records_per_day: 250000\n",
+        "loupe.yml").limits().telemetry()).isEqualTo(new LoupeConfig.Telemetry(2048L, 250_000.0));
+    assertThat(ConfigLoader.parse("", "loupe.yml").limits().telemetry()).isEqualTo(LoupeConfig.Telemetry.NONE);
+    assertThat(QuantityText.bytes("1.5 TB")).isEqualTo(1_500_000_000_000L);
+    assertThat(QuantityText.bytes("1.5TiB")).isEqualTo(1_649_267_441_664L);
+    assertThat(QuantityText.bytes("64Ki")).isEqualTo(65_536);
+    assertThat(QuantityText.bytes("10gb")).isEqualTo(10_000_000_000L);
+    assertThat(QuantityText.bytes("300B")).isEqualTo(300);
+    assertThat(QuantityText.count("250k")).isEqualTo(250_000);
+    assertThat(QuantityText.count("2G")).isEqualTo(2e9);
+    assertThat(QuantityText.count("1.4e6")).isEqualTo(1.4e6);
+    assertThatThrownBy(() -> QuantityText.bytes("50 gigs")).hasMessageContaining("not a size");
+    assertThatThrownBy(() -> QuantityText.bytes("0.5")).hasMessageContaining("out of range");
+    assertThatThrownBy(() -> QuantityText.bytes("9EB")).hasMessageContaining("not a size");
+    assertThatThrownBy(() -> QuantityText.count("0")).hasMessageContaining("positive");
+    assertThatThrownBy(() -> QuantityText.count("1.4 million")).hasMessageContaining("not a count");
+  }
+
+  @Test
   void theOldHealthThresholdsSayWhereTheyMoved() {
     assertThatThrownBy(() -> ConfigLoader.parse("health:\n  min_samples: 10\n", "loupe.yml"))
         .isInstanceOf(ConfigException.class)

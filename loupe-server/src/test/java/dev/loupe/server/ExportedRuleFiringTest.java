@@ -137,6 +137,39 @@ class ExportedRuleFiringTest {
         .isEqualTo(22 * 4);
   }
 
+  /**
+   * predict_linear: Prometheus's least-squares line, read at the evaluation time plus the horizon,
+   * crosses the threshold at the evaluation where Loupe's does, with the same projected value. A
+   * window of 305 s never holds a point exactly one window old (see above).
+   */
+  @Test
+  void predictLinearFiresTogetherWithTheSameProjection() throws Exception {
+    String rules = """
+        groups:
+          - name: g
+            rules:
+              - alert: StoreFullSoon
+                signal: loupe_store_bytes
+                aggregation: predict_linear(1h)
+                window: 305s
+                condition: '> 16000.5'
+                severity: warning
+                dimension: data
+                annotations:
+                  summary: 'projected {{ $value | humanize }}B'
+        """;
+    List<Sample> input = new ArrayList<>();
+    // About 50 a step (3.3/s, 12,000 an hour), with a bump every third point so the fit is no exact line.
+    for (int i = 0; i < 120; i++) {
+      input.add(new Sample("loupe_store_bytes", Map.of("instance", "loupe"), BASE + i * STEP,
+          1000 + 50.0 * i + (i % 3 == 0 ? 20 : 0)));
+    }
+    Fired fired = bothFire(rules, input, NO_LIMITS, "StoreFullSoon", 120);
+    // numpy.polyfit over the 21 points of evaluation 60 reads 16052.12 an hour after it; at 59, 15911.
+    assertThat(fired.evaluation()).isEqualTo(60);
+    assertThat(fired.alerts().get(0).annotations().get("summary")).isEqualTo("projected 16.05kB");
+  }
+
   private static Sample tokens(String deployment, String version, long t, double v) {
     return new Sample("loupe_model_tokens_per_minute", Map.of("deployment", deployment, "model_version", version), t, v);
   }

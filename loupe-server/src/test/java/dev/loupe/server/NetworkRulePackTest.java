@@ -343,7 +343,7 @@ class NetworkRulePackTest {
     MutableClock clock = new MutableClock(Instant.ofEpochMilli(T0 + 1_500_000));
     try (DuckDbStore store = DuckDbStore.open(dir.resolve("loupe.duckdb"), clock);
         AlertingRules alerting = new AlertingRules(RulesConfig.DEFAULTS, NETWORK_RULES, store, null, new DeploymentLog(),
-            LoupeConfig.DEFAULTS.limits(), WorkloadClassifier.defaults(), judge, new InferenceWindows(clock), clock,
+            LoupeConfig.DEFAULTS.limits(), WorkloadClassifier.defaults(), judge, new ReportingSources(new InferenceWindows(clock), List.of()), clock,
             a -> { })) {
       store.append(Batch.ofSamples(samples));
       List<String> backtest = new ArrayList<>();

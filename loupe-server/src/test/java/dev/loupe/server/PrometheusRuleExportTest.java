@@ -104,6 +104,15 @@ class PrometheusRuleExportTest {
               condition: '> 1.5'
               severity: warning
               dimension: compute
+            - alert: DiskFillingIn4h
+              signal: 'node_filesystem_avail_bytes{mountpoint="/"}'
+              aggregation: predict_linear(4h)
+              window: 6h
+              by: [instance]
+              condition: '< 0'
+              for: 1h
+              severity: warning
+              dimension: data
             - alert: LatencyP99
               signal: 'loupe_model_latency_seconds{quantile="0.99"}'
               aggregation: quantile(0.9)
@@ -232,6 +241,8 @@ class PrometheusRuleExportTest {
         .isEqualTo("sum by (gpu) (increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[10m])) > 0");
     assertThat(rule(file, "MemoryGrowing").path("expr").asText())
         .isEqualTo("sum by (gpu) (deriv(DCGM_FI_DEV_FB_USED[15m])) > 1.5");
+    assertThat(rule(file, "DiskFillingIn4h").path("expr").asText())
+        .isEqualTo("sum by (instance) (predict_linear(node_filesystem_avail_bytes{mountpoint=\"/\"}[6h], 14400)) < 0");
     assertThat(rule(file, "LatencyP99").path("expr").asText()).isEqualTo(
         "quantile by (deployment, model_version) (0.9, quantile_over_time(0.9, "
             + "loupe_model_latency_seconds{quantile=\"0.99\"}[10m])) > 2.5");
@@ -312,7 +323,8 @@ class PrometheusRuleExportTest {
   @Test
   void everyAggregationHasAPromqlForm() {
     for (Aggregation.Kind kind : Aggregation.Kind.values()) {
-      Aggregation a = kind == Aggregation.Kind.QUANTILE ? new Aggregation(kind, 0.5) : Aggregation.of(kind);
+      Aggregation a = kind == Aggregation.Kind.QUANTILE ? new Aggregation(kind, 0.5)
+          : kind == Aggregation.Kind.PREDICT_LINEAR ? Aggregation.predictLinear(Duration.ofDays(7)) : Aggregation.of(kind);
       Rule rule = new Rule("R", Expression.of(new Expression.Operand(SeriesSelector.parse("x"), a),
           Duration.ofMinutes(5), List.of("gpu")), Condition.parseThreshold("> 1"), Duration.ZERO, Duration.ZERO,
           Severity.WARNING, Dimension.COMPUTE, Map.of(), Map.of(), "");
@@ -326,7 +338,8 @@ class PrometheusRuleExportTest {
     List<Rule> pack = BuiltinRules.load(RulesConfig.Builtin.DEFAULTS);
     LoupeConfig.Limits limits = new LoupeConfig.Limits(Map.of(
         "chat-prod", new LoupeConfig.DeploymentLimit(150_000.0, 900.0),
-        "batch \"x\"", new LoupeConfig.DeploymentLimit(2_000_000.0, null)));
+        "batch \"x\"", new LoupeConfig.DeploymentLimit(2_000_000.0, null)),
+        new LoupeConfig.Telemetry(50_000_000_000L, 1.4e6));
     PrometheusRuleExport.Result r = PrometheusRuleExport.export(pack, RulesConfig.DEFAULTS.evaluationInterval(), limits,
         "the built-in rule pack");
     assertThat(r.rules() + r.leftOut().size()).isEqualTo(pack.size());
@@ -340,12 +353,19 @@ class PrometheusRuleExportTest {
     assertThat(rule(YAML.readTree(r.yaml()), "ModelTokensPerMinuteNearLimit").path("expr").asText())
         .isEqualTo(tpm + " > 0.8");
     assertThat(r.yaml()).contains("alert: ModelRequestsPerMinuteNearLimit");
+    assertThat(rule(YAML.readTree(r.yaml()), "TelemetryOverBudget").path("expr").asText()).isEqualTo(
+        "(sum (predict_linear(loupe_store_bytes[1d], 604800)) / on() (max (vector(50000000000)) != 0)) > 1");
+    assertThat(rule(YAML.readTree(r.yaml()), "TelemetryRecordsOverBudget").path("expr").asText()).isEqualTo(
+        "(sum (predict_linear(loupe_store_records_per_day[1d], 604800)) / on() (max (vector(1400000)) != 0)) > 1");
     assertThat(r.leftOut()).extracting(PrometheusRuleExport.LeftOut::alert).contains("ModelLatencyRegression")
-        .doesNotContain("ModelTokensPerMinuteNearLimit", "ModelRequestsPerMinuteNearLimit", "GpuTemperatureHigh");
+        .doesNotContain("ModelTokensPerMinuteNearLimit", "ModelRequestsPerMinuteNearLimit", "GpuTemperatureHigh",
+            "TelemetryOverBudget");
 
     PrometheusRuleExport.Result none = PrometheusRuleExport.export(pack, Duration.ofSeconds(15), NO_LIMITS, "pack");
     assertThat(none.leftOut()).filteredOn(l -> l.alert().equals("ModelTokensPerMinuteNearLimit")).isNotEmpty()
         .allSatisfy(l -> assertThat(l.reason()).contains("limits.deployments"));
+    assertThat(none.leftOut()).filteredOn(l -> l.alert().equals("TelemetryOverBudget")).singleElement()
+        .satisfies(l -> assertThat(l.reason()).contains("loupe_store_bytes_budget").contains("limits.telemetry"));
   }
 
   @Test

@@ -72,6 +72,17 @@ public abstract class StoreContract {
   }
 
   @Test
+  void appendedRecordsCountTheNewRecordsOfEachTypeAndNotTheDuplicates() {
+    store.append(Batch.ofInferences(List.of(full(T, "r-1"), sparse(T + 1, B1))));
+    Sample s = new Sample("up", Map.of("job", "dcgm"), T, 1);
+    store.append(Batch.ofSamples(List.of(s)));
+    store.append(Batch.ofSamples(List.of(s, new Sample("up", Map.of("job", "dcgm"), T + 15_000, 1)))); // s again
+    Map<RecordType, Long> appended = store.appendedRecords();
+    assertThat(appended).containsEntry(RecordType.INFERENCE, 2L).containsEntry(RecordType.SAMPLE, 2L)
+        .containsEntry(RecordType.LOG, 0L);
+  }
+
+  @Test
   void rangesAreHalfOpenOrderedAndLimited() {
     List<Inference> all = new ArrayList<>();
     for (int i = 9; i >= 0; i--) all.add(sparse(T + i * 1000L, A1));

@@ -106,7 +106,7 @@ public final class OtlpGrpcServices {
       throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
     }
     try {
-      pipeline.accept(TenantStamp.apply(GrpcTokenInterceptor.current(), decoded.batch()));
+      pipeline.accept(TenantStamp.apply(GrpcTokenInterceptor.current(), decoded.batch()), IngestPipeline.Origin.OTLP);
     } catch (RuntimeException e) {
       LOG.error("store append failed; answering UNAVAILABLE so the exporter retries", e);
       metrics.answered(endpoint, 503);

@@ -69,6 +69,8 @@ public final class DuckDbStore implements Store {
   private final GroupCommitWriter writer;
   private final int schemaVersion;
   private final Map<String, LongAdder> unreadable = new ConcurrentHashMap<>();
+  /** Every type present from the start, so counting never adds a key while another thread reads. */
+  private final Map<RecordType, LongAdder> appended = new java.util.EnumMap<>(RecordType.class);
   private volatile boolean closed;
 
   /**
@@ -82,6 +84,7 @@ public final class DuckDbStore implements Store {
     this.file = file;
     this.db = db;
     this.schemaVersion = Migrations.apply(db);
+    for (RecordType t : RecordType.values()) appended.put(t, new LongAdder());
     SeriesIds series = SeriesIds.load(db, e -> unreadable("series", 1, e));
     this.writer = new GroupCommitWriter(new GroupCommitWriter.Database() {
       @Override
@@ -154,7 +157,22 @@ public final class DuckDbStore implements Store {
 
   @Override
   public Batch append(Batch batch) {
-    return batch.isEmpty() ? batch : writer.write(batch);
+    if (batch.isEmpty()) return batch;
+    Batch kept = writer.write(batch);
+    appended.get(RecordType.INFERENCE).add(kept.inferences().size());
+    appended.get(RecordType.LOG).add(kept.logs().size());
+    appended.get(RecordType.DEPLOYMENT).add(kept.deployments().size());
+    appended.get(RecordType.SCORE).add(kept.scores().size());
+    appended.get(RecordType.SAMPLE).add(kept.samples().size());
+    appended.get(RecordType.SPAN).add(kept.spans().size());
+    return kept;
+  }
+
+  @Override
+  public Map<RecordType, Long> appendedRecords() {
+    Map<RecordType, Long> out = new java.util.EnumMap<>(RecordType.class);
+    appended.forEach((type, n) -> out.put(type, n.sum()));
+    return out;
   }
 
   /** The writer, for tests of its grouping. */
@@ -198,6 +216,7 @@ public final class DuckDbStore implements Store {
       }
       return () -> {};
     });
+    appended.get(RecordType.ROLLUP).add(rollups.size());
   }
 
   @Override
