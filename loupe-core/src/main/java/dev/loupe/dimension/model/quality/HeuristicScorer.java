@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -45,9 +46,19 @@ public final class HeuristicScorer {
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS);
 
   private final HeuristicSettings settings;
+  private final Consumer<RuntimeException> failures;
 
   public HeuristicScorer(HeuristicSettings settings) {
+    this(settings, e -> {});
+  }
+
+  /**
+   * {@code failures} hears of an evaluator that threw (a bug): the server counts and logs it; the
+   * inference keeps its other scores either way.
+   */
+  public HeuristicScorer(HeuristicSettings settings, Consumer<RuntimeException> failures) {
     this.settings = settings;
+    this.failures = failures;
   }
 
   /** Whether this inference is in its deployment's sample (decided by its request id, else trace id). */
@@ -72,6 +83,7 @@ public final class HeuristicScorer {
         run(check, inference, context, out);
       } catch (RuntimeException e) {
         // An evaluator's bug must not cost the inference its other scores, nor ingest its batch.
+        failures.accept(e);
       }
     }
     return out;
