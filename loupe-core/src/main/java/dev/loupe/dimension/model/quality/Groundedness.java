@@ -17,22 +17,29 @@ import java.util.Set;
 final class Groundedness {
   /** An answer with fewer distinct content terms to judge than this gets no score. */
   static final int MIN_TERMS = 3;
+  /** The retrieved documents are read this far in all (and the prompt as far): the cost stays bounded. */
+  static final int MAX_CONTEXT_CHARS = 200_000;
+  static final int MAX_ANSWER_CHARS = 50_000;
 
   private Groundedness() {}
 
   static OptionalDouble of(String answer, List<String> documents, String prompt) {
     Set<String> contextTerms = new HashSet<>();
     Set<String> contextPairs = new HashSet<>();
+    int budget = MAX_CONTEXT_CHARS;
     for (String d : documents) {
-      if (d != null) collect(TextTerms.contentTerms(d), contextTerms, contextPairs);
+      if (d == null || budget <= 0) continue;
+      String read = TextTerms.head(d, budget);
+      budget -= read.length();
+      collect(TextTerms.contentTerms(read), contextTerms, contextPairs);
     }
     if (contextTerms.isEmpty()) return OptionalDouble.empty();
     Set<String> promptTerms = new HashSet<>();
     Set<String> promptPairs = new HashSet<>();
-    if (prompt != null) collect(TextTerms.contentTerms(prompt), promptTerms, promptPairs);
+    if (prompt != null) collect(TextTerms.contentTerms(TextTerms.head(prompt, MAX_CONTEXT_CHARS)), promptTerms, promptPairs);
     Set<String> answerTerms = new LinkedHashSet<>();
     Set<String> answerPairs = new LinkedHashSet<>();
-    collect(TextTerms.contentTerms(answer), answerTerms, answerPairs);
+    collect(TextTerms.contentTerms(TextTerms.head(answer, MAX_ANSWER_CHARS)), answerTerms, answerPairs);
     double[] terms = share(answerTerms, contextTerms, promptTerms);
     if (terms[1] < MIN_TERMS) return OptionalDouble.empty();
     double[] pairs = share(answerPairs, contextPairs, promptPairs);

@@ -164,7 +164,7 @@ public final class HeuristicScorer {
     String prompt = i.prompt();
     String answer = i.completion();
     if (!hasLetterOrDigit(prompt) || !hasLetterOrDigit(answer)) return;
-    if (NAMES_A_LANGUAGE.matcher(TextTerms.fold(prompt)).find()) return;
+    if (NAMES_A_LANGUAGE.matcher(TextTerms.fold(TextTerms.ends(prompt, RequestedFormat.INSTRUCTION_CHARS))).find()) return;
     Optional<String> answerLanguage = LanguageIdentifier.identify(head(answer));
     Optional<String> promptLanguage = LanguageIdentifier.identify(head(prompt));
     if (answerLanguage.isEmpty() || promptLanguage.isEmpty()) return;
@@ -181,7 +181,7 @@ public final class HeuristicScorer {
   }
 
   private static String head(String s) {
-    return s.length() <= LANGUAGE_SAMPLE_CHARS ? s : s.substring(0, LANGUAGE_SAMPLE_CHARS);
+    return TextTerms.head(s, LANGUAGE_SAMPLE_CHARS);
   }
 
   private static String tail(String s) {

@@ -25,16 +25,20 @@ public final class LanguageIdentifier {
   /** A Latin-script language needs this much function-word evidence, and this lead over the next one. */
   static final double MIN_EVIDENCE = 2.0;
   static final double MIN_LEAD = 1.5;
+  /** Only the start of a long text is read: enough to tell, and the cost stays bounded. */
+  static final int MAX_CHARS = 8000;
 
   private static final Pattern NOT_PROSE = Pattern.compile(
-      "```.*?(```|$)|`[^`\\n]*`|\\b(?:https?|ftp)://\\S+|\\bwww\\.\\S+|\\S+@\\S+\\.\\w+", Pattern.DOTALL);
+      "```.*?(```|$)|`[^`\\n]*`|\\b(?:https?|ftp)://\\S+|\\bwww\\.\\S+"
+          + "|[\\w.+-]{1,64}@[\\w-]{1,63}(?:\\.[\\w-]{1,63})+", Pattern.DOTALL);
 
   private LanguageIdentifier() {}
 
   /** The text's language, or empty when it is too short, mixed or not one of the known ones. */
   public static Optional<String> identify(String text) {
     if (text == null || text.isBlank()) return Optional.empty();
-    String prose = NOT_PROSE.matcher(text).replaceAll(" ");
+    String head = text.length() <= MAX_CHARS ? text : text.substring(0, MAX_CHARS);
+    String prose = NOT_PROSE.matcher(head).replaceAll(" ");
     Map<UnicodeScript, Integer> scripts = new EnumMap<>(UnicodeScript.class);
     int letters = 0;
     for (int i = 0; i < prose.length(); ) {

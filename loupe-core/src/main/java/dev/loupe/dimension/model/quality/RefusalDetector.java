@@ -32,6 +32,10 @@ final class RefusalDetector {
   static final int DECLINE_ANSWERS_AFTER_WORDS = 25;
   /** An "I don't know" followed by this many words has gone on to answer. */
   static final int NO_KNOWLEDGE_ANSWERS_AFTER_WORDS = 40;
+  /** Longer than any rule's match. */
+  private static final int MAX_MATCH_CHARS = 300;
+  /** Enough text to hold the words that decide, however long the answer. */
+  private static final int CONTINUATION_CHARS = 4000;
 
   private record Rule(Pattern pattern, Kind kind, String language) {}
 
@@ -174,10 +178,13 @@ final class RefusalDetector {
   /** The refusal in {@code answer}, or empty when it answers (or is blank). */
   static Optional<Refusal> detect(String answer) {
     if (answer == null || answer.isBlank()) return Optional.empty();
-    String text = TextTerms.fold(answer).strip();
+    // The lead and what follows it decide; the rest of a long answer is not read.
+    String text = TextTerms.fold(TextTerms.head(answer, LEAD_CHARS + MAX_MATCH_CHARS + CONTINUATION_CHARS)).strip();
     int lead = leadEnd(text);
+    // A rule's match is at most a few dozen characters: no need to search past the lead's end.
+    int searchEnd = Math.min(text.length(), lead + MAX_MATCH_CHARS);
     for (Rule rule : RULES) {
-      Matcher m = rule.pattern().matcher(text);
+      Matcher m = rule.pattern().matcher(text).region(0, searchEnd).useTransparentBounds(true);
       while (m.find() && m.start() < lead) {
         if (standsAsRefusal(text, m.end(), rule.kind())) return Optional.of(new Refusal(rule.kind(), rule.language()));
       }
@@ -187,11 +194,10 @@ final class RefusalDetector {
 
   /** A refusal stands unless the answer goes on to answer after it. */
   private static boolean standsAsRefusal(String text, int matchEnd, Kind kind) {
-    int sentenceEnd = sentenceEnd(text, matchEnd);
+    int sentenceEnd = Math.min(sentenceEnd(text, matchEnd), matchEnd + CONTINUATION_CHARS);
     boolean contrast = CONTRAST.matcher(text).region(matchEnd, sentenceEnd).find();
-    String rest = text.substring(sentenceEnd);
-    if (rest.contains(FENCE)) return false; // code follows: it answered
-    double words = wordCount(text.substring(matchEnd));
+    if (text.indexOf(FENCE, sentenceEnd) >= 0) return false; // code follows: it answered
+    double words = wordCount(text.substring(matchEnd, Math.min(text.length(), matchEnd + CONTINUATION_CHARS)));
     if (kind == Kind.DECLINE) {
       return !(contrast && words >= DECLINE_ANSWERS_AFTER_WORDS);
     }

@@ -69,6 +69,8 @@ public record RequestedFormat(Kind kind, String schema, String language, boolean
     return new RequestedFormat(Kind.CODE, null, language, true);
   }
 
+  /** Instructions are read in this many characters at each end of a prompt. */
+  static final int INSTRUCTION_CHARS = 4000;
   private static final int F = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS;
   /** English needs a verb of answering before "as/in JSON": "how do I store dates in JSON?" asks for none. */
   private static final Pattern ASKS_JSON = Pattern.compile(
@@ -99,7 +101,7 @@ public record RequestedFormat(Kind kind, String schema, String language, boolean
    */
   public static RequestedFormat fromPrompt(String prompt) {
     if (prompt == null || prompt.isBlank()) return UNSPECIFIED;
-    String p = TextTerms.fold(prompt);
+    String p = TextTerms.fold(TextTerms.ends(prompt, INSTRUCTION_CHARS));
     Matcher j = ASKS_JSON.matcher(p);
     while (j.find()) {
       if (!isQuestion(p, j.start(), j.end())) return new RequestedFormat(Kind.JSON, null, null, false);

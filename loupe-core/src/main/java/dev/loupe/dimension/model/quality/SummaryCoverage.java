@@ -21,6 +21,8 @@ final class SummaryCoverage {
   static final int MIN_SOURCE_TERMS = 40;
   /** Fewer recurring terms than this and the source has no clear subject to cover. */
   static final int MIN_KEY_TERMS = 3;
+  /** Source and summary are read this far: the cost stays bounded, and key terms recur early. */
+  static final int MAX_CHARS = 100_000;
 
   /** A prompt that asks for a summary, in the languages the other evaluators know. */
   private static final Pattern ASKS_SUMMARY = Pattern.compile(
@@ -33,11 +35,12 @@ final class SummaryCoverage {
 
   static boolean asksForSummary(String operation, String prompt) {
     if (operation != null && operation.toLowerCase(java.util.Locale.ROOT).contains("summar")) return true;
-    return prompt != null && ASKS_SUMMARY.matcher(TextTerms.fold(prompt)).find();
+    return prompt != null
+        && ASKS_SUMMARY.matcher(TextTerms.fold(TextTerms.ends(prompt, RequestedFormat.INSTRUCTION_CHARS))).find();
   }
 
   static OptionalDouble of(String summary, String source) {
-    List<String> sourceTerms = TextTerms.contentTerms(source);
+    List<String> sourceTerms = TextTerms.contentTerms(TextTerms.head(source, MAX_CHARS));
     if (sourceTerms.size() < MIN_SOURCE_TERMS) return OptionalDouble.empty();
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (String t : sourceTerms) {
@@ -51,7 +54,7 @@ final class SummaryCoverage {
     key.sort((a, b) -> Integer.compare(b.getValue(), a.getValue()));
     if (key.size() > KEY_TERMS) key = key.subList(0, KEY_TERMS);
     if (key.size() < MIN_KEY_TERMS) return OptionalDouble.empty();
-    Set<String> summaryTerms = new HashSet<>(TextTerms.contentTerms(summary));
+    Set<String> summaryTerms = new HashSet<>(TextTerms.contentTerms(TextTerms.head(summary, MAX_CHARS)));
     double covered = 0;
     double total = 0;
     for (Map.Entry<String, Integer> e : key) {

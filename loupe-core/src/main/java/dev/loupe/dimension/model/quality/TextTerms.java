@@ -19,6 +19,22 @@ final class TextTerms {
 
   private TextTerms() {}
 
+  /**
+   * The start and the end of a long text (where a prompt's instructions sit, around the document
+   * they are about), joined by a line break; a short text whole.
+   */
+  static String ends(String text, int each) {
+    if (text.length() <= 2 * each) return text;
+    return text.substring(0, each) + "\n" + text.substring(text.length() - each);
+  }
+
+  /** At most the first {@code max} characters, not splitting a surrogate pair. */
+  static String head(String text, int max) {
+    if (text.length() <= max) return text;
+    int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+    return text.substring(0, end);
+  }
+
   /** NFKC, lower case and one apostrophe, so that full-width letters and curly quotes compare equal. */
   static String fold(String text) {
     String n = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
