@@ -43,7 +43,7 @@ public final class HeuristicScorer {
           + "|italiano|inglês|francês|alemão|espanhol|português|inglese|francese|tedesco|spagnolo|portoghese"
           + "|engels|frans|duits|английск\\w*|русск\\w*)\\b"
           + "|翻译|翻譯|翻訳|번역|英文|英语|英語|中文|汉语|日语|日本語|韩语|法语|德语|西班牙语|한국어|영어|일본어|중국어",
-      Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS);
+      Pattern.UNICODE_CHARACTER_CLASS); // matched against folded (lower-case) text
 
   private final HeuristicSettings settings;
   private final Consumer<RuntimeException> failures;

@@ -71,7 +71,8 @@ public record RequestedFormat(Kind kind, String schema, String language, boolean
 
   /** Instructions are read in this many characters at each end of a prompt. */
   static final int INSTRUCTION_CHARS = 4000;
-  private static final int F = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS;
+  /** Prompts are folded (lower case) before matching. */
+  private static final int F = Pattern.UNICODE_CHARACTER_CLASS;
   /** English needs a verb of answering before "as/in JSON": "how do I store dates in JSON?" asks for none. */
   private static final Pattern ASKS_JSON = Pattern.compile(
       "\\b(?:respond|reply|answer|return|output|format|give|provide|produce|generate|emit|structure)"

@@ -29,7 +29,7 @@ final class SummaryCoverage {
       "\\b(?:summari[sz]\\w*|summary|sum up|tl;?dr|résum\\w*|zusammenfass\\w*|fasse\\b[^.?!\\n]{0,60}\\bzusammen"
           + "|resum\\w*|riassum\\w*|sintetizz\\w*|sintetiz\\w*|samenvat\\w*|кратко|резюмир\\w*)\\b"
           + "|总结|概括|摘要|總結|要約|まとめ|요약",
-      Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS);
+      Pattern.UNICODE_CHARACTER_CLASS); // matched against folded (lower-case) text
 
   private SummaryCoverage() {}
 

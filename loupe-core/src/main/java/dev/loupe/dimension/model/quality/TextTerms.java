@@ -90,7 +90,7 @@ final class TextTerms {
       }
       if (StopWords.ALL.contains(w)) continue;
       if (w.codePointCount(0, w.length()) < 2 && !Character.isDigit(w.codePointAt(0))) continue;
-      out.add(isLatin(w) ? stem(MARKS.matcher(Normalizer.normalize(w, Normalizer.Form.NFD)).replaceAll("")) : w);
+      out.add(isLatin(w) ? stem(withoutAccents(w)) : w);
     }
     return out;
   }
@@ -124,12 +124,14 @@ final class TextTerms {
   }
 
   static boolean isCjk(int cp) {
+    if (cp < 0x2E80) return false; // below the CJK radicals: no Han, no kana
     UnicodeScript sc = UnicodeScript.of(cp);
     return sc == UnicodeScript.HAN || sc == UnicodeScript.HIRAGANA || sc == UnicodeScript.KATAKANA
         || cp == 0x30FC; // the katakana length mark is COMMON
   }
 
   private static boolean isWordChar(int cp) {
+    if (cp < 0x80) return cp >= 'a' && cp <= 'z' || cp >= '0' && cp <= '9' || cp >= 'A' && cp <= 'Z';
     int type = Character.getType(cp);
     return Character.isLetterOrDigit(cp) || type == Character.NON_SPACING_MARK
         || type == Character.COMBINING_SPACING_MARK;
@@ -151,9 +153,20 @@ final class TextTerms {
     return s.substring(from, end);
   }
 
+  private static String withoutAccents(String w) {
+    for (int i = 0; i < w.length(); i++) {
+      if (w.charAt(i) >= 0x80) return MARKS.matcher(Normalizer.normalize(w, Normalizer.Form.NFD)).replaceAll("");
+    }
+    return w;
+  }
+
   private static boolean isLatin(String w) {
     for (int i = 0; i < w.length(); ) {
       int cp = w.codePointAt(i);
+      if (cp < 0x80) {
+        i++;
+        continue;
+      }
       if (Character.isLetter(cp) && UnicodeScript.of(cp) != UnicodeScript.LATIN) return false;
       i += Character.charCount(cp);
     }

@@ -45,6 +45,49 @@ class RefusalDetectorTest {
       죄송하지만 그 요청은 도와드릴 수 없습니다.                                                 | DECLINE | ko
       Извините, но я не могу помочь с этим запросом.                                             | DECLINE | ru
       Я не знаю.                                                                                 | NO_KNOWLEDGE | ru
+      I'm not able to assist with that.                                                          | DECLINE | en
+      This request violates the usage policy.                                                    | DECLINE | en
+      I must refuse.                                                                             | DECLINE | en
+      I'm not comfortable writing that message.                                                  | DECLINE | en
+      I have no information about your order.                                                    | NO_KNOWLEDGE | en
+      I'm not aware of any such regulation.                                                      | NO_KNOWLEDGE | en
+      There is no information about that product in the catalogue.                               | NO_KNOWLEDGE | en
+      I'm not sure I can answer that.                                                            | NO_KNOWLEDGE | en
+      En tant qu'IA, je ne donne pas d'avis médical.                                             | DECLINE | fr
+      Je dois refuser cette demande.                                                             | DECLINE | fr
+      Je n'ai trouvé aucune information à ce sujet.                                              | NO_KNOWLEDGE | fr
+      Le contexte fourni ne mentionne pas ce point.                                              | NO_KNOWLEDGE | fr
+      Ich bin leider nicht in der Lage, diese Frage zu beantworten.                              | DECLINE | de
+      Ich muss diese Anfrage leider ablehnen.                                                    | DECLINE | de
+      Ich darf Ihnen dabei nicht helfen.                                                         | DECLINE | de
+      Als KI-Sprachmodell kann ich keine Diagnosen stellen.                                      | DECLINE | de
+      Als KI kann ich dir dabei leider nicht weiterhelfen.                                       | DECLINE | de
+      Ich weiß es nicht.                                                                         | NO_KNOWLEDGE | de
+      Mir liegen leider keine Informationen dazu vor.                                            | NO_KNOWLEDGE | de
+      Der bereitgestellte Kontext enthält keine Angaben dazu.                                    | NO_KNOWLEDGE | de
+      Debo rechazar esta solicitud.                                                              | DECLINE | es
+      Como modelo de lenguaje, no tengo opiniones personales.                                    | DECLINE | es
+      No he podido encontrar información sobre ese pedido.                                       | NO_KNOWLEDGE | es
+      El contexto proporcionado no menciona la fecha.                                            | NO_KNOWLEDGE | es
+      Como modelo de linguagem, não tenho opiniões pessoais.                                     | DECLINE | pt
+      Não tenho informações sobre esse produto.                                                  | NO_KNOWLEDGE | pt
+      Não encontrei informações sobre esse pedido.                                               | NO_KNOWLEDGE | pt
+      O contexto fornecido não menciona a data.                                                  | NO_KNOWLEDGE | pt
+      Come modello linguistico, non ho opinioni personali.                                       | DECLINE | it
+      Non ho informazioni su questo prodotto.                                                    | NO_KNOWLEDGE | it
+      Non ho trovato informazioni su questo ordine.                                              | NO_KNOWLEDGE | it
+      Il contesto fornito non menziona la data.                                                  | NO_KNOWLEDGE | it
+      对不起，我不能回答这个问题。                                                                 | DECLINE | zh
+      我必须拒绝这个请求。                                                                         | DECLINE | zh
+      我没有相关的信息。                                                                           | NO_KNOWLEDGE | zh
+      提供的文档中没有提到这一点。                                                                 | NO_KNOWLEDGE | zh
+      申し訳ございませんが、そのご要望には対応いたしかねます。                                     | DECLINE | ja
+      AIとして、その判断はできません。                                                             | DECLINE | ja
+      その件に関する情報がありません。                                                             | NO_KNOWLEDGE | ja
+      提供された資料にはその記載がありません。                                                     | NO_KNOWLEDGE | ja
+      잘 모르겠습니다.                                                                             | NO_KNOWLEDGE | ko
+      Как ИИ, я не могу давать медицинские советы.                                               | DECLINE | ru
+      У меня нет информации об этом заказе.                                                      | NO_KNOWLEDGE | ru
       """)
   void refusalsInEachLanguage(String answer, Kind kind, String language) {
     assertThat(RefusalDetector.detect(answer)).contains(new Refusal(kind, language));
