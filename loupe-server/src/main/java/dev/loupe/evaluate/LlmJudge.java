@@ -140,7 +140,8 @@ public final class LlmJudge implements AutoCloseable {
       Job job = new Job(inference, inference.prompt() == null ? null : cut(inference.prompt(), max),
           cut(inference.completion(), max), documents);
       if (!queue.offer(job)) {
-        skip("queue_full", "LLM judge queue full ({}): the judge is slower than the sample; sampled inferences are skipped");
+        skip("queue_full",
+            "LLM judge queue full ({}): the judge is slower than the sample; sampled inferences are skipped");
         return false;
       }
       return true;

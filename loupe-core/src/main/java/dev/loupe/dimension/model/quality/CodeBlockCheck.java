@@ -70,8 +70,10 @@ final class CodeBlockCheck {
     int i = 0;
     while (i < n) {
       char c = code.charAt(i);
-      if (hash && c == '#' && (i == 0 || Character.isWhitespace(code.charAt(i - 1))) || dash && c == '-' && i + 1 < n && code.charAt(i + 1) == '-'
-          || !hash && c == '/' && i + 1 < n && code.charAt(i + 1) == '/') {
+      boolean hashComment = hash && c == '#' && (i == 0 || Character.isWhitespace(code.charAt(i - 1)));
+      boolean dashComment = dash && c == '-' && i + 1 < n && code.charAt(i + 1) == '-';
+      boolean slashComment = !hash && c == '/' && i + 1 < n && code.charAt(i + 1) == '/';
+      if (hashComment || dashComment || slashComment) {
         i = lineEnd(code, i);
         continue;
       }

@@ -36,7 +36,9 @@ final class Groundedness {
     if (contextTerms.isEmpty()) return OptionalDouble.empty();
     Set<String> promptTerms = new HashSet<>();
     Set<String> promptPairs = new HashSet<>();
-    if (prompt != null) collect(TextTerms.contentTerms(TextTerms.head(prompt, MAX_CONTEXT_CHARS)), promptTerms, promptPairs);
+    if (prompt != null) {
+      collect(TextTerms.contentTerms(TextTerms.head(prompt, MAX_CONTEXT_CHARS)), promptTerms, promptPairs);
+    }
     Set<String> answerTerms = new LinkedHashSet<>();
     Set<String> answerPairs = new LinkedHashSet<>();
     collect(TextTerms.contentTerms(TextTerms.head(answer, MAX_ANSWER_CHARS)), answerTerms, answerPairs);

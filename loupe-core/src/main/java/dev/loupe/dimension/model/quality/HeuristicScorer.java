@@ -42,7 +42,8 @@ public final class HeuristicScorer {
           + "|französisch|deutsch|spanisch|italienisch|chinesisch|japanisch|inglés|francés|alemán|español"
           + "|italiano|inglês|francês|alemão|espanhol|português|inglese|francese|tedesco|spagnolo|portoghese"
           + "|engels|frans|duits|английск\\w*|русск\\w*)\\b"
-          + "|翻译|翻譯|翻訳|번역|英文|英语|英語|中文|汉语|日语|日本語|韩语|法语|德语|西班牙语|한국어|영어|일본어|중국어",
+          + "|翻译|翻譯|翻訳|번역|英文|英语|英語|中文|汉语|日语|日本語|韩语|法语|德语|西班牙语"
+          + "|한국어|영어|일본어|중국어",
       Pattern.UNICODE_CHARACTER_CLASS); // matched against folded (lower-case) text
 
   private final HeuristicSettings settings;
@@ -94,7 +95,9 @@ public final class HeuristicScorer {
     String prompt = i.prompt();
     switch (check) {
       case RESPONSE_LENGTH:
-        if (answer != null) add(out, i, HeuristicScoreName.RESPONSE_LENGTH_CHARS, answer.codePointCount(0, answer.length()), null);
+        if (answer != null) {
+          add(out, i, HeuristicScoreName.RESPONSE_LENGTH_CHARS, answer.codePointCount(0, answer.length()), null);
+        }
         if (i.outputTokens() != null) add(out, i, HeuristicScoreName.RESPONSE_LENGTH_TOKENS, i.outputTokens(), null);
         break;
       case TRUNCATION:
@@ -119,7 +122,8 @@ public final class HeuristicScorer {
         break;
       case GROUNDEDNESS:
         // A refusal makes no claim to ground; scoring it would read as a hallucination.
-        if (hasLetterOrDigit(answer) && !context.retrievedDocuments().isEmpty() && RefusalDetector.detect(answer).isEmpty()) {
+        if (hasLetterOrDigit(answer) && !context.retrievedDocuments().isEmpty()
+            && RefusalDetector.detect(answer).isEmpty()) {
           OptionalDouble g = Groundedness.of(answer, context.retrievedDocuments(), prompt);
           if (g.isPresent()) add(out, i, HeuristicScoreName.GROUNDEDNESS, g.getAsDouble(), null);
         }
@@ -164,7 +168,8 @@ public final class HeuristicScorer {
     String prompt = i.prompt();
     String answer = i.completion();
     if (!hasLetterOrDigit(prompt) || !hasLetterOrDigit(answer)) return;
-    if (NAMES_A_LANGUAGE.matcher(TextTerms.fold(TextTerms.ends(prompt, RequestedFormat.INSTRUCTION_CHARS))).find()) return;
+    String instructions = TextTerms.fold(TextTerms.ends(prompt, RequestedFormat.INSTRUCTION_CHARS));
+    if (NAMES_A_LANGUAGE.matcher(instructions).find()) return;
     Optional<String> answerLanguage = LanguageIdentifier.identify(head(answer));
     Optional<String> promptLanguage = LanguageIdentifier.identify(head(prompt));
     if (answerLanguage.isEmpty() || promptLanguage.isEmpty()) return;
@@ -208,6 +213,7 @@ public final class HeuristicScorer {
   }
 
   private static void add(List<Score> out, Inference i, HeuristicScoreName name, double value, String comment) {
-    out.add(new Score(i.timestampMillis(), name.wireName(), value, ScoreSource.HEURISTIC, i.requestId(), i.traceId(), comment));
+    out.add(new Score(
+        i.timestampMillis(), name.wireName(), value, ScoreSource.HEURISTIC, i.requestId(), i.traceId(), comment));
   }
 }

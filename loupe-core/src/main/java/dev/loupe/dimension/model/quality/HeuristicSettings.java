@@ -8,7 +8,8 @@ import java.util.Set;
  * Which built-in evaluators run, and on what share of inferences: {@code sampleRate} for every
  * deployment unless {@code deploymentSampleRates} names its own.
  */
-public record HeuristicSettings(Set<HeuristicCheck> checks, double sampleRate, Map<String, Double> deploymentSampleRates) {
+public record HeuristicSettings(
+    Set<HeuristicCheck> checks, double sampleRate, Map<String, Double> deploymentSampleRates) {
   /** Every check, on every inference. */
   public static final HeuristicSettings DEFAULTS = new HeuristicSettings(null, 1.0, null);
 
