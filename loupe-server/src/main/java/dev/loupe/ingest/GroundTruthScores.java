@@ -27,11 +27,13 @@ public final class GroundTruthScores {
     if (decoded.labels().isEmpty()) return decoded;
     List<String> requests = new ArrayList<>();
     List<String> traces = new ArrayList<>();
+    long oldest = Long.MAX_VALUE;
     for (GroundTruth g : decoded.labels()) {
       if (g.requestId() != null) requests.add(g.requestId());
       if (g.traceId() != null) traces.add(g.traceId());
+      oldest = Math.min(oldest, g.timestampMillis());
     }
-    Map<String, Inference> found = attachment.inferences(requests, traces);
+    Map<String, Inference> found = attachment.inferences(requests, traces, oldest);
     List<Score> scores = new ArrayList<>(decoded.batch().scores());
     List<Rejection> rejections = new ArrayList<>(decoded.rejections());
     for (GroundTruth g : decoded.labels()) {

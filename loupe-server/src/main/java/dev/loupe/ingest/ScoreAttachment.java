@@ -17,8 +17,8 @@ import java.util.Set;
 /**
  * Ties each score of a batch to the series (service, deployment, model, version) of the inference
  * it judges, so scores aggregate per deployment and model version: from the batch's own
- * inferences first, else from the store, however long ago the inference arrived within
- * {@link #LOOKBACK}. A score whose inference is not stored yet keeps no key; the store's
+ * inferences first, else from the store: an inference up to {@link #LOOKBACK} older than the
+ * score. A score whose inference is not stored yet keeps no key; the store's
  * {@link Store#attachScores} gives it one once the inference arrives.
  */
 public final class ScoreAttachment {
@@ -43,12 +43,14 @@ public final class ScoreAttachment {
     index(batch.inferences(), byRequest, byTrace);
     Set<String> requests = new LinkedHashSet<>();
     Set<String> traces = new LinkedHashSet<>();
+    long oldest = Long.MAX_VALUE;
     for (Score s : batch.scores()) {
       if (s.key() != null || find(s, byRequest, byTrace) != null) continue;
       if (s.requestId() != null) requests.add(s.requestId());
       if (s.traceId() != null) traces.add(s.traceId());
+      oldest = Math.min(oldest, s.timestampMillis());
     }
-    lookUp(new ArrayList<>(requests), new ArrayList<>(traces), byRequest, byTrace);
+    if (oldest != Long.MAX_VALUE) lookUp(new ArrayList<>(requests), new ArrayList<>(traces), oldest, byRequest, byTrace);
     List<Score> scores = new ArrayList<>(batch.scores().size());
     for (Score s : batch.scores()) {
       SeriesKey key = s.key() != null ? s.key() : find(s, byRequest, byTrace);
@@ -57,10 +59,14 @@ public final class ScoreAttachment {
     return new Batch(batch.inferences(), batch.logs(), batch.deployments(), scores, batch.samples(), batch.spans());
   }
 
-  /** The newest stored inference of each of these ids (request ids first), within the lookback. */
-  public Map<String, Inference> inferences(List<String> requestIds, List<String> traceIds) {
+  /**
+   * The newest stored inference of each of these ids (keyed {@code r:ID} and {@code t:ID}), of those
+   * no more than {@link #LOOKBACK} older than {@code judgedAtMillis}, the earliest verdict's time:
+   * a back-filled score finds the back-filled inference it judges.
+   */
+  public Map<String, Inference> inferences(List<String> requestIds, List<String> traceIds, long judgedAtMillis) {
     Map<String, Inference> out = new HashMap<>();
-    long since = clock.millis() - LOOKBACK.toMillis();
+    long since = Math.min(judgedAtMillis, clock.millis()) - LOOKBACK.toMillis();
     for (int from = 0; from < requestIds.size(); from += CHUNK) {
       List<String> ids = requestIds.subList(from, Math.min(requestIds.size(), from + CHUNK));
       for (Inference i : store.inferencesByIds(ids, List.of(), since, Integer.MAX_VALUE)) {
@@ -76,10 +82,10 @@ public final class ScoreAttachment {
     return out;
   }
 
-  private void lookUp(List<String> requests, List<String> traces, Map<String, SeriesKey> byRequest,
-      Map<String, SeriesKey> byTrace) {
+  private void lookUp(List<String> requests, List<String> traces, long judgedAtMillis,
+      Map<String, SeriesKey> byRequest, Map<String, SeriesKey> byTrace) {
     if (requests.isEmpty() && traces.isEmpty()) return;
-    inferences(requests, traces).forEach((id, i) -> {
+    inferences(requests, traces, judgedAtMillis).forEach((id, i) -> {
       if (id.startsWith("r:")) byRequest.put(i.requestId(), i.key()); else byTrace.put(i.traceId(), i.key());
     });
   }

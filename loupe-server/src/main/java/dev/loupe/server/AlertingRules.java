@@ -17,6 +17,7 @@ import dev.loupe.rule.Rule;
 import dev.loupe.rule.RuleEngine;
 import dev.loupe.rule.SampleSignals;
 import dev.loupe.rule.SignalSource;
+import dev.loupe.stats.PageHinkleyParameters;
 import dev.loupe.rule.VersionHistory;
 import dev.loupe.store.Store;
 import java.time.Clock;
@@ -40,6 +41,7 @@ final class AlertingRules implements RuleApi, AutoCloseable {
   private final Store store;
   private final Clock clock;
   private final SignalSource source;
+  private final QualityTrendSignals trends;
   private final VersionHistory versions;
   private final ExecutorService queries;
   private final RuleEngine engine;
@@ -53,8 +55,10 @@ final class AlertingRules implements RuleApi, AutoCloseable {
     // The GPU and network signals of the pack are derived from the exporters' raw series at query
     // time; the network judge knows which ports were ACTIVE before the range a rule reads.
     SignalSource gpus = new GpuRuleSignals(new LimitSignals(new StoreSignalSource(store, recent), limits), classifier);
-    this.source = new VersionRegressionSignals(new SilenceSignals(
-        new NetworkRuleSignals(gpus, network.probeSelector(), network::firstActiveMillis), sources), store, deployments);
+    this.trends = new QualityTrendSignals(new SilenceSignals(
+        new NetworkRuleSignals(gpus, network.probeSelector(), network::firstActiveMillis), sources), store,
+        PageHinkleyParameters.standardised());
+    this.source = new VersionRegressionSignals(trends, store, deployments);
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");

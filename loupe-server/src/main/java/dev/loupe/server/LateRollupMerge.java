@@ -22,23 +22,34 @@ final class LateRollupMerge {
 
   /** The merged rollups to upsert, one per (series, minute) of {@code late}. */
   static List<InferenceRollup> mergedWithStored(Store store, List<InferenceRollup> late) {
-    Map<Long, List<InferenceRollup>> byMinute = new TreeMap<>();
+    TreeMap<Long, List<InferenceRollup>> byMinute = new TreeMap<>();
     for (InferenceRollup r : late) byMinute.computeIfAbsent(r.minuteMillis(), m -> new ArrayList<>()).add(r);
     List<InferenceRollup> out = new ArrayList<>(late.size());
-    byMinute.forEach((minute, deltas) -> {
-      Map<SeriesKey, InferenceRollup> stored = new HashMap<>();
-      for (InferenceRollup r : store.rollups(minute, minute + MINUTE)) stored.put(r.key(), r);
-      for (InferenceRollup delta : deltas) {
-        InferenceRollup before = stored.get(delta.key());
-        if (before == null) {
-          out.add(delta);
-          continue;
-        }
-        InferenceStats merged = InferenceStats.of(before);
-        merged.merge(InferenceStats.of(delta));
-        out.add(merged.toRollup(delta.key(), minute));
+    // One read per day of late minutes, not one per minute: a back-fill brings thousands.
+    while (!byMinute.isEmpty()) {
+      long first = byMinute.firstKey();
+      java.util.SortedMap<Long, List<InferenceRollup>> chunk = byMinute.headMap(first + CHUNK);
+      Map<Long, Map<SeriesKey, InferenceRollup>> stored = new HashMap<>();
+      for (InferenceRollup r : store.rollups(first, chunk.lastKey() + MINUTE)) {
+        if (chunk.containsKey(r.minuteMillis())) stored.computeIfAbsent(r.minuteMillis(), m -> new HashMap<>()).put(r.key(), r);
       }
-    });
+      chunk.forEach((minute, deltas) -> {
+        for (InferenceRollup delta : deltas) {
+          InferenceRollup before = stored.getOrDefault(minute, Map.of()).get(delta.key());
+          if (before == null) {
+            out.add(delta);
+            continue;
+          }
+          InferenceStats merged = InferenceStats.of(before);
+          merged.merge(InferenceStats.of(delta));
+          out.add(merged.toRollup(delta.key(), minute));
+        }
+      });
+      chunk.clear();
+    }
     return out;
   }
+
+  /** The span of late minutes read from the store at once. */
+  private static final long CHUNK = 24 * 60 * MINUTE;
 }
