@@ -1,15 +1,21 @@
 package dev.loupe.model;
 
 import java.util.List;
+import java.util.Map;
 
-/** The unit a receiver hands to the ingest pipeline and the pipeline hands to the store. */
+/**
+ * The unit a receiver hands to the ingest pipeline and the pipeline hands to the store. {@code
+ * contexts} holds what requests carried beside their text (retrieved documents, the format asked
+ * for), filed by {@link InferenceContext#keyOf}: for the evaluators, never stored.
+ */
 public record Batch(
     List<Inference> inferences,
     List<LogRecord> logs,
     List<Deployment> deployments,
     List<Score> scores,
     List<Sample> samples,
-    List<Span> spans) {
+    List<Span> spans,
+    Map<String, InferenceContext> contexts) {
   public static final Batch EMPTY = new Batch(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
   public Batch {
@@ -19,6 +25,34 @@ public record Batch(
     scores = List.copyOf(scores);
     samples = List.copyOf(samples);
     spans = List.copyOf(spans);
+    contexts = Map.copyOf(contexts);
+  }
+
+  public Batch(List<Inference> inferences, List<LogRecord> logs, List<Deployment> deployments, List<Score> scores,
+      List<Sample> samples, List<Span> spans) {
+    this(inferences, logs, deployments, scores, samples, spans, Map.of());
+  }
+
+  /** The same batch with other inferences (their contexts kept). */
+  public Batch withInferences(List<Inference> replaced) {
+    return new Batch(replaced, logs, deployments, scores, samples, spans, contexts);
+  }
+
+  /** The same batch with other scores. */
+  public Batch withScores(List<Score> replaced) {
+    return new Batch(inferences, logs, deployments, replaced, samples, spans, contexts);
+  }
+
+  /** What the request of {@code i} carried beside its text; {@link InferenceContext#NONE} when nothing. */
+  public InferenceContext contextOf(Inference i) {
+    String key = InferenceContext.keyOf(i);
+    InferenceContext c = key == null ? null : contexts.get(key);
+    if (c == null && i.traceId() != null) c = contexts.get(InferenceContext.traceKey(i.traceId()));
+    return c == null ? InferenceContext.NONE : c;
+  }
+
+  public static Batch ofScores(List<Score> scores) {
+    return new Batch(List.of(), List.of(), List.of(), scores, List.of(), List.of());
   }
 
   public static Batch ofInferences(List<Inference> inferences) {

@@ -6,13 +6,15 @@ import dev.loupe.model.Batch;
 import dev.loupe.model.Inference;
 import dev.loupe.store.Store;
 import dev.loupe.model.Sample;
+import dev.loupe.model.Score;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * The one path every receiver hands its decoded batch to: apply the capture policy, tie scores to
- * the inferences they judge, make the batch durable in the store, then update the hot signals.
+ * the inferences they judge, make the batch durable in the store, update the hot signals, then
+ * score the new inferences' quality.
  * Receivers never do any of this themselves. When {@link #accept} returns, the batch survives a crash.
  */
 public final class IngestPipeline {
@@ -27,6 +29,7 @@ public final class IngestPipeline {
   private final List<Consumer<List<Sample>>> sampleObservers;
   private final ScoreAttachment scores;
   private final BiConsumer<Origin, Batch> arrivals;
+  private final QualityEvaluation evaluation;
 
   /**
    * {@code sampleObservers} (the judges fed by metrics: compute, network…) see every durable
@@ -40,7 +43,8 @@ public final class IngestPipeline {
       IngestMetrics metrics,
       List<Consumer<List<Sample>>> sampleObservers,
       ScoreAttachment scores,
-      BiConsumer<Origin, Batch> arrivals) {
+      BiConsumer<Origin, Batch> arrivals,
+      QualityEvaluation evaluation) {
     this.store = store;
     this.windows = windows;
     this.deployments = deployments;
@@ -49,6 +53,7 @@ public final class IngestPipeline {
     this.sampleObservers = List.copyOf(sampleObservers);
     this.scores = scores;
     this.arrivals = arrivals;
+    this.evaluation = evaluation;
   }
 
   /** A batch posted to Loupe's own JSON API; see {@link #accept(Batch, Origin)}. */
@@ -75,6 +80,10 @@ public final class IngestPipeline {
       for (Consumer<List<Sample>> o : sampleObservers) o.accept(kept.samples());
     }
     arrivals.accept(origin, kept);
+    // Scored once stored, so a re-sent inference (not stored again) is not scored again; the
+    // scores are their own commit, after the batch's: a crash between loses scores, never data.
+    List<Score> scores = evaluation.evaluate(kept);
+    if (!scores.isEmpty()) store.append(Batch.ofScores(scores));
     return captured.size() - kept.size();
   }
 }

@@ -24,7 +24,13 @@ import dev.loupe.dimension.network.NetworkFreshness;
 import dev.loupe.ingest.CapturePolicy;
 import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
+import dev.loupe.dimension.model.quality.HeuristicScorer;
+import dev.loupe.evaluate.EvaluationConfig;
+import dev.loupe.evaluate.JudgeMetrics;
+import dev.loupe.evaluate.LlmJudge;
 import dev.loupe.ingest.IngestPipeline;
+import dev.loupe.ingest.QualityEvaluation;
+import dev.loupe.model.Batch;
 import dev.loupe.ingest.ScoreAttachment;
 import dev.loupe.ingest.events.JsonEventDecoder;
 import dev.loupe.ingest.otlp.GenAiSpanMapping;
@@ -102,6 +108,7 @@ public final class LoupeServer implements AutoCloseable {
   private io.grpc.Server otlpGrpc;
   private TlsIdentity tls;
   private volatile boolean ready;
+  private LlmJudge judge;
 
   private LoupeServer(LoupeConfig config, Clock clock) {
     this.config = config;
@@ -152,7 +159,7 @@ public final class LoupeServer implements AutoCloseable {
       ScoreAttachment scoreAttachment = new ScoreAttachment(store, clock);
       ReportingSources sources = new ReportingSources(windows, config.network().matchers());
       IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers,
-          scoreAttachment, sources::observe);
+          scoreAttachment, sources::observe, qualityEvaluation(config.evaluation(), registry, startedParts));
       IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests(),
           config.ingest().maxInFlightBodyBytes(), config.ingest().bodyReadTimeout());
       admission.register(registry);
@@ -282,6 +289,23 @@ public final class LoupeServer implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * The built-in evaluators (unless {@code evaluation.heuristics.enabled} is false) and the LLM
+   * judge when enabled; the judge's worker stops with the server. Its scores, already tied to
+   * their inference, go straight to the store.
+   */
+  private QualityEvaluation qualityEvaluation(EvaluationConfig config, PrometheusRegistry registry,
+      List<Runnable> startedParts) {
+    HeuristicScorer scorer = !config.heuristics().enabled() ? null
+        : new HeuristicScorer(config.heuristics().settings(),
+            e -> LOG.warn("a built-in quality evaluator failed; the inference keeps its other scores", e));
+    LlmJudge judge = LlmJudge.start(config.judge(), clock, new JudgeMetrics(registry),
+        score -> store.append(Batch.ofScores(List.of(score))), System::getenv);
+    startedParts.add(judge::close);
+    this.judge = judge;
+    return new QualityEvaluation(scorer, judge.enabled() ? judge : null);
   }
 
   private static Authenticator authenticator(dev.loupe.auth.AuthConfig auth) {
@@ -521,6 +545,7 @@ public final class LoupeServer implements AutoCloseable {
     app.stop();
     if (tls != null) tls.close();
     alerts.close();
+    judge.close();
     try {
       flushRollups();
     } catch (RuntimeException e) {

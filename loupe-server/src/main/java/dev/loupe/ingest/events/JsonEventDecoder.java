@@ -3,6 +3,7 @@ package dev.loupe.ingest.events;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
+import dev.loupe.model.InferenceContext;
 import dev.loupe.model.InvalidRecordException;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Sample;
@@ -77,6 +78,7 @@ public final class JsonEventDecoder {
     List<Score> scores = new ArrayList<>();
     List<Sample> samples = new ArrayList<>();
     List<LabelJson.GroundTruth> labels = new ArrayList<>();
+    Map<String, InferenceContext> contexts = new java.util.HashMap<>();
     int enveloped = 0;
     int skipped = 0;
     for (JsonRecords.Item item : split.items()) {
@@ -85,8 +87,11 @@ public final class JsonEventDecoder {
         switch (kind) {
           case INFERENCES: {
             Inference i = InferenceJson.read(f);
+            InferenceContext context = InferenceContextJson.read(f);
             admission.check("timestamp", i.timestampMillis());
             inferences.add(i);
+            String key = InferenceContext.keyOf(i);
+            if (key != null && !context.isEmpty()) contexts.put(key, context);
             break;
           }
           case LOGS: {
@@ -139,7 +144,8 @@ public final class JsonEventDecoder {
     rejections.sort((a, b) -> Integer.compare(a.line(), b.line()));
     int received = split.items().size() + split.rejections().size() + enveloped;
     return new Decoded(
-        new Batch(inferences, logs, deployments, scores, samples, List.of()), rejections, received, skipped, labels);
+        new Batch(inferences, logs, deployments, scores, samples, List.of(), contexts), rejections, received, skipped,
+        labels);
   }
 
   /** Received records beyond the item itself (an envelope's others, a response's points), and points skipped. */

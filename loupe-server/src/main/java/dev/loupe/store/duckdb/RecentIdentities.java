@@ -103,7 +103,7 @@ final class RecentIdentities {
           && samples.size() == batch.samples().size()) {
         return batch;
       }
-      return new Batch(inferences, batch.logs(), batch.deployments(), batch.scores(), samples, spans);
+      return new Batch(inferences, batch.logs(), batch.deployments(), batch.scores(), samples, spans, batch.contexts());
     }
 
     private boolean isNew(Table table, long tsMillis, long id) throws SQLException {
