@@ -71,7 +71,12 @@ final class DemoCommand implements Callable<Integer> {
       config = options.load(temporary.toString());
       // The demo's own rules (short `for`) unless the given config brings rules of its own.
       demoRules = config.rules().groups().isEmpty() && config.rules().ruleFiles().isEmpty();
-      if (demoRules) config = config.withRules(ConfigLoader.parse(DemoSimulator.rulesYaml(), "demo-rules.yml").rules());
+      LoupeConfig demo = ConfigLoader.parse(DemoSimulator.rulesYaml(), "demo-rules.yml");
+      if (demoRules) config = config.withRules(demo.rules());
+      // The demo's simulated text is kept and scored, unless the given config says what to keep and score.
+      LoupeConfig.Capture capture = config.ingest().capture();
+      if (!capture.prompts() && !capture.completions()) config = config.withIngest(config.ingest().withCapture(demo.ingest().capture()));
+      if (config.evaluation().equals(dev.loupe.evaluate.EvaluationConfig.DEFAULTS)) config = config.withEvaluation(demo.evaluation());
       server = LoupeServer.start(config, Clock.systemUTC());
     } catch (ConfigException e) {
       deleteTree(temporary);

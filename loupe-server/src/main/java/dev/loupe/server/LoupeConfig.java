@@ -81,6 +81,14 @@ public record LoupeConfig(
     return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules, limits, evaluation);
   }
 
+  public LoupeConfig withIngest(Ingest i) {
+    return new LoupeConfig(server, i, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation);
+  }
+
+  public LoupeConfig withEvaluation(dev.loupe.evaluate.EvaluationConfig e) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, e);
+  }
+
   public LoupeConfig withAlerting(AlertingConfig a) {
     return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules, limits, evaluation);
   }
@@ -152,6 +160,10 @@ public record LoupeConfig(
      * times their size, so the worst case is about 900 MiB of the default 2 GiB heap (BENCHMARKS.md).
      */
     static final long DEFAULT_IN_FLIGHT_BODY_BYTES = 128L * 1024 * 1024;
+
+    public Ingest withCapture(Capture c) {
+      return new Ingest(maxBodyBytes, maxFuture, c, maxInFlightRequests, maxInFlightBodyBytes, bodyReadTimeout);
+    }
 
     public Ingest {
       maxBodyBytes = maxBodyBytes == null ? 16L * 1024 * 1024 : maxBodyBytes;
