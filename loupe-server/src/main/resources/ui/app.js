@@ -95,6 +95,8 @@ async function refresh() {
     }
     renderAlerts(alerts.data, rulesByKey);
     renderRules(rules, rules.forbidden, Date.now());
+    // Its own requests: a slow drift query never holds the tiles back.
+    refreshQuality().catch((e) => console.warn('quality panel:', e));
     showBanner(null);
     document.body.classList.remove('stale');
     document.getElementById('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();

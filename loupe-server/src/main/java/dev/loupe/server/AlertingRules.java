@@ -71,6 +71,11 @@ final class AlertingRules implements RuleApi, AutoCloseable {
     this.engine = new RuleEngine(rules, source, versions, sink, settings);
   }
 
+  /** Sees every stored batch: late scores make the quality streams replay their history. */
+  void observe(dev.loupe.model.Batch stored) {
+    if (!stored.scores().isEmpty()) trends.observe(stored.scores());
+  }
+
   /** One evaluation now; its {@code ALERTS} samples are stored before this returns. */
   List<Sample> evaluate() {
     List<Sample> samples = engine.evaluate(clock.millis());

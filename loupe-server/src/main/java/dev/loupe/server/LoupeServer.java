@@ -102,7 +102,8 @@ public final class LoupeServer implements AutoCloseable {
   private final StoreVolume volume;
   private final ScrapeEngine scrapes;
   private final AlertDispatcher alerts;
-  private final AlertingRules alerting;
+  /** Volatile: ingest, which starts before it is made, hands it the batches it stores. */
+  private volatile AlertingRules alerting;
   private volatile AlertSink alertSink = AlertSink.noop();
   private Javalin otlpHttp;
   private io.grpc.Server otlpGrpc;
@@ -159,7 +160,12 @@ public final class LoupeServer implements AutoCloseable {
       ScoreAttachment scoreAttachment = new ScoreAttachment(store, clock);
       ReportingSources sources = new ReportingSources(windows, config.network().matchers());
       IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers,
-          scoreAttachment, sources::observe, qualityEvaluation(config.evaluation(), registry, startedParts));
+          scoreAttachment, (origin, batch) -> {
+            sources.observe(origin, batch);
+            // Made further down; batches stored before it exist are replayed by its first evaluation.
+            AlertingRules engine = this.alerting;
+            if (engine != null) engine.observe(batch);
+          }, qualityEvaluation(config.evaluation(), registry, startedParts));
       IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests(),
           config.ingest().maxInFlightBodyBytes(), config.ingest().bodyReadTimeout());
       admission.register(registry);
