@@ -264,17 +264,24 @@ public final class DuckDbStore implements Store {
     args.add(q.endMillis());
     // Series have no other labels: like Prometheus, a matcher on an absent label sees "".
     String where = "minute_ms >= ? AND minute_ms < ?" + matching(q.matchers(), List.copyOf(KEY_COLUMNS), args);
+    if (q.lookbackMillis() == q.stepMillis()) {
+      // Steps that do not overlap: each minute falls in one, found by division, not a range join.
+      String bucketed = "SELECT ? + (minute_ms - ? + ?) // ? * ? AS t, service, deployment, model, model_version,"
+          + " count(*) AS minutes," + ROLLUP_SUMS + " FROM inference_rollups WHERE " + where
+          + " GROUP BY t, service, deployment, model, model_version"
+          + " ORDER BY service, deployment, model, model_version, t";
+      return query("inference_rollups", bucketed, ps -> {
+        int i = 1;
+        for (int k = 0; k < 2; k++) ps.setLong(i++, q.startMillis());
+        for (int k = 0; k < 3; k++) ps.setLong(i++, q.stepMillis());
+        bind(ps, i, args);
+      }, DuckDbStore::rollupPoint);
+    }
     String sql =
         "WITH steps AS (SELECT range AS i, ? + range * ? AS t FROM range(0, ?)),"
             + " r AS (SELECT * FROM inference_rollups WHERE " + where + ")"
             + " SELECT s.t, r.service, r.deployment, r.model, r.model_version, count(*) AS minutes,"
-            + " sum(requests) AS requests, sum(errors) AS errors, sum(throttled) AS throttled,"
-            + " sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,"
-            + " sum(total_tokens) AS total_tokens, sum(latency_count) AS latency_count,"
-            + weighted("latency_p50_ms", "latency_count") + weighted("latency_p95_ms", "latency_count")
-            + weighted("latency_p99_ms", "latency_count") + " sum(ttft_count) AS ttft_count,"
-            + weighted("ttft_p50_ms", "ttft_count") + weighted("ttft_p95_ms", "ttft_count")
-            + weighted("ttft_p99_ms", "ttft_count").replaceAll(",$", "")
+            + ROLLUP_SUMS
             + " FROM r JOIN steps s ON r.minute_ms >= s.t - ? AND r.minute_ms < s.t"
             + " GROUP BY s.t, r.service, r.deployment, r.model, r.model_version"
             + " ORDER BY r.service, r.deployment, r.model, r.model_version, s.t";
@@ -285,12 +292,26 @@ public final class DuckDbStore implements Store {
       ps.setLong(i++, q.points());
       i = bind(ps, i, args);
       ps.setLong(i, q.lookbackMillis());
-    }, rs -> new RollupPoint(
+    }, DuckDbStore::rollupPoint);
+  }
+
+  /** The sums and count-weighted quantiles of the minutes a rollup point covers. */
+  private static final String ROLLUP_SUMS =
+      " sum(requests) AS requests, sum(errors) AS errors, sum(throttled) AS throttled,"
+          + " sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,"
+          + " sum(total_tokens) AS total_tokens, sum(latency_count) AS latency_count,"
+          + weighted("latency_p50_ms", "latency_count") + weighted("latency_p95_ms", "latency_count")
+          + weighted("latency_p99_ms", "latency_count") + " sum(ttft_count) AS ttft_count,"
+          + weighted("ttft_p50_ms", "ttft_count") + weighted("ttft_p95_ms", "ttft_count")
+          + weighted("ttft_p99_ms", "ttft_count").replaceAll(",$", "");
+
+  private static RollupPoint rollupPoint(ResultSet rs) throws SQLException {
+    return new RollupPoint(
         key(rs), rs.getLong("t"), rs.getLong("minutes") * 60_000, rs.getLong("requests"), rs.getLong("errors"),
         rs.getLong("throttled"), rs.getLong("input_tokens"), rs.getLong("output_tokens"),
         rs.getLong("total_tokens"), rs.getLong("latency_count"), quantile(rs, "latency_p50_ms"),
         quantile(rs, "latency_p95_ms"), quantile(rs, "latency_p99_ms"), rs.getLong("ttft_count"),
-        quantile(rs, "ttft_p50_ms"), quantile(rs, "ttft_p95_ms"), quantile(rs, "ttft_p99_ms")));
+        quantile(rs, "ttft_p50_ms"), quantile(rs, "ttft_p95_ms"), quantile(rs, "ttft_p99_ms"));
   }
 
   private static String weighted(String column, String count) {
