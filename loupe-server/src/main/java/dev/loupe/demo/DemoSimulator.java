@@ -101,8 +101,9 @@ public final class DemoSimulator implements AutoCloseable {
 
   /** Back-fills history, then sends every second and schedules the rollout. */
   public void start() throws IOException, InterruptedException {
-    backfillQualityHistory();
     backfill();
+    // After the half hour: the deployments are up to date while the long history goes in.
+    backfillQualityHistory();
     timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     timer.schedule(this::rollOut, changeAfter.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -117,7 +118,7 @@ public final class DemoSimulator implements AutoCloseable {
     QualityHistory history = new QualityHistory(summarize.deployment(), summarize.version());
     out.accept("demo: back-filling " + QualityHistory.DAYS + " days of " + QualityHistory.DEPLOYMENT
         + "'s graded answers (a slow decline began " + QualityHistory.DAYS + " - " + QualityHistory.STEADY_DAYS
-        + " days ago)…");
+        + " days ago; a minute or two)…");
     for (List<List<Map<String, Object>>> batch : history.batches(end)) {
       post("api/v1/inferences", JSON.writeValueAsBytes(batch.get(0)));
       post("api/v1/scores", JSON.writeValueAsBytes(batch.get(1)));

@@ -134,8 +134,8 @@ class DemoSimulatorTest {
     List<String> said = new ArrayList<>();
     try (TestServer loupe = TestServer.start(dir, clock, demoRulesEvaluatedByHand());
         DemoSimulator sim = new DemoSimulator(loupe.server().baseUri(), clock, Duration.ofMinutes(1), 1.5, said::add)) {
-      sim.backfillQualityHistory();
       sim.backfill();
+      sim.backfillQualityHistory();
       assertThat(said).anyMatch(l -> l.contains("back-filling 19 days of summarize-prod"));
       JsonNode regression = null;
       JsonNode decline = null;
