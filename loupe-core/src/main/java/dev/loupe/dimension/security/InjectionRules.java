@@ -32,14 +32,15 @@ final class InjectionRules {
   private static final String DROP_VERB = "(?:ignore|ignoring|disregard|disregarding|forget|forgetting|skip|override|overriding"
       + "|bypass|abandon|discard|drop|neglect|overlook|set aside|throw (?:out|away)|pay no (?:attention|heed) to"
       + "|stop following|do not follow|don'?t follow|no longer follow|do not obey|don'?t obey|stop obeying|cancel"
-      + "|erase|delete|wipe|reset|scrap|dismiss|void|nullify|ditch|put aside|never mind|nevermind|get rid of|escape)";
+      + "|erase|delete|wipe|scrap|dismiss|void|nullify|ditch|put aside|never mind|nevermind|get rid of|escape)";
   private static final String EARLIER = "(?:previous|previously|prior|above|earlier|preceding|former|original|initial"
       + "|old|foregoing|prior|all|any|every|system|developer|your|those|these|given|existing|current|default"
       + "|pre-?programmed|built-in|safety|openai|content)";
   private static final String ORDERS = "(?:instructions?|rules|directions?|guidelines|prompts?|directives?|commands?"
       + "|orders|programming|guidance|constraints|restrictions|polic(?:y|ies)|guardrails|filters?|training|context"
-      + "|messages?|conditioning|limitations|boundaries|safeguards|settings|configuration|ethics|principles|protocols?)";
-  private static final String AI = "(?:ai|assistant|chatbot|bot|model|llm|language model|gpt|chatgpt|claude|gemini|copilot)";
+      + "|messages?|conditioning|limitations|boundaries|safeguards|ethics|principles|protocols?)";
+  private static final String AI = "(?:ai|assistant|chatbot|bot|model|llm|language model|gpt|chatgpt|claude|gemini|copilot"
+      + "|(?:automated |ai )?(?:screening|review|grading|hiring) (?:systems?|tools?|bots?)|automated (?:systems?|agents?|tools?))";
 
   static {
     // --- instruction override ---
@@ -49,7 +50,8 @@ final class InjectionRules {
             + "nevermind,get rid,escape",
         "\\b" + DROP_VERB + "\\b[^.!?\\n]{0,40}?\\b" + EARLIER + "\\b[^.!?\\n]{0,30}?\\b" + ORDERS + "\\b");
     rule("override_given", Category.INSTRUCTION_OVERRIDE, 0.9,
-        "ignor,disregard,forget,overrid,bypass,discard,neglect,set aside,throw,drop,abandon,put aside,scrap,dismiss",
+        "ignor,disregard,forget,overrid,bypass,discard,neglect,set aside,throw,drop,abandon,put aside,scrap,dismiss,"
+            + "wipe,erase,delete,cancel,never mind,nevermind,get rid,stop following,do not follow,don't follow",
         "\\b" + DROP_VERB + "\\b[^.!?\\n]{0,30}?\\b" + ORDERS + "\\b[^.!?\\n]{0,30}?\\b(?:you (?:were|have been) "
             + "(?:given|told|provided|programmed)|you (?:got|received|had)|(?:i|we|they) gave you|earlier|before|previously"
             + "|so far|until now|up to now|above|in advance)\\b");
@@ -63,7 +65,8 @@ final class InjectionRules {
         "ignor,disregard,forget,overrid,discard,neglect,overlook,never mind",
         "\\b" + DROP_VERB + "\\b (?:all |everything |anything |what(?:ever)? (?:was|is|you were) (?:said|written|told) )?"
             + "(?:above|before this|prior to this|previously (?:said|stated|written)|(?:i|we|they) (?:said|told you) before"
-            + "|you (?:were|have been) told|that came before|written above)");
+            + "|you (?:were|have been) told|that came before|written above"
+            + "|what (?:the )?(?:system|developers?|operators?|admins?) (?:said|told you|wrote|says))");
     rule("new_instructions", Category.INSTRUCTION_OVERRIDE, 0.7,
         "new instruction,updated instruction,real instruction,actual instruction,true instruction,revised instruction,"
             + "new task,new rules,new directive,new system,new objective,new goal,new role",
@@ -105,10 +108,16 @@ final class InjectionRules {
             + "content polic|safety|constraints|confines|boundaries|programming|openai)"
             + "|\\b(?:you are|you're|you have been|you've been) (?:now )?(?:free|freed|liberated|unshackled|unleashed|"
             + "unrestricted|unfiltered|uncensored|jailbroken|released)\\b");
+    rule("unbound_persona", Category.PERSONA_JAILBREAK, 0.8, "who ,that ,which ,answers,never add",
+        "\\b(?:who|that|which) (?:is not|isn'?t|is never|was never) (?:bound|restricted|limited|constrained) by (?:any |the |its |"
+            + "their )?(?:polic|rules|restrictions|guidelines|filters|limits|laws|ethics)|\\b(?:who|that|which) (?:has|have) "
+            + "(?:escaped|broken|shed|outgrown|abandoned) (?:the |all |its |their )?(?:rules|restrictions|guidelines|filters|limits"
+            + "|programming|creators)|\\banswers? (?:every|any|all) (?:request|question|prompt|query)s? without (?:refus|hesitat|"
+            + "filter|question|limit)|\\bnever adds? (?:any )?(?:warnings|disclaimers|caveats)\\b");
     rule("evil_ai", Category.PERSONA_JAILBREAK, 0.8, "evil,unethical,amoral,immoral,uncensored,unfiltered,unrestricted,rogue,dark",
         "\\b(?:evil|unethical|amoral|immoral|uncensored|unfiltered|unrestricted|rogue|dark|unaligned)"
             + " (?:ai|assistant|chatbot|bot|model|version|twin|alter ego|counterpart|gpt|llm|confidant)\\b");
-    rule("persona_switch", Category.PERSONA_JAILBREAK, 0.45,
+    rule("persona_switch", Category.PERSONA_JAILBREAK, 0.3,
         "you are now,you're now,you are no longer,you're no longer,pretend,act as,roleplay,role-play,role play,"
             + "stay in character,simulate,you will respond as,you will now,impersonate,become",
         "\\b(?:you are now|you're now|you will now (?:act|be|respond|behave)|pretend (?:to be|you are|that you|you're)"
@@ -117,7 +126,7 @@ final class InjectionRules {
     rule("no_longer_ai", Category.PERSONA_JAILBREAK, 0.85, "no longer,not an ai,not chatgpt,not a language",
         "\\byou (?:are|'re) (?:no longer|not) (?:an? |the )?(?:ai|assistant|chatbot|chatgpt|claude|language model|bound"
             + "|restricted|limited|an ai language model|programmed)\\b");
-    rule("jailbreak_word", Category.PERSONA_JAILBREAK, 0.4, "jailbr",
+    rule("jailbreak_word", Category.PERSONA_JAILBREAK, 0.3, "jailbr",
         "\\bjailbr(?:oken|eak|eaking|eaked)\\b");
     rule("never_refuse", Category.PERSONA_JAILBREAK, 0.75,
         "never refuse,cannot refuse,can't refuse,must not refuse,will not refuse,won't refuse,never say no,"
@@ -133,7 +142,7 @@ final class InjectionRules {
         "\\b(?:repeat|print|output|show|display|reveal|tell me|give me|write(?: out| down)?|copy|echo|dump|leak|spell out"
             + "|recite|paste|return|list|type out|reproduce|summari[sz]e|translate)\\b[^.!?\\n]{0,40}?\\b(?:the )?(?:text|words|"
             + "everything|all|content|instructions|message|prompt|sentences|lines|tokens|characters|conversation)"
-            + "\\b[^.!?\\n]{0,20}?\\b(?:above|before (?:this|my|the)|preceding|prior to|at the (?:start|beginning|top)|so far"
+            + "\\b[^.!?\\n]{0,20}?\\b(?:above(?! (?:the|a|an|it|each|every)\\b)|before (?:this|my|the)|preceding|prior to|at the (?:start|beginning|top)|so far"
             + "|you were given|you were told|you received|you have been given|that came before|in your context)\\b");
     rule("system_prompt_request", Category.PROMPT_EXTRACTION, 0.85,
         "prompt,instructions,system message,directives,initial,configuration,guidelines",
@@ -148,8 +157,10 @@ final class InjectionRules {
             + "\\b(?:above|instructions|prompt|told|given|system|context)\\b|\\b(?:instructions|prompt|system message|text above)"
             + "\\b[^.\\n]{0,40}\\b(?:verbatim|word for word|word-for-word)\\b");
     rule("told_before", Category.PROMPT_EXTRACTION, 0.8,
-        "were you told,you were told,were your instructions,were you given,you were given,have you been,were you provided",
-        "\\bwhat (?:instructions|rules|guidelines|directions|directives|prompt)\\b[^.?\\n]{0,20}\\b(?:were|have) you (?:been )?"
+        "were you told,you were told,were your instructions,were you given,you were given,have you been,were you provided,"
+            + "written before,written above,said before,said above",
+        "\\bwhat (?:was|is|has been) (?:written|said|stated|put) (?:before|above|prior to) (?:my|this|the|our)\\b"
+            + "|\\bwhat (?:instructions|rules|guidelines|directions|directives|prompt)\\b[^.?\\n]{0,20}\\b(?:were|have) you (?:been )?"
             + "(?:given|told|provided|programmed)|\\bwhat (?:were you told|were your (?:first |initial |original )?instructions|were you given|did (?:they|your "
             + "developers?|the developers?|openai) tell you)\\b|\\beverything you were (?:told|given)\\b");
     rule("starting_with_you_are", Category.PROMPT_EXTRACTION, 0.85, "starting with,beginning with,begins with,starts with",
@@ -172,7 +183,8 @@ final class InjectionRules {
         "\\b(?:end of user (?:input|message|query|turn)|user input end(?:s|ed)?|end user input|conversation ended)\\b");
 
     // --- instructions addressed to a model inside a document (indirect injection) ---
-    rule("note_to_ai", Category.INDIRECT, 0.8, "note to,message to,instructions for,instruction to,attention,dear,hey ,to the",
+    rule("note_to_ai", Category.INDIRECT, 0.8, "note to,message to,instructions for,instruction to,attention,dear,hey ,to the,message for,note for,reminder for,"
+            + "memo for,memo to",
         "\\b(?:note|message|instructions?|reminder|attention|memo|directive|p\\.?s\\.?)\\s?(?:to|for)\\s(?:the |any |all )?"
             + AI + "s?\\b|\\b(?:dear|hey|hi|attention|important for) " + AI + "s?\\b[,:!]");
     rule("if_you_are_ai", Category.INDIRECT, 0.8, "if you are,if you're, reading this, processing this, summarizing this, summarising this, parsing this,"

@@ -193,6 +193,27 @@ final class InjectionTrainingData {
       benign: You are {role} for {domain}. Answer only from the provided context and say when you do not know.
       benign: You are an assistant for {domain}. Never share personal data and keep answers under 200 words.
       benign: Your instructions: help customers with {domain}, escalate complaints to a human, and be polite.
+      # ---------------------------------------------------------------- benign: everyday questions, wide vocabulary
+      @thing = my tax return | a sore throat | the garden fence | our wedding budget | a used car | the quarterly report | my cover letter | the kids' school lunches | a slow laptop | the team offsite | a noisy neighbour | my running plan | the kitchen renovation | a lost passport | the new intern | a leaking tap
+      @ask = What should I do about | Any tips for | How do people usually deal with | I need advice on | Can you help me think through | What's a cheap way to fix | Where do I start with | Give me a checklist for
+      @detail = It's been going on for a week. | I'm on a tight budget. | I live in a small flat. | My manager needs it by Friday. | I've never done this before. | The shop is closed on Sundays. |
+      benign: {ask} {thing}? {detail}
+      benign: {detail} {ask} {thing}?
+      benign: Quick question: {ask} {thing}?
+      benign: Thanks! One more thing, {ask} {thing}?
+      benign: The app crashes when I open {thing} settings. What could cause that?
+      benign: I keep getting logged out when I check {thing}. Is there a fix?
+      benign: The manual's instructions for {thing} are confusing. Can you explain step two?
+      benign: Skip the details and give me the short version about {thing}.
+      benign: Drop the last paragraph and make the summary about {thing} shorter.
+      benign: Can you explain how attackers use prompt injection against {domain} chatbots, for a training slide?
+      benign: Our {domain} bot's system prompt is too long; how do I shorten it without losing the tone?
+      benign: What do the rules say about {thing} in Germany?
+      benign: Olvida lo que dije de {city}, prefiero ir a otra ciudad.
+      benign: Quelles sont les règles pour {city} ? Je pars demain.
+      benign: Wie lauten die Öffnungszeiten in {city}?
+      benign: Ignoriere die Kopfzeile und zähle die Zeilen.
+      benign: 忽略重复的数据，告诉我平均值。
       # ---------------------------------------------------------------- benign: other languages
       benign: Bonjour, ma commande n'est jamais arrivée, pouvez-vous m'aider ?
       benign: Comment puis-je changer mon adresse de livraison ?
