@@ -214,6 +214,12 @@ final class InjectionTrainingData {
       benign: Wie lauten die Öffnungszeiten in {city}?
       benign: Ignoriere die Kopfzeile und zähle die Zeilen.
       benign: 忽略重复的数据，告诉我平均值。
+      # ---------------------------------------------------------------- benign: short commands (few features, so they need examples)
+      @shortverb = Summarize | Translate | Proofread | Shorten | Explain | Rewrite | Check | Format | Review | Outline | Simplify | Continue
+      @shortobj = my notes | this email | the article | the paragraph below | the report | this code | my essay | the meeting transcript | the table | this answer | the config file | my resume
+      benign: {shortverb} {shortobj}
+      benign: {shortverb} {shortobj}, please.
+      benign: Can you {shortverb} {shortobj}?
       # ---------------------------------------------------------------- benign: other languages
       benign: Bonjour, ma commande n'est jamais arrivée, pouvez-vous m'aider ?
       benign: Comment puis-je changer mon adresse de livraison ?
