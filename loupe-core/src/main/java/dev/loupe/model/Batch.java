@@ -43,11 +43,17 @@ public record Batch(
     return new Batch(inferences, logs, deployments, replaced, samples, spans, contexts);
   }
 
-  /** What the request of {@code i} carried beside its text; {@link InferenceContext#NONE} when nothing. */
+  /**
+   * What the request of {@code i} carried beside its text; {@link InferenceContext#NONE} when
+   * nothing. Its own context (by request id) comes with what its trace carried (a retrieval's documents).
+   */
   public InferenceContext contextOf(Inference i) {
     String key = InferenceContext.keyOf(i);
     InferenceContext c = key == null ? null : contexts.get(key);
-    if (c == null && i.traceId() != null) c = contexts.get(InferenceContext.traceKey(i.traceId()));
+    String traceKey = i.traceId() == null ? null : InferenceContext.traceKey(i.traceId());
+    InferenceContext trace = traceKey == null || traceKey.equals(key) ? null : contexts.get(traceKey);
+    if (c == null) c = trace;
+    else if (trace != null) c = c.merge(trace);
     return c == null ? InferenceContext.NONE : c;
   }
 

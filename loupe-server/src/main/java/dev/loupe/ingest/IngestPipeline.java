@@ -12,9 +12,10 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * The one path every receiver hands its decoded batch to: apply the capture policy, tie scores to
- * the inferences they judge, make the batch durable in the store, update the hot signals, then
- * score the new inferences' quality.
+ * The one path every receiver hands its decoded batch to: let the security detectors read the
+ * texts as sent, apply the capture policy, tie scores to the inferences they judge, make the batch
+ * durable in the store, hand the new inferences to the security detectors and usage baselines,
+ * update the hot signals, then score the new inferences' quality (on the stored text only).
  * Receivers never do any of this themselves. When {@link #accept} returns, the batch survives a crash.
  */
 public final class IngestPipeline {
@@ -24,7 +25,8 @@ public final class IngestPipeline {
   private final Store store;
   private final InferenceWindows windows;
   private final DeploymentLog deployments;
-  private final CapturePolicy capture;
+  private final ContentCapture capture;
+  private final SecurityIntake security;
   private final IngestMetrics metrics;
   private final List<Consumer<List<Sample>>> sampleObservers;
   private final ScoreAttachment scores;
@@ -39,7 +41,8 @@ public final class IngestPipeline {
       Store store,
       InferenceWindows windows,
       DeploymentLog deployments,
-      CapturePolicy capture,
+      ContentCapture capture,
+      SecurityIntake security,
       IngestMetrics metrics,
       List<Consumer<List<Sample>>> sampleObservers,
       ScoreAttachment scores,
@@ -49,6 +52,7 @@ public final class IngestPipeline {
     this.windows = windows;
     this.deployments = deployments;
     this.capture = capture;
+    this.security = security;
     this.metrics = metrics;
     this.sampleObservers = List.copyOf(sampleObservers);
     this.scores = scores;
@@ -69,10 +73,13 @@ public final class IngestPipeline {
     if (batch.isEmpty()) {
       return 0;
     }
+    // The detectors read the text as sent, before the policy drops or redacts what is stored.
+    SecurityIntake.Held held = security.hold(batch);
     Batch captured = scores.attach(capture.apply(batch));
     long start = System.nanoTime();
     Batch kept = store.append(captured);
     metrics.observeAppend((System.nanoTime() - start) / 1e9, captured.size());
+    security.stored(held, captured, kept);
     List<Inference> inferences = kept.inferences();
     windows.record(inferences);
     kept.deployments().forEach(deployments::add);

@@ -58,7 +58,7 @@ final class AlertingRules implements RuleApi, AutoCloseable {
     this.trends = new QualityTrendSignals(new SilenceSignals(
         new NetworkRuleSignals(gpus, network.probeSelector(), network::firstActiveMillis), sources), store,
         PageHinkleyParameters.standardised());
-    this.source = new VersionRegressionSignals(trends, store, deployments);
+    this.source = new SecuritySignals(new VersionRegressionSignals(trends, store, deployments), store.security());
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");

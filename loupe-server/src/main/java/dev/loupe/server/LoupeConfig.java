@@ -32,9 +32,10 @@ public record LoupeConfig(
     AlertingConfig alerting,
     RulesConfig rules,
     Limits limits,
-    dev.loupe.evaluate.EvaluationConfig evaluation) {
+    dev.loupe.evaluate.EvaluationConfig evaluation,
+    SecurityConfig security) {
   public static final LoupeConfig DEFAULTS =
-      new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+      new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
@@ -50,6 +51,7 @@ public record LoupeConfig(
     rules = rules == null ? RulesConfig.DEFAULTS : rules;
     limits = limits == null ? new Limits(null, null) : limits;
     evaluation = evaluation == null ? dev.loupe.evaluate.EvaluationConfig.DEFAULTS : evaluation;
+    security = security == null ? SecurityConfig.DEFAULTS : security;
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
     Set<String> jobs = new HashSet<>();
@@ -61,36 +63,40 @@ public record LoupeConfig(
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, security);
   }
 
   public LoupeConfig withOtlp(Otlp o) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting, rules, limits, evaluation);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting, rules, limits, evaluation, security);
   }
 
   public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
-    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting, rules, limits, evaluation);
+    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting, rules, limits, evaluation, security);
 
   }
 
   public LoupeConfig withRules(RulesConfig r) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, r, limits, evaluation);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, r, limits, evaluation, security);
   }
 
   public LoupeConfig withAuth(AuthConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules, limits, evaluation);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules, limits, evaluation, security);
   }
 
   public LoupeConfig withIngest(Ingest i) {
-    return new LoupeConfig(server, i, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation);
+    return new LoupeConfig(server, i, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, security);
   }
 
   public LoupeConfig withEvaluation(dev.loupe.evaluate.EvaluationConfig e) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, e);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, e, security);
+  }
+
+  public LoupeConfig withSecurity(SecurityConfig s) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, s);
   }
 
   public LoupeConfig withAlerting(AlertingConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules, limits, evaluation);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules, limits, evaluation, security);
   }
 
   /**
@@ -168,7 +174,7 @@ public record LoupeConfig(
     public Ingest {
       maxBodyBytes = maxBodyBytes == null ? 16L * 1024 * 1024 : maxBodyBytes;
       maxFuture = maxFuture == null ? Duration.ofMinutes(10) : maxFuture;
-      capture = capture == null ? new Capture(null, null) : capture;
+      capture = capture == null ? Capture.OFF : capture;
       maxInFlightRequests = maxInFlightRequests == null ? 64 : maxInFlightRequests;
       maxInFlightBodyBytes = maxInFlightBodyBytes == null
           ? Math.max(DEFAULT_IN_FLIGHT_BODY_BYTES, maxBodyBytes) : maxInFlightBodyBytes;
@@ -190,11 +196,122 @@ public record LoupeConfig(
     }
   }
 
-  /** The capture policy: prompts and completions are dropped on arrival unless enabled. */
-  public record Capture(Boolean prompts, Boolean completions) {
+  /**
+   * What of prompt and completion text is kept, per deployment: {@code off} (the default: nothing),
+   * {@code redacted} (personal data, secrets and canary tokens replaced by typed placeholders such
+   * as {@code <EMAIL>}) or {@code full}. Written {@code capture: redacted}, or
+   * {@code {default: off, deployments: {chat-prod: redacted}}}; the older
+   * {@code {prompts: true, completions: true}} still reads (true is full for that field, for every
+   * deployment). The security detectors read the text in memory whatever is kept.
+   */
+  public record Capture(
+      dev.loupe.dimension.security.CapturePolicy defaultPrompts,
+      dev.loupe.dimension.security.CapturePolicy defaultCompletions,
+      Map<String, dev.loupe.dimension.security.CapturePolicy> deployments) {
+    public static final Capture OFF = new Capture((Boolean) null, null);
+
     public Capture {
-      prompts = prompts != null && prompts;
-      completions = completions != null && completions;
+      defaultPrompts = defaultPrompts == null ? dev.loupe.dimension.security.CapturePolicy.OFF : defaultPrompts;
+      defaultCompletions = defaultCompletions == null ? dev.loupe.dimension.security.CapturePolicy.OFF : defaultCompletions;
+      deployments = deployments == null ? Map.of() : Map.copyOf(deployments);
+    }
+
+    /** The older form: a field set true is kept in full for every deployment. */
+    public Capture(Boolean prompts, Boolean completions) {
+      this(full(prompts), full(completions), null);
+    }
+
+    /** One policy by default, and per deployment. */
+    public static Capture of(dev.loupe.dimension.security.CapturePolicy byDefault,
+        Map<String, dev.loupe.dimension.security.CapturePolicy> deployments) {
+      return new Capture(byDefault, byDefault, deployments);
+    }
+
+    /** Whether prompts are kept (in full or redacted) by default. */
+    public boolean prompts() {
+      return defaultPrompts != dev.loupe.dimension.security.CapturePolicy.OFF;
+    }
+
+    /** Whether completions are kept (in full or redacted) by default. */
+    public boolean completions() {
+      return defaultCompletions != dev.loupe.dimension.security.CapturePolicy.OFF;
+    }
+
+    /** Nothing is kept of any deployment: the default. */
+    public boolean isOff() {
+      return !prompts() && !completions() && deployments.values().stream()
+          .allMatch(p -> p == dev.loupe.dimension.security.CapturePolicy.OFF);
+    }
+
+    private static dev.loupe.dimension.security.CapturePolicy full(Boolean keep) {
+      return keep != null && keep ? dev.loupe.dimension.security.CapturePolicy.FULL
+          : dev.loupe.dimension.security.CapturePolicy.OFF;
+    }
+
+    /** From the file: a policy name, or a map of the new or the older form. */
+    @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+    static Capture read(com.fasterxml.jackson.databind.JsonNode node) {
+      if (node == null || node.isNull()) return OFF;
+      if (node.isTextual()) {
+        try {
+          return of(dev.loupe.dimension.security.CapturePolicy.parse(node.asText()), Map.of());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(e.getMessage());
+        }
+      }
+      if (!node.isObject()) {
+        throw new IllegalArgumentException("expected off, redacted or full, or a map such as"
+            + " {default: off, deployments: {chat-prod: redacted}}");
+      }
+      java.util.List<Object> known = java.util.List.of("default", "deployments", "prompts", "completions");
+      java.util.Iterator<String> names = node.fieldNames();
+      while (names.hasNext()) {
+        String name = names.next();
+        if (!known.contains(name)) {
+          String near = ConfigLoader.nearest(name, known);
+          throw new ConfigValueException(name, "unknown key" + (near == null ? "" : "; did you mean '" + near + "'?")
+              + " (valid here: completions, default, deployments, prompts)");
+        }
+      }
+      boolean older = node.has("prompts") || node.has("completions");
+      if (older && (node.has("default") || node.has("deployments"))) {
+        throw new ConfigValueException(node.has("prompts") ? "prompts" : "completions",
+            "give either default and deployments (off, redacted or full) or the older prompts and completions, not both");
+      }
+      if (older) {
+        return new Capture(node.has("prompts") ? legacy("prompts", node.get("prompts")) : null,
+            node.has("completions") ? legacy("completions", node.get("completions")) : null, null);
+      }
+      dev.loupe.dimension.security.CapturePolicy byDefault =
+          node.has("default") ? policy("default", node.get("default")) : null;
+      Map<String, dev.loupe.dimension.security.CapturePolicy> per = new java.util.TreeMap<>();
+      com.fasterxml.jackson.databind.JsonNode d = node.get("deployments");
+      if (d != null && !d.isNull()) {
+        if (!d.isObject()) {
+          throw new ConfigValueException("deployments", "expected a map of deployment to policy, e.g. {chat-prod: redacted}");
+        }
+        d.fields().forEachRemaining(e -> per.put(e.getKey(), policy("deployments." + e.getKey(), e.getValue())));
+      }
+      return of(byDefault, per);
+    }
+
+    private static dev.loupe.dimension.security.CapturePolicy legacy(String key,
+        com.fasterxml.jackson.databind.JsonNode v) {
+      if (v.isBoolean()) return full(v.asBoolean());
+      return policy(key, v);
+    }
+
+    private static dev.loupe.dimension.security.CapturePolicy policy(String key,
+        com.fasterxml.jackson.databind.JsonNode v) {
+      if (v == null || !v.isTextual()) {
+        throw new ConfigValueException(key, "expected off, redacted or full, got "
+            + (v == null || v.isNull() ? "nothing" : v.isContainerNode() ? "a " + (v.isArray() ? "list" : "map") : v.asText()));
+      }
+      try {
+        return dev.loupe.dimension.security.CapturePolicy.parse(v.asText());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigValueException(key, e.getMessage());
+      }
     }
   }
 

@@ -21,7 +21,12 @@ import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.dimension.model.ModelDimensionJudge;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
 import dev.loupe.dimension.network.NetworkFreshness;
-import dev.loupe.ingest.CapturePolicy;
+import dev.loupe.ingest.ConsumptionTracking;
+import dev.loupe.ingest.ContentCapture;
+import dev.loupe.ingest.SecurityIntake;
+import dev.loupe.ingest.SecurityScanning;
+import dev.loupe.dimension.security.ConsumptionSettings;
+import dev.loupe.dimension.security.SecurityDimensionJudge;
 import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
 import dev.loupe.dimension.model.quality.HeuristicScorer;
@@ -110,6 +115,8 @@ public final class LoupeServer implements AutoCloseable {
   private TlsIdentity tls;
   private volatile boolean ready;
   private LlmJudge judge;
+  private SecurityScanning scanning;
+  private ConsumptionTracking consumption;
 
   private LoupeServer(LoupeConfig config, Clock clock) {
     this.config = config;
@@ -139,8 +146,16 @@ public final class LoupeServer implements AutoCloseable {
           .labelNames("table")
           .callback(cb -> store.unreadableRows().forEach((table, n) -> cb.call(n, table)))
           .register(registry);
-      CapturePolicy capture =
-          new CapturePolicy(config.ingest().capture().prompts(), config.ingest().capture().completions());
+      // The security detectors read every inference's text before the capture policy applies.
+      this.scanning = SecurityScanning.start(config.security().settings(), store.security(), clock,
+          config.security().scanQueue());
+      startedParts.add(scanning::close);
+      scanning.register(registry);
+      LoupeConfig.Capture keep = config.ingest().capture();
+      ContentCapture capture = new ContentCapture(keep.defaultPrompts(), keep.defaultCompletions(), keep.deployments(),
+          scanning::redact);
+      this.consumption = new ConsumptionTracking(store.security(), ConsumptionSettings.DEFAULTS, clock);
+      SecurityIntake security = new SecurityIntake(capture, scanning, consumption);
       ComputeDimensionJudge compute =
           new ComputeDimensionJudge(GpuFreshness.DEFAULTS, config.compute().classifier(), started);
       NetworkDimensionJudge network =
@@ -159,7 +174,7 @@ public final class LoupeServer implements AutoCloseable {
       sampleObservers.add(ruleInputs::observe);
       ScoreAttachment scoreAttachment = new ScoreAttachment(store, clock);
       ReportingSources sources = new ReportingSources(windows, config.network().matchers());
-      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers,
+      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, security, metrics, sampleObservers,
           scoreAttachment, (origin, batch) -> {
             sources.observe(origin, batch);
             // Made further down; batches stored before it exist are replayed by its first evaluation.
@@ -175,7 +190,8 @@ public final class LoupeServer implements AutoCloseable {
 
       // Health reads the rule engine's last evaluation; the engine is made further down.
       HealthEvaluator health = new HealthEvaluator(clock,
-          List.of(new ModelDimensionJudge(windows, started), compute, network), this::ruleStatus);
+          List.of(new ModelDimensionJudge(windows, started), compute, network,
+              new SecurityDimensionJudge(security::lastObservedMillis, started)), this::ruleStatus);
 
       TimestampAdmission sampleAdmission =
           new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().sample());
@@ -242,6 +258,7 @@ public final class LoupeServer implements AutoCloseable {
       // Off the ingest path: the data directory's size and the writer's counts, once a minute
       // (the first a minute after the start, so its records per day cover a minute of writes).
       jobs.scheduleWithFixedDelay(this::measureStoreVolumeLogged, 1, 1, TimeUnit.MINUTES);
+      jobs.scheduleWithFixedDelay(this::checkConsumptionLogged, 30, 30, TimeUnit.SECONDS);
       startedParts.add(jobs::shutdownNow);
       // Its own thread: an evaluation waits up to the interval for slow rule queries, and must not
       // hold back the rollup flush or retention.
@@ -254,8 +271,7 @@ public final class LoupeServer implements AutoCloseable {
       ruleJobs.scheduleAtFixedRate(this::evaluateRulesLogged, every, every, TimeUnit.MILLISECONDS);
       startedParts.add(ruleJobs::shutdownNow);
       // The same time admission as the JSON endpoints and remote_write, each against its own retention.
-      OtlpTraceDecoder traces = new OtlpTraceDecoder(genAi, config.ingest().capture().prompts(),
-          config.ingest().capture().completions(),
+      OtlpTraceDecoder traces = new OtlpTraceDecoder(genAi,
           new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().span()));
       OtlpLogDecoder otlpLogs =
           new OtlpLogDecoder(new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().log()));
@@ -491,6 +507,29 @@ public final class LoupeServer implements AutoCloseable {
   /** Applies the retention policy now; the periodic job calls it every {@value #RETENTION_EVERY_MINUTES} minutes. */
   public void applyRetention() {
     retention.run();
+    // Findings, scan counts and usage hours are kept as long as the inferences they are about.
+    store.security().deleteOlderThan(clock.millis() - config.retention().inference().toMillis());
+  }
+
+  /**
+   * Stores usage per key, user and tenant, judges it against each one's baseline and the day's
+   * spend; the periodic job calls it every 30 s. Returns the new findings.
+   */
+  public List<dev.loupe.store.StoredFinding> checkConsumption() {
+    return consumption.check();
+  }
+
+  private void checkConsumptionLogged() {
+    try {
+      checkConsumption();
+    } catch (RuntimeException e) {
+      LOG.error("checking consumption per key, user and tenant failed; will retry", e);
+    }
+  }
+
+  /** Waits until the security detectors have scanned what was queued; false when {@code timeout} passed first. */
+  public boolean awaitSecurityScans(java.time.Duration timeout) throws InterruptedException {
+    return scanning.awaitIdle(timeout);
   }
 
   private void flushRollupsLogged() {
@@ -553,6 +592,12 @@ public final class LoupeServer implements AutoCloseable {
     if (tls != null) tls.close();
     alerts.close();
     judge.close();
+    scanning.close();
+    try {
+      consumption.check();
+    } catch (RuntimeException e) {
+      LOG.warn("the last usage hours could not be stored; they are counted again from new traffic", e);
+    }
     try {
       flushRollups();
     } catch (RuntimeException e) {

@@ -72,7 +72,7 @@ public final class PrometheusRuleExport {
 
   /** Name prefixes of the signals Loupe derives itself (the rest are stored as received). */
   private static final List<String> DERIVED_PREFIXES = List.of("loupe_model_", "loupe_gpu_", "loupe_infiniband_",
-      "loupe_probe_", "loupe_dimension_", "loupe_store_", "loupe_source_");
+      "loupe_probe_", "loupe_dimension_", "loupe_store_", "loupe_source_", "loupe_security_");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)

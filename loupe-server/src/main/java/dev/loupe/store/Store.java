@@ -141,6 +141,9 @@ public interface Store extends AutoCloseable {
     return java.util.Map.of();
   }
 
+  /** What the security detectors keep: findings, scan counts, usage per hour, learnt state. */
+  SecurityRecords security();
+
   /** Deletes records of the type older than the cutoff; returns how many were deleted. */
   long deleteOlderThan(RecordType type, long cutoffMillis);
 

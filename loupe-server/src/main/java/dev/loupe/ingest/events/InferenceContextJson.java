@@ -4,16 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.model.InferenceContext;
 import dev.loupe.model.InvalidRecordException;
+import dev.loupe.model.RetrievedDocument;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The optional fields of an inference event that the quality evaluators read and Loupe never
- * stores: {@code retrieved_context} (the RAG documents: a string, or an array of strings or of
- * objects with {@code text}, {@code content} or {@code page_content}), {@code response_format}
- * (OpenAI's shape: a type such as {@code "json_object"}, or {@code {"type": "json_schema",
- * "json_schema": {...}}}) and {@code summary_source} (the text a summary should cover).
+ * The optional fields of an inference event that the quality evaluators and the security
+ * detectors read and Loupe never stores: {@code retrieved_context} (the RAG documents: a string,
+ * or an array of strings or of objects with {@code text}, {@code content} or {@code page_content},
+ * and optionally {@code id}, {@code document_id}, {@code source} or {@code url} naming where it came
+ * from), {@code response_format} (OpenAI's shape: a type such as {@code "json_object"}, or
+ * {@code {"type": "json_schema", "json_schema": {...}}}), {@code summary_source} (the text a
+ * summary should cover), {@code system_prompt}, {@code tool_arguments} (a tool call's arguments,
+ * or an array of them, as text or JSON) and {@code user} (the end user's id).
  */
 final class InferenceContextJson {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,7 +25,7 @@ final class InferenceContextJson {
   private InferenceContextJson() {}
 
   static InferenceContext read(FieldReader f) {
-    List<String> documents = documents(f.fields().get("retrieved_context"));
+    List<RetrievedDocument> documents = documents(f.fields().get("retrieved_context"));
     String type = null;
     String schema = null;
     Object format = f.fields().get("response_format");
@@ -36,22 +40,35 @@ final class InferenceContextJson {
     } else if (format != null) {
       throw new InvalidRecordException("response_format", "must be a string or an object with a type, got " + FieldReader.kind(format));
     }
-    return new InferenceContext(documents, type, schema, f.string("summary_source"));
+    return new InferenceContext(documents, type, schema, f.string("summary_source"), f.string("system_prompt"),
+        toolArguments(f.fields().get("tool_arguments")), f.string("user"));
   }
 
-  private static List<String> documents(Object v) {
+  private static List<String> toolArguments(Object v) {
     if (v == null) return List.of();
-    if (v instanceof String s) return List.of(s);
+    List<String> out = new ArrayList<>();
+    for (Object item : v instanceof List<?> list ? list : List.of(v)) {
+      if (item == null) continue;
+      out.add(item instanceof String s ? s : text("tool_arguments", item));
+    }
+    return out;
+  }
+
+  private static List<RetrievedDocument> documents(Object v) {
+    if (v == null) return List.of();
+    if (v instanceof String s) return List.of(RetrievedDocument.of(s));
     if (!(v instanceof List<?> list)) {
       throw new InvalidRecordException("retrieved_context", "must be a string or an array, got " + FieldReader.kind(v));
     }
-    List<String> out = new ArrayList<>();
+    List<RetrievedDocument> out = new ArrayList<>();
     for (Object item : list) {
       if (item instanceof String s) {
-        out.add(s);
+        out.add(RetrievedDocument.of(s));
       } else if (item instanceof Map<?, ?> m) {
         Object text = m.get("text") != null ? m.get("text") : m.get("content") != null ? m.get("content") : m.get("page_content");
-        if (text instanceof String s) out.add(s);
+        Object id = m.get("id") != null ? m.get("id") : m.get("document_id") != null ? m.get("document_id")
+            : m.get("source") != null ? m.get("source") : m.get("url");
+        if (text instanceof String s) out.add(new RetrievedDocument(s, id == null ? null : String.valueOf(id), null));
         else throw new InvalidRecordException("retrieved_context", "an object needs a text, content or page_content string");
       } else if (item != null) {
         throw new InvalidRecordException("retrieved_context", "must hold strings or objects, got " + FieldReader.kind(item));
@@ -61,11 +78,15 @@ final class InferenceContextJson {
   }
 
   private static String text(Object schema) {
-    if (schema instanceof String s) return s;
+    return text("response_format", schema);
+  }
+
+  private static String text(String field, Object value) {
+    if (value instanceof String s) return s;
     try {
-      return JSON.writeValueAsString(schema);
+      return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new InvalidRecordException("response_format", "json_schema cannot be read: " + e.getOriginalMessage());
+      throw new InvalidRecordException(field, "cannot be read: " + e.getOriginalMessage());
     }
   }
 }

@@ -19,33 +19,30 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * Decodes an OTLP trace export (protobuf, or the OTLP JSON mapping with hex ids) into spans, and
  * the spans that are LLM calls into inferences. A span that breaks the model (no id, ends before
  * it starts, dated outside the admitted time) is rejected alone and counted; a body that is not an export request fails whole.
- * Prompt and completion content in attributes is dropped unless the capture policy keeps it.
+ * Text in attributes (prompts, completions, documents, tool calls) is read into the inference and
+ * its context and left on the span: the ingest pipeline lets the security detectors read it, then
+ * applies the capture policy to the inference and the span alike before anything is stored.
  */
 public final class OtlpTraceDecoder {
   private static final HexFormat HEX = HexFormat.of();
 
   private final GenAiSpanMapping mapping;
-  private final Predicate<String> dropAttribute;
   private final TimestampAdmission admission;
 
   /** Admits spans of any time; the server passes its {@link TimestampAdmission}. */
-  public OtlpTraceDecoder(GenAiSpanMapping mapping, boolean capturePrompts, boolean captureCompletions) {
-    this(mapping, capturePrompts, captureCompletions, TimestampAdmission.anyTime());
+  public OtlpTraceDecoder(GenAiSpanMapping mapping) {
+    this(mapping, TimestampAdmission.anyTime());
   }
 
   /** Rejects a span whose start or end {@code admission} does not admit, as the JSON endpoints do. */
-  public OtlpTraceDecoder(GenAiSpanMapping mapping, boolean capturePrompts, boolean captureCompletions,
-      TimestampAdmission admission) {
+  public OtlpTraceDecoder(GenAiSpanMapping mapping, TimestampAdmission admission) {
     this.mapping = mapping;
     this.admission = admission;
-    this.dropAttribute = name -> (!capturePrompts && ContentAttributes.isPrompt(name))
-        || (!captureCompletions && ContentAttributes.isCompletion(name));
   }
 
   /** Decodes a parsed request; {@link OtlpSignal} reads the body into one. */
@@ -82,7 +79,7 @@ public final class OtlpTraceDecoder {
             }
             spans.add(span);
             if (inference != null) inferences.add(inference);
-            context(span, contexts);
+            context(span, inference, contexts);
             for (io.opentelemetry.proto.trace.v1.Span.Event e : s.getEventsList()) {
               Score score = evaluation(e, span, inference);
               if (score != null) scores.add(score);
@@ -99,21 +96,22 @@ public final class OtlpTraceDecoder {
   }
 
   /**
-   * What a span tells the evaluators about its trace's model calls: a retrieval's documents serve
-   * every call of the trace (the RAG context they are grounded in), a call's requested format its own.
-   * Spans of the same trace in other batches are not joined.
+   * What a span tells the evaluators and the security detectors about its trace's model calls: a
+   * retrieval's documents (with the retrieval span's id) and a tool span's arguments serve every
+   * call of the trace; a call's requested format, system instructions, tool calls and end user are
+   * its own when it has a response id. Spans of the same trace in other batches are not joined.
    */
-  private static void context(Span span, Map<String, InferenceContext> contexts) {
-    List<String> documents = SpanContent.documents(span.attributes());
-    String format = SpanContent.responseFormat(span.attributes());
-    if (documents.isEmpty() && format == null) return;
-    contexts.merge(InferenceContext.traceKey(span.traceId()), new InferenceContext(documents, format, null, null),
-        (a, b) -> {
-          List<String> all = new ArrayList<>(a.retrievedDocuments());
-          all.addAll(b.retrievedDocuments());
-          return new InferenceContext(all, a.responseFormat() != null ? a.responseFormat() : b.responseFormat(),
-              null, null);
-        });
+  private static void context(Span span, Inference inference, Map<String, InferenceContext> contexts) {
+    Map<String, Object> a = span.attributes();
+    String format = SpanContent.responseFormat(a);
+    String system = inference == null ? null : SpanContent.systemPrompt(a);
+    String user = SpanContent.user(a);
+    if (user == null) user = SpanContent.user(span.resource());
+    InferenceContext c = new InferenceContext(SpanContent.retrieved(a, span.spanId()), format, null, null, system,
+        SpanContent.toolArguments(a), inference == null ? null : user);
+    if (c.isEmpty()) return;
+    String key = inference == null ? null : InferenceContext.keyOf(inference);
+    contexts.merge(key != null ? key : InferenceContext.traceKey(span.traceId()), c, InferenceContext::merge);
   }
 
   /**
@@ -145,7 +143,7 @@ public final class OtlpTraceDecoder {
   private Map<String, Object> values(List<KeyValue> kvs) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (KeyValue kv : kvs) {
-      if (!dropAttribute.test(kv.getKey())) out.put(kv.getKey(), AnyValues.value(kv.getValue()));
+      out.put(kv.getKey(), AnyValues.value(kv.getValue()));
     }
     return out;
   }
@@ -153,7 +151,7 @@ public final class OtlpTraceDecoder {
   private Map<String, String> attributes(List<KeyValue> kvs) {
     Map<String, String> out = new LinkedHashMap<>();
     for (KeyValue kv : kvs) {
-      if (!dropAttribute.test(kv.getKey())) out.put(kv.getKey(), AnyValues.text(kv.getValue()));
+      out.put(kv.getKey(), AnyValues.text(kv.getValue()));
     }
     return out;
   }

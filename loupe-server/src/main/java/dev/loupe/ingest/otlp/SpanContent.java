@@ -2,6 +2,7 @@ package dev.loupe.ingest.otlp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.model.RetrievedDocument;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,8 @@ import java.util.TreeMap;
  * documents ({@code gen_ai.retrieval.documents}, or OpenInference's
  * {@code retrieval.documents.N.document.content}). Messages are read as the conventions write
  * them, a JSON array (as text or structured) of {@code {role, parts: [{type, content}]}} or the
- * older {@code {role, content}}; their text parts are joined by blank lines. Only what the capture
- * policy kept is here to read.
+ * older {@code {role, content}}; their text parts are joined by blank lines. Read on arrival,
+ * before the capture policy decides what of it a stored span keeps.
  */
 final class SpanContent {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,17 +40,71 @@ final class SpanContent {
 
   /** The documents a retrieval span returned, in their order; empty when it names none. */
   static List<String> documents(Map<String, Object> a) {
-    List<String> out = new ArrayList<>();
+    return retrieved(a, null).stream().map(RetrievedDocument::text).toList();
+  }
+
+  /**
+   * The documents a retrieval span returned with their ids ({@code id} of a GenAI document,
+   * OpenInference's {@code retrieval.documents.N.document.id}) and {@code spanId}, the span's own.
+   */
+  static List<RetrievedDocument> retrieved(Map<String, Object> a, String spanId) {
+    List<RetrievedDocument> out = new ArrayList<>();
     for (Object d : list(a.get("gen_ai.retrieval.documents"))) {
       if (d instanceof Map<?, ?> m) {
         Object text = m.get("content") != null ? m.get("content") : m.get("text");
-        if (text instanceof String s) out.add(s);
+        Object id = m.get("id") != null ? m.get("id") : m.get("source");
+        if (text instanceof String s) out.add(new RetrievedDocument(s, id == null ? null : String.valueOf(id), spanId));
       } else if (d instanceof String s) {
-        out.add(s);
+        out.add(new RetrievedDocument(s, null, spanId));
       }
     }
-    if (out.isEmpty()) out.addAll(indexedList(a, "retrieval.documents.", ".document.content"));
+    if (out.isEmpty()) {
+      Map<Integer, String> texts = indexedMap(a, "retrieval.documents.", ".document.content");
+      Map<Integer, String> ids = indexedMap(a, "retrieval.documents.", ".document.id");
+      texts.forEach((n, text) -> out.add(new RetrievedDocument(text, ids.get(n), spanId)));
+    }
     return out;
+  }
+
+  /** The system instructions a model call was sent ({@code gen_ai.system_instructions}), or null. */
+  static String systemPrompt(Map<String, Object> a) {
+    return messages(a.get("gen_ai.system_instructions"));
+  }
+
+  /**
+   * The arguments of tool calls: a tool span's {@code gen_ai.tool.call.arguments} (OpenInference's
+   * {@code tool.parameters}), and the {@code tool_call} parts of a model call's output messages.
+   */
+  static List<String> toolArguments(Map<String, Object> a) {
+    List<String> out = new ArrayList<>();
+    String own = first(json(a.get("gen_ai.tool.call.arguments")), json(a.get("tool.parameters")));
+    if (own != null) out.add(own);
+    for (Object m : list(a.get("gen_ai.output.messages"))) {
+      if (!(m instanceof Map<?, ?> message)) continue;
+      for (Object part : list(message.get("parts"))) {
+        if (part instanceof Map<?, ?> p && "tool_call".equals(p.get("type")) && p.get("arguments") != null) {
+          String args = json(p.get("arguments"));
+          if (args != null) out.add(args);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The end user a call was made for ({@code user.id}, {@code enduser.id}), or null. */
+  static String user(Map<String, Object> a) {
+    return first(text(a.get("user.id")), text(a.get("enduser.id")));
+  }
+
+  /** Text as sent, or a structured value as its JSON. */
+  private static String json(Object v) {
+    if (v == null) return null;
+    if (v instanceof String s) return s.isBlank() ? null : s;
+    try {
+      return JSON.writeValueAsString(v);
+    } catch (JsonProcessingException e) {
+      return String.valueOf(v);
+    }
   }
 
   /** The format a call asked for: {@code gen_ai.output.type} ({@code json}…) or OpenAI's request attribute. */
@@ -93,6 +148,10 @@ final class SpanContent {
   }
 
   private static List<String> indexedList(Map<String, Object> a, String prefix, String suffix) {
+    return new ArrayList<>(indexedMap(a, prefix, suffix).values());
+  }
+
+  private static TreeMap<Integer, String> indexedMap(Map<String, Object> a, String prefix, String suffix) {
     TreeMap<Integer, String> byIndex = new TreeMap<>();
     for (Map.Entry<String, Object> e : a.entrySet()) {
       String k = e.getKey();
@@ -103,7 +162,7 @@ final class SpanContent {
         // another attribute under the same prefix
       }
     }
-    return new ArrayList<>(byIndex.values());
+    return byIndex;
   }
 
   private static String text(Object v) {

@@ -70,6 +70,7 @@ public final class DuckDbStore implements Store {
   private final GroupCommitWriter writer;
   private final int schemaVersion;
   private final Map<String, LongAdder> unreadable = new ConcurrentHashMap<>();
+  private final DuckDbSecurityRecords security;
   /** Every type present from the start, so counting never adds a key while another thread reads. */
   private final Map<RecordType, LongAdder> appended = new java.util.EnumMap<>(RecordType.class);
   private volatile boolean closed;
@@ -98,6 +99,12 @@ public final class DuckDbStore implements Store {
         DuckDbStore.this.reopen();
       }
     }, series);
+    this.security = new DuckDbSecurityRecords(writer, this);
+  }
+
+  @Override
+  public dev.loupe.store.SecurityRecords security() {
+    return security;
   }
 
   /** Opens (creating if needed) the DuckDB file and brings its schema up to date. */
@@ -689,11 +696,11 @@ public final class DuckDbStore implements Store {
 
   // --- plumbing -------------------------------------------------------------------------------
 
-  private interface Binder {
+  interface Binder {
     void bind(PreparedStatement ps) throws SQLException;
   }
 
-  private interface RowMapper<T> {
+  interface RowMapper<T> {
     T map(ResultSet rs) throws SQLException;
   }
 
@@ -702,7 +709,7 @@ public final class DuckDbStore implements Store {
    * makes a valid record (written by an older version, or damaged) is skipped and counted: a read,
    * and so a start, never fails on data already stored.
    */
-  private <T> List<T> query(String table, String sql, Binder binder, RowMapper<T> mapper) {
+  <T> List<T> query(String table, String sql, Binder binder, RowMapper<T> mapper) {
     List<T> out = new ArrayList<>();
     scan(table, sql, binder, mapper, out::add);
     return out;

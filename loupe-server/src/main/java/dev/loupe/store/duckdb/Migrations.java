@@ -66,7 +66,20 @@ final class Migrations {
               "ALTER TABLE scores ADD COLUMN service VARCHAR",
               "ALTER TABLE scores ADD COLUMN deployment VARCHAR",
               "ALTER TABLE scores ADD COLUMN model VARCHAR",
-              "ALTER TABLE scores ADD COLUMN model_version VARCHAR")));
+              "ALTER TABLE scores ADD COLUMN model_version VARCHAR")),
+          // Findings are few and looked up by id on every append, hence the key; evidence is JSON.
+          new Migration(6, "security findings, scans per minute, usage per hour, detector state", List.of(
+              "CREATE TABLE findings (id VARCHAR PRIMARY KEY, ts_ms BIGINT NOT NULL, dimension VARCHAR NOT NULL,"
+                  + " kind VARCHAR NOT NULL, severity VARCHAR NOT NULL, reason VARCHAR NOT NULL, service VARCHAR,"
+                  + " deployment VARCHAR, api_key_hash VARCHAR, tenant VARCHAR, user_id VARCHAR, trace_id VARCHAR,"
+                  + " request_id VARCHAR, span_id VARCHAR, evidence VARCHAR NOT NULL)",
+              "CREATE TABLE security_scans (minute_ms BIGINT NOT NULL, deployment VARCHAR NOT NULL,"
+                  + " scanned BIGINT NOT NULL, injections BIGINT NOT NULL, PRIMARY KEY (minute_ms, deployment))",
+              "CREATE TABLE usage_hours (hour_ms BIGINT NOT NULL, subject_kind VARCHAR NOT NULL,"
+                  + " subject VARCHAR NOT NULL, requests BIGINT NOT NULL, tokens BIGINT NOT NULL,"
+                  + " throttled BIGINT NOT NULL, cost DOUBLE NOT NULL, PRIMARY KEY (hour_ms, subject_kind, subject))",
+              "CREATE TABLE detector_state (kind VARCHAR NOT NULL, subject VARCHAR NOT NULL, state VARCHAR NOT NULL,"
+                  + " updated_ms BIGINT NOT NULL, PRIMARY KEY (kind, subject))")));
 
   private Migrations() {}
 

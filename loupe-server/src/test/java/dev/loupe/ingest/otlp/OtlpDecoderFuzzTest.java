@@ -28,7 +28,7 @@ class OtlpDecoderFuzzTest {
   record Case(String fixture, Message.Builder builder, Decoder json, Decoder protobuf) {}
 
   static List<Case> cases() {
-    var traces = OtlpSignal.traces(new OtlpTraceDecoder(GenAiSpanMapping.defaults(), false, false));
+    var traces = OtlpSignal.traces(new OtlpTraceDecoder(GenAiSpanMapping.defaults()));
     var metrics = OtlpSignal.metrics(new OtlpMetricDecoder());
     var logs = OtlpSignal.logs(new OtlpLogDecoder());
     return List.of(
