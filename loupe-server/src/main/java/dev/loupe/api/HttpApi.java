@@ -111,6 +111,7 @@ public final class HttpApi {
     r.get("/api/v1/scores", new RecordsHandler(
         (from, to, limit) -> store.scores(from, to, limit).stream().map(RecordJson::of).toList(), p.clock()));
     r.get("/api/v1/scores/summary", new ScoreSummaryHandler(store, p.clock()));
+    r.get("/api/v1/findings", new FindingsHandler(store.security(), p.clock()));
     r.get("/api/v1/drift", new DriftHandler(store, p.deployments(), p.clock(), p.driftCriteria())::handle);
     r.get("/api/v1/versions/compare", new VersionCompareHandler(store, p.deployments(), p.clock())::handle);
     r.get("/api/v1/health", new HealthHandler(p.health()));

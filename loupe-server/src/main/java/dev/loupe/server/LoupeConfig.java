@@ -252,6 +252,7 @@ public record LoupeConfig(
     @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
     static Capture read(com.fasterxml.jackson.databind.JsonNode node) {
       if (node == null || node.isNull()) return OFF;
+      if (node.isBoolean()) return of(full(node.asBoolean()), Map.of());
       if (node.isTextual()) {
         try {
           return of(dev.loupe.dimension.security.CapturePolicy.parse(node.asText()), Map.of());
@@ -303,6 +304,8 @@ public record LoupeConfig(
 
     private static dev.loupe.dimension.security.CapturePolicy policy(String key,
         com.fasterxml.jackson.databind.JsonNode v) {
+      // YAML 1.1 reads a bare off as false (and on, yes as true): false is off, true is full.
+      if (v != null && v.isBoolean()) return full(v.asBoolean());
       if (v == null || !v.isTextual()) {
         throw new ConfigValueException(key, "expected off, redacted or full, got "
             + (v == null || v.isNull() ? "nothing" : v.isContainerNode() ? "a " + (v.isArray() ? "list" : "map") : v.asText()));
