@@ -179,10 +179,10 @@ public final class ConsumptionTracking {
         findings.add(stored(f, subject, currentHour, Math.floorDiv(now, 60_000L) * 60_000L));
       }
     }
-    records.appendFindings(findings);
+    List<StoredFinding> added = records.appendFindings(findings);
     records.saveStates(STATE, states, now);
     usage.keySet().removeIf(k -> k.hour() < currentHour - KEEP);
-    return findings;
+    return added;
   }
 
   /** Spend per subject of one kind over hours starting in {@code [from, to)}. */

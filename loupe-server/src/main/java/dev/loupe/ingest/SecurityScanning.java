@@ -223,7 +223,7 @@ public final class SecurityScanning implements AutoCloseable {
       int cut = k.indexOf('\u0000');
       scanCounts.add(new SecurityRecords.ScanCount(Long.parseLong(k.substring(0, cut)), k.substring(cut + 1), n[0], n[1]));
     });
-    found.addAndGet(records.appendFindings(findings));
+    found.addAndGet(records.appendFindings(findings).size());
     records.addScanCounts(scanCounts);
     lastScannedMillis = clock.millis();
   }

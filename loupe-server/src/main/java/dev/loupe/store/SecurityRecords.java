@@ -12,8 +12,8 @@ import java.util.Map;
  * durable when they return.
  */
 public interface SecurityRecords {
-  /** Appends the findings whose id is not stored yet; returns how many were new. */
-  int appendFindings(List<StoredFinding> findings);
+  /** Appends the findings whose id is not stored yet; returns those that were new. */
+  List<StoredFinding> appendFindings(List<StoredFinding> findings);
 
   /** Findings matching the query, worst first, then newest first, at most {@code query.limit()}. */
   List<StoredFinding> findings(FindingQuery query);

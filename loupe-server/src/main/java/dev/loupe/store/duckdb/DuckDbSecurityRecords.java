@@ -32,9 +32,9 @@ final class DuckDbSecurityRecords implements SecurityRecords {
   }
 
   @Override
-  public int appendFindings(List<StoredFinding> findings) {
-    if (findings.isEmpty()) return 0;
-    int[] added = new int[1];
+  public List<StoredFinding> appendFindings(List<StoredFinding> findings) {
+    if (findings.isEmpty()) return List.of();
+    List<StoredFinding> added = new ArrayList<>();
     writer.run((c, ids) -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
           + " ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
@@ -52,12 +52,12 @@ final class DuckDbSecurityRecords implements SecurityRecords {
             ps.setString(i++, v);
           }
           ps.setString(i, json(f.evidence()));
-          added[0] += ps.executeUpdate();
+          if (ps.executeUpdate() > 0) added.add(f);
         }
       }
       return () -> {};
     });
-    return added[0];
+    return added;
   }
 
   @Override
