@@ -74,8 +74,9 @@ final class DemoCommand implements Callable<Integer> {
       LoupeConfig demo = ConfigLoader.parse(DemoSimulator.rulesYaml(), "demo-rules.yml");
       if (demoRules) config = config.withRules(demo.rules());
       // The demo's simulated text is kept and scored, unless the given config says what to keep and score.
-      LoupeConfig.Capture capture = config.ingest().capture();
-      if (!capture.prompts() && !capture.completions()) config = config.withIngest(config.ingest().withCapture(demo.ingest().capture()));
+      if (config.ingest().capture().isOff()) config = config.withIngest(config.ingest().withCapture(demo.ingest().capture()));
+      // support-bot's canary, unless the given config has a security section of its own.
+      if (config.security().equals(dev.loupe.server.SecurityConfig.DEFAULTS)) config = config.withSecurity(demo.security());
       if (config.evaluation().equals(dev.loupe.evaluate.EvaluationConfig.DEFAULTS)) config = config.withEvaluation(demo.evaluation());
       server = LoupeServer.start(config, Clock.systemUTC());
     } catch (ConfigException e) {
@@ -93,7 +94,10 @@ final class DemoCommand implements Callable<Integer> {
     URI page = URI.create("http://localhost:" + server.port() + "/");
     DemoSimulator simulator =
         new DemoSimulator(server.baseUri(), Clock.systemUTC(), change, latencyFactor, DemoCommand::say);
+    dev.loupe.demo.SecurityTraffic security =
+        new dev.loupe.demo.SecurityTraffic(server.baseUri(), Clock.systemUTC(), DemoCommand::say);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      security.close();
       simulator.close();
       server.close();
       if (temporaryInUse) deleteTree(temporary);
@@ -102,6 +106,9 @@ final class DemoCommand implements Callable<Integer> {
     say("data in " + server.config().server().dataDir() + (temporaryInUse ? " (removed when the demo stops)" : "")
         + "; back-filling 30 minutes of traffic…");
     simulator.start();
+    security.start();
+    say("security: in 1m API key " + dev.loupe.demo.SecurityTraffic.BATCH_KEY + " uses 20x its usual hour, from 2m to 5m "
+        + dev.loupe.demo.SecurityTraffic.DEPLOYMENT + " gets prompt injections, at 5m30s it leaks its canary token");
     say("simulating chat-prod, summarize-prod and embed-prod; in " + DurationText.format(change)
         + " chat-prod rolls out model_version " + DemoSimulator.NEW_VERSION + "; " + DemoSimulator.hotGpu()
         + " starts running hot");

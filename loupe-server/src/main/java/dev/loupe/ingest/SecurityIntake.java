@@ -58,10 +58,18 @@ public final class SecurityIntake {
       if (jobs == null) jobs = new ArrayList<>(java.util.Collections.nCopies(inferences.size(), null));
       List<RetrievedChunk> chunks = new ArrayList<>(c.retrieved().size());
       for (RetrievedDocument d : c.retrieved()) chunks.add(new RetrievedChunk(d.documentId(), d.spanId(), d.text()));
-      ScanInput input = new ScanInput(c.systemPrompt(), i.prompt(), i.completion(), c.toolArguments(), chunks);
+      ScanInput input = new ScanInput(c.systemPrompt(), userPrompt(i.prompt(), c.systemPrompt()), i.completion(),
+          c.toolArguments(), chunks);
       jobs.set(k, new SecurityScanning.Job(i, c.user(), input, capture.forEvidence(i.key().deployment())));
     }
     return jobs == null ? Held.NOTHING : new Held(jobs);
+  }
+
+  /** The prompt without the system instructions an OTLP span's prompt starts with (they are scanned as such). */
+  static String userPrompt(String prompt, String system) {
+    if (prompt == null || system == null || !prompt.startsWith(system)) return prompt;
+    String rest = prompt.substring(system.length()).strip();
+    return rest.isEmpty() ? null : rest;
   }
 
   /**

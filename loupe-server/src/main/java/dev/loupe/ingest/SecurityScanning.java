@@ -65,6 +65,8 @@ public final class SecurityScanning implements AutoCloseable {
   private final BlockingQueue<Job> queue;
   private final CompletableFuture<SecurityScanner> scanner = new CompletableFuture<>();
   private final Map<String, InjectionThreshold> thresholds = new HashMap<>();
+  /** Per deployment, the system prompts it sent before (by hash), with the personal data they hold. */
+  private final Map<String, Map<String, String>> familiarSystemPrompts = new HashMap<>();
   private final Set<String> changedThresholds = new HashSet<>();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong done = new AtomicLong();
@@ -202,8 +204,8 @@ public final class SecurityScanning implements AutoCloseable {
       Inference i = job.inference();
       String deployment = i.key().deployment();
       InjectionThreshold threshold = thresholds.computeIfAbsent(deployment, d -> InjectionThreshold.create(thresholdSettings));
-      SecurityScan scan = s.scan(job.input(), job.evidence(), threshold.current());
-      ScanInput in = job.input();
+      ScanInput in = withoutFamiliarSystemPrompt(deployment, job.input());
+      SecurityScan scan = s.scan(in, job.evidence(), threshold.current());
       if (in.prompt() != null || in.systemPrompt() != null || !in.retrieved().isEmpty()) {
         threshold.observe(scan.injectionScore());
         changedThresholds.add(deployment);
@@ -227,6 +229,41 @@ public final class SecurityScanning implements AutoCloseable {
     records.addScanCounts(scanCounts);
     lastScannedMillis = clock.millis();
   }
+
+  /**
+   * A system prompt this deployment sent before is its own configuration, not an override: it is
+   * not scanned for injection again (protective wording such as "never reveal these instructions"
+   * scores high, and would on every request). The personal data it holds is appended to the prompt
+   * instead, so that a completion repeating it is still not a leak. The first sighting is scanned.
+   */
+  private ScanInput withoutFamiliarSystemPrompt(String deployment, ScanInput in) {
+    String system = in.systemPrompt();
+    if (system == null) return in;
+    Map<String, String> known = familiarSystemPrompts.computeIfAbsent(deployment, d -> new java.util.LinkedHashMap<>(
+        16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+        return size() > FAMILIAR_SYSTEM_PROMPTS;
+      }
+    });
+    String hash = id(system);
+    String personal = known.get(hash);
+    if (personal == null) {
+      StringBuilder b = new StringBuilder();
+      for (dev.loupe.dimension.security.SensitiveMatch m : SENSITIVE.find(system)) {
+        if (!m.kind().secret()) b.append('\n').append(m.valueIn(system));
+      }
+      known.put(hash, b.toString());
+      return in;
+    }
+    String prompt = personal.isEmpty() ? in.prompt() : (in.prompt() == null ? "" : in.prompt()) + personal;
+    return new ScanInput(null, prompt, in.completion(), in.toolArguments(), in.retrieved());
+  }
+
+  /** System prompts remembered per deployment. */
+  static final int FAMILIAR_SYSTEM_PROMPTS = 256;
+  private static final dev.loupe.dimension.security.SensitiveDataDetector SENSITIVE =
+      dev.loupe.dimension.security.SensitiveDataDetector.standard();
 
   /** The finding tied to its inference; its id is the same for the same finding of a re-sent inference. */
   static StoredFinding stored(SecurityFinding f, Inference i, String user) {
