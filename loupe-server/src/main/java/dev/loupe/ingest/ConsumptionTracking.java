@@ -95,17 +95,19 @@ public final class ConsumptionTracking {
   /** Adds the usage of newly stored inferences (a re-sent one, not stored again, is not counted again). */
   synchronized void record(List<Inference> stored, Batch batch) {
     if (stored.isEmpty()) return;
+    boolean any = false;
     for (Inference i : stored) {
       String user = batch.contextOf(i).user();
-      add(i, ConsumptionSubject.Kind.API_KEY, i.apiKeyHash());
-      add(i, ConsumptionSubject.Kind.USER, user);
-      add(i, ConsumptionSubject.Kind.TENANT, i.tenant());
+      any |= add(i, ConsumptionSubject.Kind.API_KEY, i.apiKeyHash());
+      any |= add(i, ConsumptionSubject.Kind.USER, user);
+      any |= add(i, ConsumptionSubject.Kind.TENANT, i.tenant());
     }
-    lastObservedMillis = clock.millis();
+    // Usage of no one (no key, user or tenant) is nothing the detectors can judge.
+    if (any) lastObservedMillis = clock.millis();
   }
 
-  private void add(Inference i, ConsumptionSubject.Kind kind, String id) {
-    if (id == null || id.isBlank()) return;
+  private boolean add(Inference i, ConsumptionSubject.Kind kind, String id) {
+    if (id == null || id.isBlank()) return false;
     Key key = new Key(hourOf(i.timestampMillis()), new ConsumptionSubject(kind, id));
     Counts c = usage.computeIfAbsent(key, k -> new Counts());
     c.requests++;
@@ -113,6 +115,7 @@ public final class ConsumptionTracking {
     if (i.outcome() == Outcome.THROTTLED || Integer.valueOf(429).equals(i.httpStatus())) c.throttled++;
     if (i.cost() != null) c.cost += i.cost();
     dirty.add(key);
+    return true;
   }
 
   /** When usage was last recorded (0: never). */

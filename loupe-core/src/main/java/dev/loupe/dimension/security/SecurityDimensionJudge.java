@@ -36,8 +36,9 @@ public final class SecurityDimensionJudge implements DimensionJudge {
   public synchronized DimensionHealth judge(long nowMillis) {
     long last = lastObservedMillis.getAsLong();
     DimensionHealth health = last == 0
-        ? DimensionHealth.noData("no inference read by the security detectors since "
-            + Instant.ofEpochMilli(startedMillis).truncatedTo(ChronoUnit.SECONDS), startedMillis)
+        ? DimensionHealth.noData("no security telemetry received for security since "
+            + Instant.ofEpochMilli(startedMillis).truncatedTo(ChronoUnit.SECONDS)
+            + " (inference text, or usage per API key, user or tenant)", startedMillis)
         : new DimensionHealth(HealthStatus.OK, List.of(), nowMillis, List.of());
     return statusSince.stamp(health, nowMillis);
   }
