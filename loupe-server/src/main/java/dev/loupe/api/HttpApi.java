@@ -52,7 +52,8 @@ public final class HttpApi {
       IngestAdmission admission,
       RuleApi rules,
       ScoreAttachment scores,
-      DeploymentLog deployments) {}
+      DeploymentLog deployments,
+      CostApi costs) {}
 
   private HttpApi() {}
 
@@ -112,6 +113,11 @@ public final class HttpApi {
     r.get("/api/v1/scores/summary", new ScoreSummaryHandler(store, p.clock()));
     r.get("/api/v1/drift", new DriftHandler(store, p.deployments(), p.clock())::handle);
     r.get("/api/v1/versions/compare", new VersionCompareHandler(store, p.deployments(), p.clock())::handle);
+    CostHandler cost = new CostHandler(store, p.costs(), p.clock());
+    r.get("/api/v1/cost", cost::spend);
+    r.get("/api/v1/cost/gpus", cost::gpus);
+    r.get("/api/v1/budgets", cost::budgets);
+    r.get("/api/v1/prices", cost::prices);
     r.get("/api/v1/health", new HealthHandler(p.health()));
     RulesHandler rules = new RulesHandler(p.rules(), p.clock());
     r.get("/api/v1/rules", rules::rules);

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The one path every receiver hands its decoded batch to: apply the capture policy, tie scores to
- * the inferences they judge, make the batch durable in the store, then update the hot signals. Receivers never do any of this
- * themselves. When {@link #accept} returns, the batch survives a crash.
+ * The one path every receiver hands its decoded batch to: apply the capture policy, price the
+ * inferences, tie scores to the inferences they judge, make the batch durable in the store, then
+ * update the hot signals. Receivers never do any of this themselves. When {@link #accept}
+ * returns, the batch survives a crash.
  */
 public final class IngestPipeline {
   private final Store store;
@@ -22,6 +23,7 @@ public final class IngestPipeline {
   private final IngestMetrics metrics;
   private final List<Consumer<List<Sample>>> sampleObservers;
   private final ScoreAttachment scores;
+  private final CostEnricher costs;
 
   /** {@code sampleObservers} (the judges fed by metrics: compute, network…) see every durable sample. */
   public IngestPipeline(
@@ -32,6 +34,20 @@ public final class IngestPipeline {
       IngestMetrics metrics,
       List<Consumer<List<Sample>>> sampleObservers,
       ScoreAttachment scores) {
+    this(store, windows, deployments, capture, metrics, sampleObservers, scores, CostEnricher.OFF);
+  }
+
+  /** As above; {@code costs} prices each inference before it is stored. */
+  public IngestPipeline(
+      Store store,
+      InferenceWindows windows,
+      DeploymentLog deployments,
+      CapturePolicy capture,
+      IngestMetrics metrics,
+      List<Consumer<List<Sample>>> sampleObservers,
+      ScoreAttachment scores,
+      CostEnricher costs) {
+    this.costs = costs;
     this.store = store;
     this.windows = windows;
     this.deployments = deployments;
@@ -49,12 +65,14 @@ public final class IngestPipeline {
     if (batch.isEmpty()) {
       return 0;
     }
-    Batch captured = scores.attach(capture.apply(batch));
+    // Priced once, here, after the tenant stamp (receivers apply it) and before anything keeps it.
+    Batch captured = scores.attach(costs.price(capture.apply(batch)));
     long start = System.nanoTime();
     Batch kept = store.append(captured);
     metrics.observeAppend((System.nanoTime() - start) / 1e9, captured.size());
     List<Inference> inferences = kept.inferences();
     windows.record(inferences);
+    costs.stored(inferences);
     kept.deployments().forEach(deployments::add);
     if (!kept.samples().isEmpty()) {
       for (Consumer<List<Sample>> o : sampleObservers) o.accept(kept.samples());

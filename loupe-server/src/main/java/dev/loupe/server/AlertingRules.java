@@ -45,17 +45,26 @@ final class AlertingRules implements RuleApi, AutoCloseable {
   private final ExecutorService queries;
   private final RuleEngine engine;
 
+  /** Without cost signals (no budgets, nothing priced). */
   AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
       LoupeConfig.Limits limits, WorkloadClassifier classifier, NetworkDimensionJudge network, InferenceWindows windows,
       Clock clock, AlertSink sink) {
+    this(config, rules, store, recent, deployments, limits, classifier, network, windows, CostReports.off(store), clock,
+        sink);
+  }
+
+  AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
+      LoupeConfig.Limits limits, WorkloadClassifier classifier, NetworkDimensionJudge network, InferenceWindows windows,
+      CostReports costs, Clock clock, AlertSink sink) {
     this.config = config;
     this.store = store;
     this.clock = clock;
     // The GPU and network signals of the pack are derived from the exporters' raw series at query
     // time; the network judge knows which ports were ACTIVE before the range a rule reads.
     SignalSource gpus = new GpuRuleSignals(new LimitSignals(new StoreSignalSource(store, recent), limits), classifier);
-    this.source = new VersionRegressionSignals(new SilenceSignals(
-        new NetworkRuleSignals(gpus, network.probeSelector(), network::firstActiveMillis), windows), store, deployments);
+    this.source = new CostRuleSignals(new VersionRegressionSignals(new SilenceSignals(
+        new NetworkRuleSignals(gpus, network.probeSelector(), network::firstActiveMillis), windows), store, deployments),
+        costs);
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");

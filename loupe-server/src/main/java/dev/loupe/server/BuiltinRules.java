@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class BuiltinRules {
   /** The pack's files, one per dimension; later dimensions add theirs here. */
-  static final List<String> FILES = List.of("compute.yml", "model.yml", "network.yml", "data.yml");
+  static final List<String> FILES = List.of("compute.yml", "model.yml", "network.yml", "data.yml", "cost.yml");
   private static final String DIR = "builtin-rules/";
 
   private BuiltinRules() {}

@@ -46,8 +46,10 @@ public final class ConfigLoader {
       throw new ConfigException(file.toString(), 0, 0, "", "cannot read: " + e.getMessage());
     }
     LoupeConfig config = parse(text, file.toString());
-    // Rule files are named relative to the config, as in Prometheus, and checked now.
+    // Rule and price files are named relative to the config, as in Prometheus, and checked now.
     config = config.withRules(config.rules().resolvedAgainst(file.toAbsolutePath().getParent()));
+    config = config.withPrices(config.prices().resolvedAgainst(file.toAbsolutePath().getParent()));
+    PriceCatalogFile.load(config.prices());
     try {
       RuleFiles.load(config.rules());
     } catch (ConfigException e) {

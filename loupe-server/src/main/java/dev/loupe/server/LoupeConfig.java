@@ -31,8 +31,11 @@ public record LoupeConfig(
     AuthConfig auth,
     AlertingConfig alerting,
     RulesConfig rules,
-    Limits limits) {
-  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    Limits limits,
+    PricesConfig prices,
+    List<BudgetSpec> budgets) {
+  public static final LoupeConfig DEFAULTS =
+      new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
@@ -47,6 +50,9 @@ public record LoupeConfig(
     otlp = otlp == null ? new Otlp(null, null, null, null) : otlp;
     rules = rules == null ? RulesConfig.DEFAULTS : rules;
     limits = limits == null ? new Limits(null) : limits;
+    prices = prices == null ? PricesConfig.DEFAULTS : prices;
+    budgets = budgets == null ? List.of() : List.copyOf(budgets);
+    BudgetSpec.budgets(budgets);
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
     Set<String> jobs = new HashSet<>();
@@ -58,28 +64,36 @@ public record LoupeConfig(
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, prices, budgets);
   }
 
   public LoupeConfig withOtlp(Otlp o) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting, rules, limits);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting, rules, limits, prices, budgets);
   }
 
   public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
-    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting, rules, limits);
+    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting, rules, limits, prices, budgets);
 
   }
 
   public LoupeConfig withRules(RulesConfig r) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, r, limits);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, r, limits, prices, budgets);
   }
 
   public LoupeConfig withAuth(AuthConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules, limits);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules, limits, prices, budgets);
+  }
+
+  public LoupeConfig withPrices(PricesConfig p) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, p, budgets);
+  }
+
+  public LoupeConfig withBudgets(List<BudgetSpec> b) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, prices, b);
   }
 
   public LoupeConfig withAlerting(AlertingConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules, limits);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules, limits, prices, budgets);
   }
 
   /**

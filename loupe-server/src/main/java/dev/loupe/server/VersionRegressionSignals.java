@@ -4,6 +4,7 @@ import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.dimension.model.VersionChange;
 import dev.loupe.dimension.model.VersionChange.Sample;
 import dev.loupe.dimension.model.VersionChange.Worse;
+import dev.loupe.model.CostSummary;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.RangeSeries;
@@ -26,7 +27,8 @@ import java.util.TreeMap;
  * {@code loupe_version_regression{service, deployment, model_version, previous_model_version,
  * signal, worse_when, went_live}}: for each deployment whose latest rollout is less than
  * {@link #RECENT} old, every signal that is significantly worse on the new version than on the one
- * it replaced — every quality score, the error rate and the 429 rate — with how much worse as the
+ * it replaced — every quality score, the error rate, the 429 rate and the cost per request (of the
+ * priced inferences; the cost dimension's rule reads that one) — with how much worse as the
  * value (0.18 is 18 % worse). The new version is read from its rollout to the evaluation time, the
  * old one over the day before the rollout (or since its own rollout, when later). Latency has its
  * own rule (ModelLatencyRegression). One point at the end of the queried range: like silence, it
@@ -125,7 +127,24 @@ final class VersionRegressionSignals implements SignalSource {
       out.add(VersionChange.of("429 rate", Worse.HIGHER, Sample.rate(rb.throttled(), rb.requests()),
           Sample.rate(ra.throttled(), ra.requests())));
     }
+    Sample cb = cost(where, d.fromVersion(), referenceFromMillis, d.timestampMillis());
+    Sample ca = cost(where, d.toVersion(), d.timestampMillis(), nowMillis + 1);
+    if (cb != null && ca != null) out.add(VersionChange.of(COST_PER_REQUEST, Worse.HIGHER, cb, ca));
     return out;
+  }
+
+  /** The compared signal a version's higher spend per inference shows as. */
+  static final String COST_PER_REQUEST = "cost per request";
+
+  /** The cost of one priced inference of one version over a window: count, mean, standard deviation. */
+  private Sample cost(List<LabelMatcher> where, String version, long fromMillis, long toMillis) {
+    if (toMillis <= fromMillis) return null;
+    List<LabelMatcher> m = new ArrayList<>(where);
+    m.add(new LabelMatcher("model_version", LabelMatcher.Op.EQ, version));
+    for (CostSummary s : store.costSummary(fromMillis, toMillis, List.of(), m)) {
+      if (s.priced() > 0) return new Sample(s.priced(), s.meanCost(), s.stddevCost(), false);
+    }
+    return null;
   }
 
   private Map<String, Sample> scores(List<LabelMatcher> where, String version, long fromMillis, long toMillis) {
