@@ -60,7 +60,9 @@ final class CostRuleSignals implements SignalSource {
       c = new Cached(toMillis, compute(toMillis));
       cached = c;
     }
-    return c.series().stream().filter(s -> selector.matches(s.labels())).toList();
+    String name = selector.metricName();
+    return c.series().stream()
+        .filter(s -> name.equals(s.labels().get("__name__")) && selector.matches(s.labels())).toList();
   }
 
   private List<RangeSeries> compute(long nowMillis) {

@@ -52,7 +52,13 @@ public record LoupeConfig(
     limits = limits == null ? new Limits(null) : limits;
     prices = prices == null ? PricesConfig.DEFAULTS : prices;
     budgets = budgets == null ? List.of() : List.copyOf(budgets);
-    BudgetSpec.budgets(budgets);
+    Set<String> budgetNames = new HashSet<>();
+    for (int i = 0; i < budgets.size(); i++) {
+      if (!budgetNames.add(budgets.get(i).name())) {
+        throw new ConfigValueException("budgets[" + i + "].name", "budget name '" + budgets.get(i).name()
+            + "' is used twice; each budget needs a name of its own (alerts name it)");
+      }
+    }
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
     Set<String> jobs = new HashSet<>();
