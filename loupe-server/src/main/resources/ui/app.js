@@ -95,6 +95,7 @@ async function refresh() {
     }
     renderAlerts(alerts.data, rulesByKey);
     renderRules(rules, rules.forbidden, Date.now());
+    if (typeof refreshCost === 'function') refreshCost();
     showBanner(null);
     document.body.classList.remove('stale');
     document.getElementById('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
