@@ -2,7 +2,6 @@ package dev.loupe.ingest;
 
 import dev.loupe.dimension.cost.InferencePricer;
 import dev.loupe.model.Batch;
-import dev.loupe.model.CostSource;
 import dev.loupe.model.Inference;
 import dev.loupe.model.SeriesKey;
 import java.util.ArrayList;
@@ -53,13 +52,22 @@ public final class CostEnricher {
   /** Counts the spend of inferences now stored (a re-sent one is not among them). */
   void stored(List<Inference> kept) {
     if (pricer == null) return;
+    // A batch is mostly runs of one series: summed locally, one shared counter update per run.
+    SeriesKey run = null;
+    double sum = 0;
+    long newest = 0;
     for (Inference i : kept) {
       if (i.cost() == null) continue;
-      spend.computeIfAbsent(i.key(), k -> new DoubleAdder()).add(i.cost());
-      if (i.costSource() == CostSource.CATALOG || i.costSource() == CostSource.REPORTED) {
-        lastPriced.accumulate(i.timestampMillis());
+      if (run != null && !run.equals(i.key())) {
+        spend.computeIfAbsent(run, k -> new DoubleAdder()).add(sum);
+        sum = 0;
       }
+      run = i.key();
+      sum += i.cost();
+      newest = Math.max(newest, i.timestampMillis());
     }
+    if (run != null) spend.computeIfAbsent(run, k -> new DoubleAdder()).add(sum);
+    if (newest > 0) lastPriced.accumulate(newest);
   }
 
   /** Dollars of the inferences stored since the start, per series. */

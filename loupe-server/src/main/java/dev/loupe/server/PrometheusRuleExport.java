@@ -65,11 +65,12 @@ public final class PrometheusRuleExport {
     ON_METRICS.addAll(ModelSignalFamilies.NAMES);
     ON_METRICS.addAll(InfrastructureSignalFamilies.NAMES);
     ON_METRICS.addAll(AlertFamilies.NAMES);
+    ON_METRICS.addAll(dev.loupe.api.CostFamilies.NAMES);
   }
 
   /** Name prefixes of the signals Loupe derives itself (the rest are stored as received). */
   private static final List<String> DERIVED_PREFIXES = List.of("loupe_model_", "loupe_gpu_", "loupe_infiniband_",
-      "loupe_probe_", "loupe_dimension_");
+      "loupe_probe_", "loupe_dimension_", "loupe_budget_", "loupe_cost_");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
