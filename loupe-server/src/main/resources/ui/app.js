@@ -97,6 +97,7 @@ async function refresh() {
     renderRules(rules, rules.forbidden, Date.now());
     // Its own requests: a slow drift query never holds the tiles back.
     refreshQuality().catch((e) => console.warn('quality panel:', e));
+    if (typeof refreshCost === 'function') refreshCost();
     showBanner(null);
     document.body.classList.remove('stale');
     document.getElementById('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();

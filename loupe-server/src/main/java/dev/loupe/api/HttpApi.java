@@ -53,7 +53,8 @@ public final class HttpApi {
       RuleApi rules,
       ScoreAttachment scores,
       DeploymentLog deployments,
-      Map<String, dev.loupe.stats.DriftCriterion> driftCriteria) {}
+      Map<String, dev.loupe.stats.DriftCriterion> driftCriteria,
+      CostApi costs) {}
 
   private HttpApi() {}
 
@@ -113,6 +114,11 @@ public final class HttpApi {
     r.get("/api/v1/scores/summary", new ScoreSummaryHandler(store, p.clock()));
     r.get("/api/v1/drift", new DriftHandler(store, p.deployments(), p.clock(), p.driftCriteria())::handle);
     r.get("/api/v1/versions/compare", new VersionCompareHandler(store, p.deployments(), p.clock())::handle);
+    CostHandler cost = new CostHandler(store, p.costs(), p.clock());
+    r.get("/api/v1/cost", cost::spend);
+    r.get("/api/v1/cost/gpus", cost::gpus);
+    r.get("/api/v1/budgets", cost::budgets);
+    r.get("/api/v1/prices", cost::prices);
     r.get("/api/v1/health", new HealthHandler(p.health()));
     RulesHandler rules = new RulesHandler(p.rules(), p.clock());
     r.get("/api/v1/rules", rules::rules);

@@ -2,6 +2,7 @@ package dev.loupe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.demo.DemoCostTraffic;
 import dev.loupe.demo.DemoSimulator;
 import dev.loupe.server.ConfigException;
 import dev.loupe.server.ConfigLoader;
@@ -77,6 +78,7 @@ final class DemoCommand implements Callable<Integer> {
       LoupeConfig.Capture capture = config.ingest().capture();
       if (!capture.prompts() && !capture.completions()) config = config.withIngest(config.ingest().withCapture(demo.ingest().capture()));
       if (config.evaluation().equals(dev.loupe.evaluate.EvaluationConfig.DEFAULTS)) config = config.withEvaluation(demo.evaluation());
+      if (config.budgets().isEmpty()) config = config.withBudgets(demo.budgets());
       server = LoupeServer.start(config, Clock.systemUTC());
     } catch (ConfigException e) {
       deleteTree(temporary);
@@ -93,7 +95,10 @@ final class DemoCommand implements Callable<Integer> {
     URI page = URI.create("http://localhost:" + server.port() + "/");
     DemoSimulator simulator =
         new DemoSimulator(server.baseUri(), Clock.systemUTC(), change, latencyFactor, DemoCommand::say);
+    DemoCostTraffic costs = new DemoCostTraffic(server.baseUri(), Clock.systemUTC(), change.plus(Duration.ofSeconds(30)),
+        DemoCommand::say);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      costs.close();
       simulator.close();
       server.close();
       if (temporaryInUse) deleteTree(temporary);
@@ -102,9 +107,12 @@ final class DemoCommand implements Callable<Integer> {
     say("data in " + server.config().server().dataDir() + (temporaryInUse ? " (removed when the demo stops)" : "")
         + "; back-filling 30 minutes of traffic…");
     simulator.start();
+    costs.start();
     say("simulating chat-prod, summarize-prod and embed-prod; in " + DurationText.format(change)
         + " chat-prod rolls out model_version " + DemoSimulator.NEW_VERSION + "; " + DemoSimulator.hotGpu()
-        + " starts running hot");
+        + " starts running hot; " + DurationText.format(change.plus(Duration.ofSeconds(30))) + " in, API key "
+        + DemoCostTraffic.LEAKY_KEY + " calls 20x as often; " + DemoCostTraffic.UNPRICED_MODEL + " has no price and "
+        + DemoCostTraffic.IDLE_NODE + "'s GPUs sit idle");
     if (demoRules) {
       say("demo rules: evaluated every " + DurationText.format(server.config().rules().evaluationInterval())
           + ", with `for` SHORTENED to 30s (real rules wait 2m-10m) so alerts go pending and fire within minutes;"

@@ -46,9 +46,17 @@ final class AlertingRules implements RuleApi, AutoCloseable {
   private final ExecutorService queries;
   private final RuleEngine engine;
 
+  /** Without cost signals (no budgets, nothing priced). */
   AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
       LoupeConfig.Limits limits, WorkloadClassifier classifier, NetworkDimensionJudge network,
       ReportingSources sources, Clock clock, AlertSink sink) {
+    this(config, rules, store, recent, deployments, limits, classifier, network, sources, CostReports.off(store), clock,
+        sink);
+  }
+
+  AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
+      LoupeConfig.Limits limits, WorkloadClassifier classifier, NetworkDimensionJudge network,
+      ReportingSources sources, CostReports costs, Clock clock, AlertSink sink) {
     this.config = config;
     this.store = store;
     this.clock = clock;
@@ -58,7 +66,7 @@ final class AlertingRules implements RuleApi, AutoCloseable {
     this.trends = new QualityTrendSignals(new SilenceSignals(
         new NetworkRuleSignals(gpus, network.probeSelector(), network::firstActiveMillis), sources), store,
         PageHinkleyParameters.standardised());
-    this.source = new VersionRegressionSignals(trends, store, deployments);
+    this.source = new CostRuleSignals(new VersionRegressionSignals(trends, store, deployments), costs);
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");

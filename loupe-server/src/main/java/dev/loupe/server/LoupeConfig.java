@@ -32,9 +32,11 @@ public record LoupeConfig(
     AlertingConfig alerting,
     RulesConfig rules,
     Limits limits,
-    dev.loupe.evaluate.EvaluationConfig evaluation) {
+    dev.loupe.evaluate.EvaluationConfig evaluation,
+    PricesConfig prices,
+    List<BudgetSpec> budgets) {
   public static final LoupeConfig DEFAULTS =
-      new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+      new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
@@ -50,6 +52,15 @@ public record LoupeConfig(
     rules = rules == null ? RulesConfig.DEFAULTS : rules;
     limits = limits == null ? new Limits(null, null) : limits;
     evaluation = evaluation == null ? dev.loupe.evaluate.EvaluationConfig.DEFAULTS : evaluation;
+    prices = prices == null ? PricesConfig.DEFAULTS : prices;
+    budgets = budgets == null ? List.of() : List.copyOf(budgets);
+    Set<String> budgetNames = new HashSet<>();
+    for (int i = 0; i < budgets.size(); i++) {
+      if (!budgetNames.add(budgets.get(i).name())) {
+        throw new ConfigValueException("budgets[" + i + "].name", "budget name '" + budgets.get(i).name()
+            + "' is used twice; each budget needs a name of its own (alerts name it)");
+      }
+    }
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
     Set<String> jobs = new HashSet<>();
@@ -61,36 +72,44 @@ public record LoupeConfig(
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, budgets);
   }
 
   public LoupeConfig withOtlp(Otlp o) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting, rules, limits, evaluation);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting, rules, limits, evaluation, prices, budgets);
   }
 
   public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
-    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting, rules, limits, evaluation);
+    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, budgets);
 
   }
 
   public LoupeConfig withRules(RulesConfig r) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, r, limits, evaluation);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, r, limits, evaluation, prices, budgets);
   }
 
   public LoupeConfig withAuth(AuthConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules, limits, evaluation);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules, limits, evaluation, prices, budgets);
   }
 
   public LoupeConfig withIngest(Ingest i) {
-    return new LoupeConfig(server, i, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation);
+    return new LoupeConfig(server, i, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, budgets);
   }
 
   public LoupeConfig withEvaluation(dev.loupe.evaluate.EvaluationConfig e) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, e);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, e, prices, budgets);
   }
 
   public LoupeConfig withAlerting(AlertingConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules, limits, evaluation);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules, limits, evaluation, prices, budgets);
+  }
+
+  public LoupeConfig withPrices(PricesConfig p) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, p, budgets);
+  }
+
+  public LoupeConfig withBudgets(List<BudgetSpec> b) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, b);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.loupe.server;
 
 import dev.loupe.api.AlertFamilies;
+import dev.loupe.api.CostFamilies;
 import dev.loupe.api.DerivedSignalsCollector;
 import dev.loupe.api.HttpApi;
 import dev.loupe.api.HttpListener;
@@ -15,6 +16,12 @@ import dev.loupe.api.OtlpHttpApi;
 import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.compute.ComputeDimensionJudge;
 import dev.loupe.dimension.compute.GpuFreshness;
+import dev.loupe.dimension.compute.GpuRuleSignals;
+import dev.loupe.dimension.cost.GpuSpend;
+import dev.loupe.dimension.cost.InferencePricer;
+import dev.loupe.dimension.cost.PriceCatalog;
+import dev.loupe.ingest.CostEnricher;
+import dev.loupe.model.CostSummary;
 import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.model.InferenceRollup;
 import dev.loupe.dimension.model.InferenceWindows;
@@ -159,8 +166,9 @@ public final class LoupeServer implements AutoCloseable {
       sampleObservers.add(ruleInputs::observe);
       ScoreAttachment scoreAttachment = new ScoreAttachment(store, clock);
       ReportingSources sources = new ReportingSources(windows, config.network().matchers());
+      CostReports costs = costReports(config, store, started);
       IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers,
-          scoreAttachment, (origin, batch) -> {
+          scoreAttachment, costs.enricher(), (origin, batch) -> {
             sources.observe(origin, batch);
             // Made further down; batches stored before it exist are replayed by its first evaluation.
             AlertingRules engine = this.alerting;
@@ -175,7 +183,8 @@ public final class LoupeServer implements AutoCloseable {
 
       // Health reads the rule engine's last evaluation; the engine is made further down.
       HealthEvaluator health = new HealthEvaluator(clock,
-          List.of(new ModelDimensionJudge(windows, started), compute, network), this::ruleStatus);
+          List.of(new ModelDimensionJudge(windows, started), compute, network,
+              costs.judge(compute, clock, started)), this::ruleStatus);
 
       TimestampAdmission sampleAdmission =
           new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().sample());
@@ -186,13 +195,15 @@ public final class LoupeServer implements AutoCloseable {
       exported.addAll(AlertFamilies.NAMES);
       exported.addAll(StoreVolume.familyNames());
       exported.add(SilenceSignals.NAME);
+      exported.addAll(CostFamilies.NAMES);
       this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, config.limits(),
-          config.compute().classifier(), network, sources, clock,
+          config.compute().classifier(), network, sources, costs, clock,
           alerts -> alertSink.accept(alerts));
       startedParts.add(alerting::close);
       GenAiSpanMapping genAi = new GenAiSpanMapping(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
       registry.register(new DerivedSignalsCollector(exported, List.of(
           () -> ModelSignalFamilies.model(windows),
+          () -> CostFamilies.spend(costs.enricher()),
           () -> ModelSignalFamilies.health(health),
           () -> InfrastructureSignalFamilies.compute(compute, alerting.engine().alerts(), clock.millis()),
           () -> InfrastructureSignalFamilies.network(network, alerting.engine().alerts(), clock.millis()),
@@ -218,7 +229,7 @@ public final class LoupeServer implements AutoCloseable {
                   config.ingest().maxBodyBytes(), clock,
                   new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets,
                   compute, network, genAi, admission, alerting, scoreAttachment, deployments,
-                  config.evaluation().drift().criteria()),
+                  config.evaluation().drift().criteria(), costs),
               auth, new HttpListener(host, config.server().port(), sslContext));
       app.start();
       startedParts.add(app::stop);
@@ -313,6 +324,21 @@ public final class LoupeServer implements AutoCloseable {
     startedParts.add(judge::close);
     this.judge = judge;
     return new QualityEvaluation(scorer, judge.enabled() ? judge : null);
+  }
+
+  /**
+   * The price catalog in force (a bad price file stops the start, naming it), the ingest step
+   * that prices each inference once, and the reports the cost endpoints and rules read.
+   */
+  private static CostReports costReports(LoupeConfig config, Store store, long started) {
+    PriceCatalog catalog = PriceCatalogFile.load(config.prices());
+    CostEnricher enricher = config.prices().enabled() ? new CostEnricher(new InferencePricer(catalog)) : CostEnricher.OFF;
+    // Whether spend was known just before a restart: the cost tile has data at once.
+    for (CostSummary s : store.costSummary(started - CostReports.HOUR, started + 1, List.of(), List.of())) {
+      if (s.lastPricedMillis() != null) enricher.pricedBefore(s.lastPricedMillis());
+    }
+    return new CostReports(store, catalog, enricher, config.budgets(),
+        new GpuRuleSignals(new StoreSignalSource(store), config.compute().classifier()), GpuSpend.IDLE_BELOW);
   }
 
   private static Authenticator authenticator(dev.loupe.auth.AuthConfig auth) {

@@ -66,7 +66,12 @@ final class Migrations {
               "ALTER TABLE scores ADD COLUMN service VARCHAR",
               "ALTER TABLE scores ADD COLUMN deployment VARCHAR",
               "ALTER TABLE scores ADD COLUMN model VARCHAR",
-              "ALTER TABLE scores ADD COLUMN model_version VARCHAR")));
+              "ALTER TABLE scores ADD COLUMN model_version VARCHAR")),
+          // Null in rows stored before: their cost, if any, was the sender's.
+          new Migration(6, "an inference's cache writes, reasoning tokens and where its cost came from", List.of(
+              "ALTER TABLE inferences ADD COLUMN cache_write_tokens BIGINT",
+              "ALTER TABLE inferences ADD COLUMN reasoning_tokens BIGINT",
+              "ALTER TABLE inferences ADD COLUMN cost_source VARCHAR")));
 
   private Migrations() {}
 
