@@ -19,6 +19,6 @@ public final class TenantStamp {
         i.timestampMillis(), i.key(), i.operation(), i.requestId(), i.traceId(), tenant, i.apiKeyHash(),
         i.inputTokens(), i.outputTokens(), i.cachedTokens(), i.latencyMs(), i.ttftMs(), i.outcome(), i.httpStatus(),
         i.finishReason(), i.cacheHit(), i.cost(), i.prompt(), i.completion(), i.totalTokens(), i.spanId())).toList();
-    return new Batch(stamped, batch.logs(), batch.deployments(), batch.scores(), batch.samples(), batch.spans());
+    return batch.withInferences(stamped);
   }
 }

@@ -26,7 +26,7 @@ public record CapturePolicy(boolean prompts, boolean completions) {
       return batch;
     }
     List<Inference> kept = batch.inferences().stream().map(this::apply).toList();
-    return new Batch(kept, batch.logs(), batch.deployments(), batch.scores(), batch.samples(), batch.spans());
+    return batch.withInferences(kept);
   }
 
   private Inference apply(Inference i) {

@@ -54,7 +54,7 @@ public final class GroundTruthScores {
     }
     rejections.sort(Comparator.comparingInt(Rejection::line));
     Batch b = decoded.batch();
-    return new Decoded(new Batch(b.inferences(), b.logs(), b.deployments(), scores, b.samples(), b.spans()),
+    return new Decoded(b.withScores(scores),
         rejections, decoded.received(), decoded.skipped(), List.of());
   }
 }

@@ -56,7 +56,7 @@ public final class ScoreAttachment {
       SeriesKey key = s.key() != null ? s.key() : find(s, byRequest, byTrace);
       scores.add(key == s.key() ? s : s.withKey(key));
     }
-    return new Batch(batch.inferences(), batch.logs(), batch.deployments(), scores, batch.samples(), batch.spans());
+    return batch.withScores(scores);
   }
 
   /**

@@ -66,9 +66,21 @@ final class Migrations {
               "ALTER TABLE scores ADD COLUMN service VARCHAR",
               "ALTER TABLE scores ADD COLUMN deployment VARCHAR",
               "ALTER TABLE scores ADD COLUMN model VARCHAR",
-              "ALTER TABLE scores ADD COLUMN model_version VARCHAR")));
+              "ALTER TABLE scores ADD COLUMN model_version VARCHAR")),
+          // Version 6 is another branch's (cost columns); the lead renumbers if they merge apart.
+          // ts_ms is the run's start: with the pipeline, the identity a re-sent report shares
+          // (RecentIdentities drops it). checks are JSON: [{"name", "passed", "value"}].
+          new Migration(7, "data pipeline runs", List.of(
+              "CREATE TABLE pipeline_runs (ts_ms BIGINT NOT NULL, pipeline VARCHAR NOT NULL,"
+                  + " success BOOLEAN NOT NULL, finished_ms BIGINT NOT NULL, rows_in BIGINT, rows_out BIGINT,"
+                  + " bytes BIGINT, checks VARCHAR NOT NULL, error VARCHAR)")));
 
   private Migrations() {}
+
+  /** The version a store reaches with every migration applied (versions need not be dense). */
+  static int latest() {
+    return ALL.get(ALL.size() - 1).version();
+  }
 
   /** Applies what is missing; returns the schema version reached. */
   static int apply(Connection conn) throws SQLException {
