@@ -506,6 +506,7 @@ public final class LoupeServer implements AutoCloseable {
     m.put(RecordType.SPAN, r.span());
     m.put(RecordType.DEPLOYMENT, r.deployment());
     m.put(RecordType.ROLLUP, r.rollup());
+    m.put(RecordType.PIPELINE_RUN, r.pipelineRun());
     return new RetentionPolicy(m);
   }
 
