@@ -3,6 +3,7 @@ package dev.loupe.api;
 import dev.loupe.auth.Authenticator;
 import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.compute.ComputeDimensionJudge;
+import dev.loupe.dimension.data.WatchedPipelines;
 import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
@@ -52,7 +53,19 @@ public final class HttpApi {
       IngestAdmission admission,
       RuleApi rules,
       ScoreAttachment scores,
-      DeploymentLog deployments) {}
+      DeploymentLog deployments,
+      WatchedPipelines pipelines) {
+    /** Parts without the data dimension's pipelines (none watched). */
+    public Parts(Store store, IngestPipeline pipeline, JsonEventDecoder decoder, IngestMetrics metrics,
+        HealthEvaluator health, InferenceWindows windows, PrometheusRegistry registry, BooleanSupplier ready,
+        long maxBodyBytes, Clock clock, RemoteWriteDecoder remoteWrite, Supplier<List<TargetHealth>> targets,
+        ComputeDimensionJudge compute, NetworkDimensionJudge network, GenAiSpanMapping genAi,
+        IngestAdmission admission, RuleApi rules, ScoreAttachment scores, DeploymentLog deployments) {
+      this(store, pipeline, decoder, metrics, health, windows, registry, ready, maxBodyBytes, clock, remoteWrite,
+          targets, compute, network, genAi, admission, rules, scores, deployments,
+          new WatchedPipelines(List.of(), List.of(), java.time.ZoneOffset.UTC, clock.millis()));
+    }
+  }
 
   private HttpApi() {}
 
@@ -91,6 +104,8 @@ public final class HttpApi {
     r.get("/api/v1/traces", traces::list);
     r.get("/api/v1/traces/{traceId}", traces::one);
     r.get("/api/v1/network", infrastructure::network);
+    r.get("/api/v1/pipelines", new PipelinesHandler(p.pipelines(), p.metrics().recent(), p.clock(),
+        () -> p.rules().engine().alerts())::handle);
     Store store = p.store();
     RecordsHandler allInferences = new RecordsHandler(
         (from, to, limit) -> store.inferences(from, to, limit).stream().map(RecordJson::of).toList(), p.clock());

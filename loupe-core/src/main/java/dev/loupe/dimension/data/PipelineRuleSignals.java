@@ -97,7 +97,9 @@ public final class PipelineRuleSignals implements SignalSource {
         if (!p.name().equals(name)) continue;
         SortedMap<String, String> labels = new TreeMap<>(p.labels());
         labels.put("__name__", name);
-        if (selector.matches(labels)) series.put(labels, List.of(new RangeSeries.Point(toMillis, p.value())));
+        if (selector.matches(labels)) {
+          series.computeIfAbsent(labels, k -> new ArrayList<>()).add(new RangeSeries.Point(toMillis, p.value()));
+        }
       }
     }
     List<RangeSeries> out = new ArrayList<>();
