@@ -25,9 +25,10 @@ public record DataConfig(
     Map<String, Pipeline> pipelines,
     @JsonProperty("index_attributes") List<String> indexAttributes,
     String timezone) {
-  public static final DataConfig DEFAULTS = new DataConfig(null, null, null);
   /** Where a span names the index or collection it read. */
   public static final List<String> INDEX_ATTRIBUTES = List.of("db.collection.name");
+  /** After INDEX_ATTRIBUTES, which it reads. */
+  public static final DataConfig DEFAULTS = new DataConfig(null, null, null);
 
   public DataConfig {
     pipelines = pipelines == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(pipelines));

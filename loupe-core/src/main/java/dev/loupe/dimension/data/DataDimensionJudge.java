@@ -33,7 +33,7 @@ public final class DataDimensionJudge implements DimensionJudge {
   @Override
   public synchronized DimensionHealth judge(long nowMillis) {
     if (!pipelines.any()) {
-      return statusSince.stamp(DimensionHealth.noData("no data pipeline telemetry received since "
+      return statusSince.stamp(DimensionHealth.noData("no data pipeline telemetry received for data since "
           + Instant.ofEpochMilli(pipelines.watchedSinceMillis()).truncatedTo(ChronoUnit.SECONDS)
           + " (POST /api/v1/pipelines/NAME/runs, OTLP spans or logs with pipeline.name, or data.pipelines in"
           + " loupe.yml)", pipelines.watchedSinceMillis()), nowMillis);
