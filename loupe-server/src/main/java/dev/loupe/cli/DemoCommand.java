@@ -3,6 +3,7 @@ package dev.loupe.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.demo.DemoSimulator;
+import dev.loupe.demo.PipelineTraffic;
 import dev.loupe.server.ConfigException;
 import dev.loupe.server.ConfigLoader;
 import dev.loupe.server.DurationText;
@@ -43,6 +44,8 @@ import picocli.CommandLine.Option;
       "Run Loupe with simulated traffic from three deployments.",
       "After --change-after, chat-prod rolls out a model version whose latency is --latency-factor",
       "times higher; the model tile turns warning and names the version. One GPU runs hot.",
+      "The RAG index kb-prod (chat-prod answers from it) stops refreshing and nightly-etl's run",
+      "fails: the data tile names each, the model tile the stale index.",
       "Unless --config brings rules, the demo runs its own with `for` shortened to 30s, so the",
       "GPU temperature and latency alerts go pending and fire within minutes."
     })
@@ -72,6 +75,10 @@ final class DemoCommand implements Callable<Integer> {
       // The demo's own rules (short `for`) unless the given config brings rules of its own.
       demoRules = config.rules().groups().isEmpty() && config.rules().ruleFiles().isEmpty();
       if (demoRules) config = config.withRules(ConfigLoader.parse(DemoSimulator.rulesYaml(), "demo-rules.yml").rules());
+      // The demo's pipelines (kb-refresh's cadence shortened) unless the given config has its own.
+      if (config.data().pipelines().isEmpty()) {
+        config = config.withData(ConfigLoader.parse(PipelineTraffic.configYaml(), "demo-pipelines.yml").data());
+      }
       server = LoupeServer.start(config, Clock.systemUTC());
     } catch (ConfigException e) {
       deleteTree(temporary);
@@ -88,7 +95,9 @@ final class DemoCommand implements Callable<Integer> {
     URI page = URI.create("http://localhost:" + server.port() + "/");
     DemoSimulator simulator =
         new DemoSimulator(server.baseUri(), Clock.systemUTC(), change, latencyFactor, DemoCommand::say);
+    PipelineTraffic pipelines = new PipelineTraffic(server.baseUri(), Clock.systemUTC(), DemoCommand::say);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      pipelines.close();
       simulator.close();
       server.close();
       if (temporaryInUse) deleteTree(temporary);
@@ -97,6 +106,7 @@ final class DemoCommand implements Callable<Integer> {
     say("data in " + server.config().server().dataDir() + (temporaryInUse ? " (removed when the demo stops)" : "")
         + "; back-filling 30 minutes of traffic…");
     simulator.start();
+    pipelines.start();
     say("simulating chat-prod, summarize-prod and embed-prod; in " + DurationText.format(change)
         + " chat-prod rolls out model_version " + DemoSimulator.NEW_VERSION + "; " + DemoSimulator.hotGpu()
         + " starts running hot");

@@ -171,7 +171,8 @@ public final class LoupeServer implements AutoCloseable {
       admission.register(registry);
       JsonEventDecoder decoder =
           new JsonEventDecoder(
-              new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().inference()));
+              new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().inference()),
+              new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().pipelineRun()));
 
       // Health reads the rule engine's last evaluation; the engine is made further down.
       HealthEvaluator health = new HealthEvaluator(clock,
