@@ -1,8 +1,13 @@
 package dev.loupe.model;
 
 import java.util.List;
+import java.util.Map;
 
-/** The unit a receiver hands to the ingest pipeline and the pipeline hands to the store. */
+/**
+ * The unit a receiver hands to the ingest pipeline and the pipeline hands to the store. {@code
+ * contexts} holds what requests carried beside their text (retrieved documents, the format asked
+ * for), filed by {@link InferenceContext#keyOf}: for the evaluators, never stored.
+ */
 public record Batch(
     List<Inference> inferences,
     List<LogRecord> logs,
@@ -10,6 +15,7 @@ public record Batch(
     List<Score> scores,
     List<Sample> samples,
     List<Span> spans,
+    Map<String, InferenceContext> contexts,
     List<PipelineRun> pipelineRuns) {
   public static final Batch EMPTY = new Batch(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
@@ -20,13 +26,41 @@ public record Batch(
     scores = List.copyOf(scores);
     samples = List.copyOf(samples);
     spans = List.copyOf(spans);
+    contexts = Map.copyOf(contexts);
     pipelineRuns = pipelineRuns == null ? List.of() : List.copyOf(pipelineRuns);
+  }
+
+  public Batch(List<Inference> inferences, List<LogRecord> logs, List<Deployment> deployments, List<Score> scores,
+      List<Sample> samples, List<Span> spans) {
+    this(inferences, logs, deployments, scores, samples, spans, Map.of(), List.of());
   }
 
   /** A batch without pipeline runs. */
   public Batch(List<Inference> inferences, List<LogRecord> logs, List<Deployment> deployments, List<Score> scores,
-      List<Sample> samples, List<Span> spans) {
-    this(inferences, logs, deployments, scores, samples, spans, List.of());
+      List<Sample> samples, List<Span> spans, Map<String, InferenceContext> contexts) {
+    this(inferences, logs, deployments, scores, samples, spans, contexts, List.of());
+  }
+
+  /** The same batch with other inferences (their contexts kept); every other record kept. */
+  public Batch withInferences(List<Inference> replaced) {
+    return new Batch(replaced, logs, deployments, scores, samples, spans, contexts, pipelineRuns);
+  }
+
+  /** The same batch with other scores; every other record kept. */
+  public Batch withScores(List<Score> replaced) {
+    return new Batch(inferences, logs, deployments, replaced, samples, spans, contexts, pipelineRuns);
+  }
+
+  /** What the request of {@code i} carried beside its text; {@link InferenceContext#NONE} when nothing. */
+  public InferenceContext contextOf(Inference i) {
+    String key = InferenceContext.keyOf(i);
+    InferenceContext c = key == null ? null : contexts.get(key);
+    if (c == null && i.traceId() != null) c = contexts.get(InferenceContext.traceKey(i.traceId()));
+    return c == null ? InferenceContext.NONE : c;
+  }
+
+  public static Batch ofScores(List<Score> scores) {
+    return new Batch(List.of(), List.of(), List.of(), scores, List.of(), List.of());
   }
 
   public static Batch ofInferences(List<Inference> inferences) {
@@ -38,17 +72,7 @@ public record Batch(
   }
 
   public static Batch ofPipelineRuns(List<PipelineRun> runs) {
-    return new Batch(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), runs);
-  }
-
-  /** The same batch with other inferences (a policy applied to them); every other record kept. */
-  public Batch withInferences(List<Inference> replaced) {
-    return new Batch(replaced, logs, deployments, scores, samples, spans, pipelineRuns);
-  }
-
-  /** The same batch with other scores; every other record kept. */
-  public Batch withScores(List<Score> replaced) {
-    return new Batch(inferences, logs, deployments, replaced, samples, spans, pipelineRuns);
+    return new Batch(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(), runs);
   }
 
   public int size() {

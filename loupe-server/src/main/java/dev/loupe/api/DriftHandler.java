@@ -26,7 +26,8 @@ import java.util.Optional;
  * version; {@code week_before}: the same window a week earlier; {@code baseline}: the pinned window
  * {@code [reference_start, reference_end)}. The default is {@code previous_version} within a week
  * of a rollout, else {@code week_before}. Each feature gets the test Evidently's users know for its
- * type and the reference's size, or {@code test} (e.g. {@code psi}) for all.
+ * type and the reference's size, the one {@code evaluation.drift.features} sets for it, or
+ * {@code test} (e.g. {@code psi}) for all.
  */
 final class DriftHandler {
   static final long HOUR = 3_600_000L;
@@ -35,11 +36,14 @@ final class DriftHandler {
   private final Store store;
   private final DeploymentLog deployments;
   private final Clock clock;
+  private final Map<String, DriftCriterion> configured;
 
-  DriftHandler(Store store, DeploymentLog deployments, Clock clock) {
+  /** {@code configured}: the tests {@code evaluation.drift.features} chose per feature. */
+  DriftHandler(Store store, DeploymentLog deployments, Clock clock, Map<String, DriftCriterion> configured) {
     this.store = store;
     this.deployments = deployments;
     this.clock = clock;
+    this.configured = Map.copyOf(configured);
   }
 
   /** Which traffic a window holds: a time range, and a model version or every version. */
@@ -101,7 +105,7 @@ final class DriftHandler {
     }
     DriftFeatures ref = scan(store, deployment, reference);
     DriftFeatures cur = scan(store, deployment, current);
-    Map<String, DriftCriterion> criteria = new LinkedHashMap<>();
+    Map<String, DriftCriterion> criteria = new LinkedHashMap<>(configured);
     if (test != null) {
       DriftCriterion all = DriftCriterion.of(test);
       // A numeric-only test (KS, Wasserstein) leaves categorical features to their default.

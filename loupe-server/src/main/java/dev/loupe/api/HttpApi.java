@@ -54,18 +54,9 @@ public final class HttpApi {
       RuleApi rules,
       ScoreAttachment scores,
       DeploymentLog deployments,
-      WatchedPipelines pipelines) {
-    /** Parts without the data dimension's pipelines (none watched). */
-    public Parts(Store store, IngestPipeline pipeline, JsonEventDecoder decoder, IngestMetrics metrics,
-        HealthEvaluator health, InferenceWindows windows, PrometheusRegistry registry, BooleanSupplier ready,
-        long maxBodyBytes, Clock clock, RemoteWriteDecoder remoteWrite, Supplier<List<TargetHealth>> targets,
-        ComputeDimensionJudge compute, NetworkDimensionJudge network, GenAiSpanMapping genAi,
-        IngestAdmission admission, RuleApi rules, ScoreAttachment scores, DeploymentLog deployments) {
-      this(store, pipeline, decoder, metrics, health, windows, registry, ready, maxBodyBytes, clock, remoteWrite,
-          targets, compute, network, genAi, admission, rules, scores, deployments,
-          new WatchedPipelines(List.of(), List.of(), java.time.ZoneOffset.UTC, clock.millis()));
-    }
-  }
+      Map<String, dev.loupe.stats.DriftCriterion> driftCriteria,
+      CostApi costs,
+      WatchedPipelines pipelines) {}
 
   private HttpApi() {}
 
@@ -125,8 +116,13 @@ public final class HttpApi {
     r.get("/api/v1/scores", new RecordsHandler(
         (from, to, limit) -> store.scores(from, to, limit).stream().map(RecordJson::of).toList(), p.clock()));
     r.get("/api/v1/scores/summary", new ScoreSummaryHandler(store, p.clock()));
-    r.get("/api/v1/drift", new DriftHandler(store, p.deployments(), p.clock())::handle);
+    r.get("/api/v1/drift", new DriftHandler(store, p.deployments(), p.clock(), p.driftCriteria())::handle);
     r.get("/api/v1/versions/compare", new VersionCompareHandler(store, p.deployments(), p.clock())::handle);
+    CostHandler cost = new CostHandler(store, p.costs(), p.clock());
+    r.get("/api/v1/cost", cost::spend);
+    r.get("/api/v1/cost/gpus", cost::gpus);
+    r.get("/api/v1/budgets", cost::budgets);
+    r.get("/api/v1/prices", cost::prices);
     r.get("/api/v1/health", new HealthHandler(p.health()));
     RulesHandler rules = new RulesHandler(p.rules(), p.clock());
     r.get("/api/v1/rules", rules::rules);

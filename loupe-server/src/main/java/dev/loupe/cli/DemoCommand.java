@@ -2,6 +2,7 @@ package dev.loupe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.demo.DemoCostTraffic;
 import dev.loupe.demo.DemoSimulator;
 import dev.loupe.demo.PipelineTraffic;
 import dev.loupe.server.ConfigException;
@@ -74,7 +75,13 @@ final class DemoCommand implements Callable<Integer> {
       config = options.load(temporary.toString());
       // The demo's own rules (short `for`) unless the given config brings rules of its own.
       demoRules = config.rules().groups().isEmpty() && config.rules().ruleFiles().isEmpty();
-      if (demoRules) config = config.withRules(ConfigLoader.parse(DemoSimulator.rulesYaml(), "demo-rules.yml").rules());
+      LoupeConfig demo = ConfigLoader.parse(DemoSimulator.rulesYaml(), "demo-rules.yml");
+      if (demoRules) config = config.withRules(demo.rules());
+      // The demo's simulated text is kept and scored, unless the given config says what to keep and score.
+      LoupeConfig.Capture capture = config.ingest().capture();
+      if (!capture.prompts() && !capture.completions()) config = config.withIngest(config.ingest().withCapture(demo.ingest().capture()));
+      if (config.evaluation().equals(dev.loupe.evaluate.EvaluationConfig.DEFAULTS)) config = config.withEvaluation(demo.evaluation());
+      if (config.budgets().isEmpty()) config = config.withBudgets(demo.budgets());
       // The demo's pipelines (kb-refresh's cadence shortened) unless the given config has its own.
       if (config.data().pipelines().isEmpty()) {
         config = config.withData(ConfigLoader.parse(PipelineTraffic.configYaml(), "demo-pipelines.yml").data());
@@ -95,9 +102,12 @@ final class DemoCommand implements Callable<Integer> {
     URI page = URI.create("http://localhost:" + server.port() + "/");
     DemoSimulator simulator =
         new DemoSimulator(server.baseUri(), Clock.systemUTC(), change, latencyFactor, DemoCommand::say);
+    DemoCostTraffic costs = new DemoCostTraffic(server.baseUri(), Clock.systemUTC(), change.plus(Duration.ofSeconds(30)),
+        DemoCommand::say);
     PipelineTraffic pipelines = new PipelineTraffic(server.baseUri(), Clock.systemUTC(), DemoCommand::say);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       pipelines.close();
+      costs.close();
       simulator.close();
       server.close();
       if (temporaryInUse) deleteTree(temporary);
@@ -106,10 +116,13 @@ final class DemoCommand implements Callable<Integer> {
     say("data in " + server.config().server().dataDir() + (temporaryInUse ? " (removed when the demo stops)" : "")
         + "; back-filling 30 minutes of traffic…");
     simulator.start();
+    costs.start();
     pipelines.start();
     say("simulating chat-prod, summarize-prod and embed-prod; in " + DurationText.format(change)
         + " chat-prod rolls out model_version " + DemoSimulator.NEW_VERSION + "; " + DemoSimulator.hotGpu()
-        + " starts running hot");
+        + " starts running hot; " + DurationText.format(change.plus(Duration.ofSeconds(30))) + " in, API key "
+        + DemoCostTraffic.LEAKY_KEY + " calls 20x as often; " + DemoCostTraffic.UNPRICED_MODEL + " has no price and "
+        + DemoCostTraffic.IDLE_NODE + "'s GPUs sit idle");
     if (demoRules) {
       say("demo rules: evaluated every " + DurationText.format(server.config().rules().evaluationInterval())
           + ", with `for` SHORTENED to 30s (real rules wait 2m-10m) so alerts go pending and fire within minutes;"

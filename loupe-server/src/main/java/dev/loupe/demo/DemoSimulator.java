@@ -24,13 +24,18 @@ import org.xerial.snappy.Snappy;
  * sends every second; after {@code changeAfter} one deployment rolls out a new model version
  * whose latency is {@code latencyFactor} times the old one. Alongside, the GPUs and InfiniBand
  * ports serving them report every 15 s through {@code /api/v1/write}, as a Prometheus agent
- * forwarding dcgm-exporter and node_exporter would; one GPU runs hot. {@link #rulesYaml()} holds
- * the rules the demo runs, so that both fire within minutes.
+ * forwarding dcgm-exporter and node_exporter would; one GPU runs hot. chat-prod's requests carry a
+ * RAG question, its document and the answer, and the fine-tune answers less from its documents;
+ * summarize-prod brings three weeks of graded history with a slow decline ({@link QualityHistory}).
+ * {@link #rulesYaml()} holds the rules the demo runs, so that they fire within minutes.
  */
 public final class DemoSimulator implements AutoCloseable {
   public static final String OLD_VERSION = "2024-08-06";
   public static final String NEW_VERSION = "2026-11-28-ft";
   static final Duration BACKFILL = Duration.ofMinutes(30);
+  /** How much of chat-prod's answers its retrieved documents hold, before and after the fine-tune. */
+  static final double GROUNDED = 0.90;
+  static final double FINE_TUNE_GROUNDED = 0.75;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,6 +69,7 @@ public final class DemoSimulator implements AutoCloseable {
         new TrafficModel(
             new SimulatedDeployment("chat-api", "chat-prod", "gpt-4o", "chat", 12, 820, 0.28, 900, 220),
             OLD_VERSION, 1);
+    changing.answersGrounded(GROUNDED);
     this.models =
         List.of(
             changing,
@@ -96,8 +102,27 @@ public final class DemoSimulator implements AutoCloseable {
   /** Back-fills history, then sends every second and schedules the rollout. */
   public void start() throws IOException, InterruptedException {
     backfill();
+    // After the half hour: the deployments are up to date while the long history goes in.
+    backfillQualityHistory();
     timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     timer.schedule(this::rollOut, changeAfter.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Sends summarize-prod's three weeks of graded history ({@link QualityHistory}), ending where the
+   * half hour of {@link #backfill} begins.
+   */
+  void backfillQualityHistory() throws IOException, InterruptedException {
+    TrafficModel summarize = models.get(1);
+    long end = clock.millis() - BACKFILL.toMillis();
+    QualityHistory history = new QualityHistory(summarize.deployment(), summarize.version());
+    out.accept("demo: back-filling " + QualityHistory.DAYS + " days of " + QualityHistory.DEPLOYMENT
+        + "'s graded answers (a slow decline began " + QualityHistory.DAYS + " - " + QualityHistory.STEADY_DAYS
+        + " days ago; a minute or two)…");
+    for (List<List<Map<String, Object>>> batch : history.batches(end)) {
+      post("api/v1/inferences", JSON.writeValueAsBytes(batch.get(0)));
+      post("api/v1/scores", JSON.writeValueAsBytes(batch.get(1)));
+    }
   }
 
   /** Sends the last half hour of traffic, a minute per request per deployment. */
@@ -173,6 +198,7 @@ public final class DemoSimulator implements AutoCloseable {
       d.put("to_version", NEW_VERSION);
       post("api/v1/deployments", JSON.writeValueAsBytes(List.of(d)));
       changing.rollOut(NEW_VERSION, latencyFactor);
+      changing.answersGrounded(FINE_TUNE_GROUNDED);
       out.accept(String.format(java.util.Locale.ROOT,
           "demo: chat-prod rolled out model_version %s (latency x%.2f); watch the model tile",
           NEW_VERSION, latencyFactor));

@@ -19,6 +19,8 @@ final class TrafficModel {
   private final Random random;
   private volatile String version;
   private volatile double latencyFactor = 1.0;
+  /** Share of answer sentences taken from the retrieved document; NaN: requests carry no text. */
+  private volatile double grounded = Double.NaN;
   private double carry;
   private long seq;
 
@@ -39,6 +41,11 @@ final class TrafficModel {
   void rollOut(String newVersion, double newLatencyFactor) {
     this.version = newVersion;
     this.latencyFactor = newLatencyFactor;
+  }
+
+  /** Requests carry a RAG question, its document and an answer grounded this much ({@link AnswerText}). */
+  void answersGrounded(double share) {
+    this.grounded = share;
   }
 
   /** Expected requests per second at a time of day: quiet at night, busy in the afternoon. */
@@ -101,6 +108,12 @@ final class TrafficModel {
     e.put("status", "ok");
     e.put("http_status", 200);
     e.put("cache_hit", random.nextInt(10) < 2);
+    if (!Double.isNaN(grounded)) {
+      AnswerText.Rag rag = AnswerText.rag(random, grounded);
+      e.put("prompt", rag.prompt());
+      e.put("completion", rag.completion());
+      e.put("retrieved_context", List.of(rag.document()));
+    }
     return e;
   }
 

@@ -34,12 +34,49 @@ import java.util.stream.Collectors;
  *     max_tokens_per_day: 500000
  * </pre>
  */
-public record EvaluationConfig(Heuristics heuristics, Judge judge) {
-  public static final EvaluationConfig DEFAULTS = new EvaluationConfig(null, null);
+public record EvaluationConfig(Heuristics heuristics, Judge judge, Drift drift) {
+  public static final EvaluationConfig DEFAULTS = new EvaluationConfig(null, null, null);
 
   public EvaluationConfig {
     heuristics = heuristics == null ? new Heuristics(null, null, null, null) : heuristics;
     judge = judge == null ? Judge.DISABLED : judge;
+    drift = drift == null ? new Drift(null) : drift;
+  }
+
+  /**
+   * Drift tests chosen per feature instead of by the feature's type and reference size:
+   * {@code features: {latency_ms: {test: psi, warning: 0.1, critical: 0.25}}}; a test without
+   * thresholds keeps its default lines.
+   */
+  public record Drift(java.util.Map<String, FeatureTest> features) {
+    public Drift {
+      features = features == null ? java.util.Map.of() : java.util.Map.copyOf(features);
+    }
+
+    /** The criteria by feature; every entry was checked when the config was read. */
+    public java.util.Map<String, dev.loupe.stats.DriftCriterion> criteria() {
+      java.util.Map<String, dev.loupe.stats.DriftCriterion> out = new java.util.TreeMap<>();
+      features.forEach((name, f) -> out.put(name, f.criterion()));
+      return out;
+    }
+  }
+
+  /** One feature's test and, optionally, its warning and critical lines. */
+  public record FeatureTest(String test, Double warning, Double critical) {
+    public FeatureTest {
+      if (test == null) throw new IllegalArgumentException("a drift feature needs its test: ks, wasserstein, psi, jensenshannon or chisquare");
+      criterion(test, warning, critical); // fail at start-up, naming the value
+    }
+
+    public dev.loupe.stats.DriftCriterion criterion() {
+      return criterion(test, warning, critical);
+    }
+
+    private static dev.loupe.stats.DriftCriterion criterion(String test, Double warning, Double critical) {
+      dev.loupe.stats.DriftCriterion d = dev.loupe.stats.DriftCriterion.of(dev.loupe.stats.DriftTest.fromName(test));
+      return new dev.loupe.stats.DriftCriterion(d.test(), warning == null ? d.warning() : warning,
+          critical == null ? d.critical() : critical);
+    }
   }
 
   /** The built-in evaluators: which run ({@code checks}, all by default) and on what share of requests. */

@@ -230,7 +230,7 @@ public final class LlmJudge implements AutoCloseable {
     metrics.countCall("scored");
     Inference i = job.inference();
     Score score = new Score(i.timestampMillis(), config.scoreName(), answer.score(), ScoreSource.LLM_JUDGE,
-        i.requestId(), i.traceId(), answer.reason());
+        i.requestId(), i.traceId(), answer.reason(), i.key());
     try {
       scores.accept(score);
     } catch (RuntimeException e) {

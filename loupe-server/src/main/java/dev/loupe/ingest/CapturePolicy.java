@@ -33,10 +33,6 @@ public record CapturePolicy(boolean prompts, boolean completions) {
     if ((i.prompt() == null || prompts) && (i.completion() == null || completions)) {
       return i;
     }
-    return new Inference(
-        i.timestampMillis(), i.key(), i.operation(), i.requestId(), i.traceId(), i.tenant(),
-        i.apiKeyHash(), i.inputTokens(), i.outputTokens(), i.cachedTokens(), i.latencyMs(),
-        i.ttftMs(), i.outcome(), i.httpStatus(), i.finishReason(), i.cacheHit(), i.cost(),
-        prompts ? i.prompt() : null, completions ? i.completion() : null, i.totalTokens(), i.spanId());
+    return i.withContent(prompts ? i.prompt() : null, completions ? i.completion() : null);
   }
 }

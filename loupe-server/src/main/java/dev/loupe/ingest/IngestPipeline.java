@@ -6,14 +6,16 @@ import dev.loupe.model.Batch;
 import dev.loupe.model.Inference;
 import dev.loupe.store.Store;
 import dev.loupe.model.Sample;
+import dev.loupe.model.Score;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * The one path every receiver hands its decoded batch to: apply the capture policy, tie scores to
- * the inferences they judge, make the batch durable in the store, then update the hot signals.
- * Receivers never do any of this themselves. When {@link #accept} returns, the batch survives a crash.
+ * The one path every receiver hands its decoded batch to: apply the capture policy, price the
+ * inferences, tie scores to the inferences they judge, make the batch durable in the store, update
+ * the hot signals, then score the new inferences' quality. Receivers never do any of this
+ * themselves. When {@link #accept} returns, the batch survives a crash.
  */
 public final class IngestPipeline {
   /** Which door a batch came in by: it tells whose silence a missing batch would be. */
@@ -26,11 +28,14 @@ public final class IngestPipeline {
   private final IngestMetrics metrics;
   private final List<Consumer<List<Sample>>> sampleObservers;
   private final ScoreAttachment scores;
+  private final CostEnricher costs;
   private final BiConsumer<Origin, Batch> arrivals;
+  private final QualityEvaluation evaluation;
 
   /**
    * {@code sampleObservers} (the judges fed by metrics: compute, network…) see every durable
-   * sample; {@code arrivals} every durable batch with its origin (whose sources reported).
+   * sample; {@code costs} prices each inference before it is stored; {@code arrivals} sees every
+   * durable batch with its origin (whose sources reported).
    */
   public IngestPipeline(
       Store store,
@@ -40,7 +45,10 @@ public final class IngestPipeline {
       IngestMetrics metrics,
       List<Consumer<List<Sample>>> sampleObservers,
       ScoreAttachment scores,
-      BiConsumer<Origin, Batch> arrivals) {
+      CostEnricher costs,
+      BiConsumer<Origin, Batch> arrivals,
+      QualityEvaluation evaluation) {
+    this.costs = costs;
     this.store = store;
     this.windows = windows;
     this.deployments = deployments;
@@ -49,6 +57,7 @@ public final class IngestPipeline {
     this.sampleObservers = List.copyOf(sampleObservers);
     this.scores = scores;
     this.arrivals = arrivals;
+    this.evaluation = evaluation;
   }
 
   /** A batch posted to Loupe's own JSON API; see {@link #accept(Batch, Origin)}. */
@@ -64,17 +73,23 @@ public final class IngestPipeline {
     if (batch.isEmpty()) {
       return 0;
     }
-    Batch captured = scores.attach(capture.apply(batch));
+    // Priced once, here, after the tenant stamp (receivers apply it) and before anything keeps it.
+    Batch captured = scores.attach(costs.price(capture.apply(batch)));
     long start = System.nanoTime();
     Batch kept = store.append(captured);
     metrics.observeAppend((System.nanoTime() - start) / 1e9, captured.size());
     List<Inference> inferences = kept.inferences();
     windows.record(inferences);
+    costs.stored(inferences);
     kept.deployments().forEach(deployments::add);
     if (!kept.samples().isEmpty()) {
       for (Consumer<List<Sample>> o : sampleObservers) o.accept(kept.samples());
     }
     arrivals.accept(origin, kept);
+    // Scored once stored, so a re-sent inference (not stored again) is not scored again; the
+    // scores are their own commit, after the batch's: a crash between loses scores, never data.
+    List<Score> judged = evaluation.evaluate(kept);
+    if (!judged.isEmpty()) store.append(Batch.ofScores(judged));
     return captured.size() - kept.size();
   }
 }

@@ -49,10 +49,18 @@ final class AlertingRules implements RuleApi, AutoCloseable {
   private final ExecutorService queries;
   private final RuleEngine engine;
 
+  /** Without cost signals (no budgets, nothing priced). */
   AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
       LoupeConfig.Limits limits, WorkloadClassifier classifier, NetworkDimensionJudge network,
       ReportingSources sources, Clock clock, AlertSink sink) {
-    this(config, rules, store, recent, deployments, limits, classifier, network, sources,
+    this(config, rules, store, recent, deployments, limits, classifier, network, sources, CostReports.off(store), clock,
+        sink);
+  }
+
+  AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
+      LoupeConfig.Limits limits, WorkloadClassifier classifier, NetworkDimensionJudge network,
+      ReportingSources sources, CostReports costs, Clock clock, AlertSink sink) {
+    this(config, rules, store, recent, deployments, limits, classifier, network, sources, costs,
         new WatchedPipelines(List.of(), List.of(), java.time.ZoneOffset.UTC, clock.millis()),
         new RecentIngestCounts(clock), clock, sink);
   }
@@ -60,7 +68,7 @@ final class AlertingRules implements RuleApi, AutoCloseable {
   /** {@code pipelines} and {@code ingest} feed the data dimension's signals. */
   AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
       LoupeConfig.Limits limits, WorkloadClassifier classifier, NetworkDimensionJudge network,
-      ReportingSources sources, WatchedPipelines pipelines, RecentIngestCounts ingest, Clock clock,
+      ReportingSources sources, CostReports costs, WatchedPipelines pipelines, RecentIngestCounts ingest, Clock clock,
       AlertSink sink) {
     this.config = config;
     this.store = store;
@@ -73,7 +81,7 @@ final class AlertingRules implements RuleApi, AutoCloseable {
     SignalSource data = new IngestRejectionSignals(new PipelineRuleSignals(infrastructure, pipelines), ingest);
     this.trends = new QualityTrendSignals(new SilenceSignals(data, sources), store,
         PageHinkleyParameters.standardised());
-    this.source = new VersionRegressionSignals(trends, store, deployments);
+    this.source = new CostRuleSignals(new VersionRegressionSignals(trends, store, deployments), costs);
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");
@@ -84,6 +92,11 @@ final class AlertingRules implements RuleApi, AutoCloseable {
         .withRestore(config.forOutageTolerance(), config.forGracePeriod())
         .withExecutor(queries, config.evaluationInterval());
     this.engine = new RuleEngine(rules, source, versions, sink, settings);
+  }
+
+  /** Sees every stored batch: late scores make the quality streams replay their history. */
+  void observe(dev.loupe.model.Batch stored) {
+    if (!stored.scores().isEmpty()) trends.observe(stored.scores());
   }
 
   /** One evaluation now; its {@code ALERTS} samples are stored before this returns. */

@@ -32,15 +32,20 @@ public record LoupeConfig(
     AlertingConfig alerting,
     RulesConfig rules,
     Limits limits,
+    dev.loupe.evaluate.EvaluationConfig evaluation,
+    PricesConfig prices,
+    List<BudgetSpec> budgets,
     DataConfig data) {
-  public static final LoupeConfig DEFAULTS = new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+  public static final LoupeConfig DEFAULTS =
+      new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   /** A config without a {@code data:} section. */
   public LoupeConfig(Server server, Ingest ingest, Retention retention, Health health, ScrapeConfig.Global global,
       List<ScrapeConfig> scrapeConfigs, Compute compute, Network network, Otlp otlp, AuthConfig auth,
-      AlertingConfig alerting, RulesConfig rules, Limits limits) {
+      AlertingConfig alerting, RulesConfig rules, Limits limits, dev.loupe.evaluate.EvaluationConfig evaluation,
+      PricesConfig prices, List<BudgetSpec> budgets) {
     this(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits,
-        null);
+        evaluation, prices, budgets, null);
   }
 
   @com.fasterxml.jackson.annotation.JsonCreator
@@ -58,6 +63,16 @@ public record LoupeConfig(
     rules = rules == null ? RulesConfig.DEFAULTS : rules;
     limits = limits == null ? new Limits(null, null) : limits;
     data = data == null ? DataConfig.DEFAULTS : data;
+    evaluation = evaluation == null ? dev.loupe.evaluate.EvaluationConfig.DEFAULTS : evaluation;
+    prices = prices == null ? PricesConfig.DEFAULTS : prices;
+    budgets = budgets == null ? List.of() : List.copyOf(budgets);
+    Set<String> budgetNames = new HashSet<>();
+    for (int i = 0; i < budgets.size(); i++) {
+      if (!budgetNames.add(budgets.get(i).name())) {
+        throw new ConfigValueException("budgets[" + i + "].name", "budget name '" + budgets.get(i).name()
+            + "' is used twice; each budget needs a name of its own (alerts name it)");
+      }
+    }
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
     Set<String> jobs = new HashSet<>();
@@ -69,32 +84,48 @@ public record LoupeConfig(
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, data);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, budgets, data);
   }
 
   public LoupeConfig withOtlp(Otlp o) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting, rules, limits, data);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting, rules, limits, evaluation, prices, budgets, data);
   }
 
   public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
-    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting, rules, limits, data);
+    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, budgets, data);
 
   }
 
   public LoupeConfig withRules(RulesConfig r) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, r, limits, data);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, r, limits, evaluation, prices, budgets, data);
   }
 
   public LoupeConfig withAuth(AuthConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules, limits, data);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules, limits, evaluation, prices, budgets, data);
   }
 
-  public LoupeConfig withData(DataConfig d) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, d);
+  public LoupeConfig withIngest(Ingest i) {
+    return new LoupeConfig(server, i, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, budgets, data);
+  }
+
+  public LoupeConfig withEvaluation(dev.loupe.evaluate.EvaluationConfig e) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, e, prices, budgets, data);
   }
 
   public LoupeConfig withAlerting(AlertingConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules, limits, data);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules, limits, evaluation, prices, budgets, data);
+  }
+
+  public LoupeConfig withPrices(PricesConfig p) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, p, budgets, data);
+  }
+
+  public LoupeConfig withBudgets(List<BudgetSpec> b) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, b, data);
+  }
+
+  public LoupeConfig withData(DataConfig d) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, budgets, d);
   }
 
   /**
@@ -164,6 +195,10 @@ public record LoupeConfig(
      * times their size, so the worst case is about 900 MiB of the default 2 GiB heap (BENCHMARKS.md).
      */
     static final long DEFAULT_IN_FLIGHT_BODY_BYTES = 128L * 1024 * 1024;
+
+    public Ingest withCapture(Capture c) {
+      return new Ingest(maxBodyBytes, maxFuture, c, maxInFlightRequests, maxInFlightBodyBytes, bodyReadTimeout);
+    }
 
     public Ingest {
       maxBodyBytes = maxBodyBytes == null ? 16L * 1024 * 1024 : maxBodyBytes;

@@ -1,6 +1,7 @@
 package dev.loupe.server;
 
 import dev.loupe.api.AlertFamilies;
+import dev.loupe.api.CostFamilies;
 import dev.loupe.api.DerivedSignalsCollector;
 import dev.loupe.api.HttpApi;
 import dev.loupe.api.HttpListener;
@@ -19,6 +20,12 @@ import dev.loupe.dimension.data.DataDimensionJudge;
 import dev.loupe.dimension.data.PipelineRuleSignals;
 import dev.loupe.dimension.data.WatchedPipelines;
 import dev.loupe.api.PipelineSignalFamilies;
+import dev.loupe.dimension.compute.GpuRuleSignals;
+import dev.loupe.dimension.cost.GpuSpend;
+import dev.loupe.dimension.cost.InferencePricer;
+import dev.loupe.dimension.cost.PriceCatalog;
+import dev.loupe.ingest.CostEnricher;
+import dev.loupe.model.CostSummary;
 import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.model.InferenceRollup;
 import dev.loupe.dimension.model.InferenceWindows;
@@ -28,7 +35,13 @@ import dev.loupe.dimension.network.NetworkFreshness;
 import dev.loupe.ingest.CapturePolicy;
 import dev.loupe.ingest.IngestAdmission;
 import dev.loupe.ingest.IngestMetrics;
+import dev.loupe.dimension.model.quality.HeuristicScorer;
+import dev.loupe.evaluate.EvaluationConfig;
+import dev.loupe.evaluate.JudgeMetrics;
+import dev.loupe.evaluate.LlmJudge;
 import dev.loupe.ingest.IngestPipeline;
+import dev.loupe.ingest.QualityEvaluation;
+import dev.loupe.model.Batch;
 import dev.loupe.ingest.ScoreAttachment;
 import dev.loupe.ingest.events.JsonEventDecoder;
 import dev.loupe.ingest.otlp.GenAiSpanMapping;
@@ -102,12 +115,14 @@ public final class LoupeServer implements AutoCloseable {
   private final StoreVolume volume;
   private final ScrapeEngine scrapes;
   private final AlertDispatcher alerts;
-  private final AlertingRules alerting;
+  /** Volatile: ingest, which starts before it is made, hands it the batches it stores. */
+  private volatile AlertingRules alerting;
   private volatile AlertSink alertSink = AlertSink.noop();
   private Javalin otlpHttp;
   private io.grpc.Server otlpGrpc;
   private TlsIdentity tls;
   private volatile boolean ready;
+  private LlmJudge judge;
 
   private LoupeServer(LoupeConfig config, Clock clock) {
     this.config = config;
@@ -157,15 +172,19 @@ public final class LoupeServer implements AutoCloseable {
       sampleObservers.add(ruleInputs::observe);
       ScoreAttachment scoreAttachment = new ScoreAttachment(store, clock);
       ReportingSources sources = new ReportingSources(windows, config.network().matchers());
+      CostReports costs = costReports(config, store, started);
       WatchedPipelines pipelines = new WatchedPipelines(config.data().specs(), config.data().indexAttributes(),
           config.data().zone(), started);
       pipelines.log().add(store.pipelineRuns(started - config.retention().pipelineRun().toMillis(), Long.MAX_VALUE,
           PIPELINE_RUNS_REPLAYED));
       IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, metrics, sampleObservers,
-          scoreAttachment, (origin, batch) -> {
+          scoreAttachment, costs.enricher(), (origin, batch) -> {
             sources.observe(origin, batch);
             pipelines.observe(batch);
-          });
+            // Made further down; batches stored before it exist are replayed by its first evaluation.
+            AlertingRules engine = this.alerting;
+            if (engine != null) engine.observe(batch);
+          }, qualityEvaluation(config.evaluation(), registry, startedParts));
       IngestAdmission admission = new IngestAdmission(config.ingest().maxInFlightRequests(),
           config.ingest().maxInFlightBodyBytes(), config.ingest().bodyReadTimeout());
       admission.register(registry);
@@ -176,8 +195,8 @@ public final class LoupeServer implements AutoCloseable {
 
       // Health reads the rule engine's last evaluation; the engine is made further down.
       HealthEvaluator health = new HealthEvaluator(clock,
-          List.of(new ModelDimensionJudge(windows, started), compute, network, new DataDimensionJudge(pipelines)),
-          this::ruleStatus);
+          List.of(new ModelDimensionJudge(windows, started), compute, network,
+              costs.judge(compute, clock, started), new DataDimensionJudge(pipelines)), this::ruleStatus);
 
       TimestampAdmission sampleAdmission =
           new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().sample());
@@ -188,15 +207,17 @@ public final class LoupeServer implements AutoCloseable {
       exported.addAll(AlertFamilies.NAMES);
       exported.addAll(StoreVolume.familyNames());
       exported.add(SilenceSignals.NAME);
+      exported.addAll(CostFamilies.NAMES);
       exported.addAll(PipelineSignalFamilies.NAMES);
       exported.addAll(IngestRejectionSignals.NAMES);
       this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, config.limits(),
-          config.compute().classifier(), network, sources, pipelines, metrics.recent(), clock,
+          config.compute().classifier(), network, sources, costs, pipelines, metrics.recent(), clock,
           alerts -> alertSink.accept(alerts));
       startedParts.add(alerting::close);
       GenAiSpanMapping genAi = new GenAiSpanMapping(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
       registry.register(new DerivedSignalsCollector(exported, List.of(
           () -> ModelSignalFamilies.model(windows),
+          () -> CostFamilies.spend(costs.enricher()),
           () -> ModelSignalFamilies.health(health),
           () -> InfrastructureSignalFamilies.compute(compute, alerting.engine().alerts(), clock.millis()),
           () -> InfrastructureSignalFamilies.network(network, alerting.engine().alerts(), clock.millis()),
@@ -224,7 +245,8 @@ public final class LoupeServer implements AutoCloseable {
               new HttpApi.Parts(store, pipeline, decoder, metrics, health, windows, registry, () -> ready,
                   config.ingest().maxBodyBytes(), clock,
                   new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets,
-                  compute, network, genAi, admission, alerting, scoreAttachment, deployments, pipelines),
+                  compute, network, genAi, admission, alerting, scoreAttachment, deployments,
+                  config.evaluation().drift().criteria(), costs, pipelines),
               auth, new HttpListener(host, config.server().port(), sslContext));
       app.start();
       startedParts.add(app::stop);
@@ -302,6 +324,38 @@ public final class LoupeServer implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * The built-in evaluators (unless {@code evaluation.heuristics.enabled} is false) and the LLM
+   * judge when enabled; the judge's worker stops with the server. Its scores, already tied to
+   * their inference, go straight to the store.
+   */
+  private QualityEvaluation qualityEvaluation(EvaluationConfig config, PrometheusRegistry registry,
+      List<Runnable> startedParts) {
+    HeuristicScorer scorer = !config.heuristics().enabled() ? null
+        : new HeuristicScorer(config.heuristics().settings(),
+            e -> LOG.warn("a built-in quality evaluator failed; the inference keeps its other scores", e));
+    LlmJudge judge = LlmJudge.start(config.judge(), clock, new JudgeMetrics(registry),
+        score -> store.append(Batch.ofScores(List.of(score))), System::getenv);
+    startedParts.add(judge::close);
+    this.judge = judge;
+    return new QualityEvaluation(scorer, judge.enabled() ? judge : null);
+  }
+
+  /**
+   * The price catalog in force (a bad price file stops the start, naming it), the ingest step
+   * that prices each inference once, and the reports the cost endpoints and rules read.
+   */
+  private static CostReports costReports(LoupeConfig config, Store store, long started) {
+    PriceCatalog catalog = PriceCatalogFile.load(config.prices());
+    CostEnricher enricher = config.prices().enabled() ? new CostEnricher(new InferencePricer(catalog)) : CostEnricher.OFF;
+    // Whether spend was known just before a restart: the cost tile has data at once.
+    for (CostSummary s : store.costSummary(started - CostReports.HOUR, started + 1, List.of(), List.of())) {
+      if (s.lastPricedMillis() != null) enricher.pricedBefore(s.lastPricedMillis());
+    }
+    return new CostReports(store, catalog, enricher, config.budgets(),
+        new GpuRuleSignals(new StoreSignalSource(store), config.compute().classifier()), GpuSpend.IDLE_BELOW);
   }
 
   private static Authenticator authenticator(dev.loupe.auth.AuthConfig auth) {
@@ -542,6 +596,7 @@ public final class LoupeServer implements AutoCloseable {
     app.stop();
     if (tls != null) tls.close();
     alerts.close();
+    judge.close();
     try {
       flushRollups();
     } catch (RuntimeException e) {

@@ -31,9 +31,10 @@ import java.util.TreeMap;
  * fall), until the stream recovers (a change back) or {@link #HOLD} after its latest alarm.
  *
  * <p>Minutes are fed once, in time order, when the evaluation time is a minute past their end; at
- * the first evaluation the last {@link #REPLAY} of stored scores are replayed, so a restart or a
- * back-fill resumes where the history says. Scores that arrive after their minute was fed are not
- * fed again. Like the silence signal it describes the evaluation time: a backtest of it answers
+ * the first evaluation the last {@link #REPLAY} of stored scores are replayed, so a restart resumes
+ * where the history says. Scores that arrive for minutes already fed (a back-fill, feedback hours
+ * late) make it replay the whole history again, at most every {@link #REPLAY_AT_MOST_EVERY}. Like
+ * the silence signal it describes the evaluation time: a backtest of it answers
  * with today's detections. Other names go to the wrapped source.
  */
 final class QualityTrendSignals implements SignalSource {
@@ -54,6 +55,11 @@ final class QualityTrendSignals implements SignalSource {
   private final Deque<Detection> history = new ArrayDeque<>();
   /** Every minute ending at or before this was fed; MIN_VALUE before the first evaluation. */
   private long fedUntil = Long.MIN_VALUE;
+  /** Scores arrived for minutes already fed (a back-fill, feedback hours late): replay from scratch. */
+  private volatile boolean replayDue;
+  private long lastReplayMillis = Long.MIN_VALUE;
+  /** Replays are at most this often: late feedback trickles in, a replay reads 30 days. */
+  static final long REPLAY_AT_MOST_EVERY = 2 * MINUTE;
 
   /** One quality stream: a score of a deployment. */
   record StreamKey(String service, String deployment, String name) {}
@@ -112,10 +118,35 @@ final class QualityTrendSignals implements SignalSource {
     return List.copyOf(history);
   }
 
+  /**
+   * Sees every stored batch: scores of minutes already fed make the next evaluation (at most every
+   * {@link #REPLAY_AT_MOST_EVERY}) replay the history from scratch, so a back-fill or late
+   * feedback counts where it belongs instead of being skipped.
+   */
+  void observe(List<dev.loupe.model.Score> stored) {
+    long fed = fedUntil;
+    if (fed == Long.MIN_VALUE || replayDue) return;
+    for (dev.loupe.model.Score s : stored) {
+      if (s.key() != null && s.timestampMillis() < fed) {
+        replayDue = true;
+        return;
+      }
+    }
+  }
+
   private void catchUp(long nowMillis) {
     // A minute [t − 1m, t) is fed once t is a minute in the past: late scores of it still count.
     long upTo = Math.floorDiv(nowMillis - MINUTE, MINUTE) * MINUTE;
-    if (fedUntil == Long.MIN_VALUE) fedUntil = upTo - REPLAY;
+    if (replayDue && (lastReplayMillis == Long.MIN_VALUE || nowMillis - lastReplayMillis >= REPLAY_AT_MOST_EVERY)) {
+      replayDue = false;
+      streams.clear();
+      history.clear();
+      fedUntil = Long.MIN_VALUE;
+    }
+    if (fedUntil == Long.MIN_VALUE) {
+      fedUntil = upTo - REPLAY;
+      lastReplayMillis = nowMillis;
+    }
     while (fedUntil < upTo) {
       long end = Math.min(upTo, fedUntil + DAY);
       feed(store.scoreRange(new RollupQuery(fedUntil + MINUTE, end, MINUTE, MINUTE, List.of())));

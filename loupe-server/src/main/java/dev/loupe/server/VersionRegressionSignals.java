@@ -4,6 +4,7 @@ import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.dimension.model.VersionChange;
 import dev.loupe.dimension.model.VersionChange.Sample;
 import dev.loupe.dimension.model.VersionChange.Worse;
+import dev.loupe.model.CostSummary;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.RangeSeries;
@@ -26,7 +27,9 @@ import java.util.TreeMap;
  * {@code loupe_version_regression{service, deployment, model_version, previous_model_version,
  * signal, worse_when, went_live}}: for each deployment whose latest rollout is less than
  * {@link #RECENT} old, every signal that is significantly worse on the new version than on the one
- * it replaced — every quality score, the error rate and the 429 rate — with how much worse as the
+ * it replaced — every quality score, the error and 429 rates, the per-minute P95 time to first
+ * token and the cost per request (of the priced inferences; the cost dimension's rule reads that
+ * one) — with how much worse as the
  * value (0.18 is 18 % worse). The new version is read from its rollout to the evaluation time, the
  * old one over the day before the rollout (or since its own rollout, when later). Latency has its
  * own rule (ModelLatencyRegression). One point at the end of the queried range: like silence, it
@@ -125,7 +128,27 @@ final class VersionRegressionSignals implements SignalSource {
       out.add(VersionChange.of("429 rate", Worse.HIGHER, Sample.rate(rb.throttled(), rb.requests()),
           Sample.rate(ra.throttled(), ra.requests())));
     }
+    if (rb.ttftP95().count() > 0 && ra.ttftP95().count() > 0) {
+      out.add(VersionChange.of("TTFT P95", Worse.HIGHER, rb.ttftP95(), ra.ttftP95()));
+    }
+    Sample cb = cost(where, d.fromVersion(), referenceFromMillis, d.timestampMillis());
+    Sample ca = cost(where, d.toVersion(), d.timestampMillis(), nowMillis + 1);
+    if (cb != null && ca != null) out.add(VersionChange.of(COST_PER_REQUEST, Worse.HIGHER, cb, ca));
     return out;
+  }
+
+  /** The compared signal a version's higher spend per inference shows as. */
+  static final String COST_PER_REQUEST = "cost per request";
+
+  /** The cost of one priced inference of one version over a window: count, mean, standard deviation. */
+  private Sample cost(List<LabelMatcher> where, String version, long fromMillis, long toMillis) {
+    if (toMillis <= fromMillis) return null;
+    List<LabelMatcher> m = new ArrayList<>(where);
+    m.add(new LabelMatcher("model_version", LabelMatcher.Op.EQ, version));
+    for (CostSummary s : store.costSummary(fromMillis, toMillis, List.of(), m)) {
+      if (s.priced() > 0) return new Sample(s.priced(), s.meanCost(), s.stddevCost(), false);
+    }
+    return null;
   }
 
   private Map<String, Sample> scores(List<LabelMatcher> where, String version, long fromMillis, long toMillis) {
@@ -139,24 +162,38 @@ final class VersionRegressionSignals implements SignalSource {
     return out;
   }
 
-  private record Requests(long requests, long errors, long throttled) {}
+  /** {@code ttftP95}: the minutes' P95 time to first token, one observation a minute. */
+  private record Requests(long requests, long errors, long throttled, Sample ttftP95) {}
 
-  /** The requests, errors and throttled of one version over a window, from the minute rollups. */
+  /**
+   * The requests, errors and throttled of one version over a window, and its minutes' P95 time to
+   * first token (the rollups keep quantiles per minute, not every call's), from the minute rollups.
+   */
   private Requests requests(List<LabelMatcher> where, String version, long fromMillis, long toMillis) {
     long minute = 60_000;
     long start = Math.floorDiv(fromMillis, minute) * minute;
     long end = Math.floorDiv(toMillis, minute) * minute;
-    if (end <= start) return new Requests(0, 0, 0);
+    if (end <= start) return new Requests(0, 0, 0, new Sample(0, Double.NaN, Double.NaN, false));
     List<LabelMatcher> m = new ArrayList<>(where);
     m.add(new LabelMatcher("model_version", LabelMatcher.Op.EQ, version));
     long requests = 0;
     long errors = 0;
     long throttled = 0;
-    for (RollupPoint p : store.rollupRange(new RollupQuery(end, end, end - start, end - start, m))) {
+    long n = 0;
+    double sum = 0;
+    double squares = 0;
+    for (RollupPoint p : store.rollupRange(new RollupQuery(start + minute, end, minute, minute, m))) {
       requests += p.requests();
       errors += p.errors();
       throttled += p.throttled();
+      if (p.ttftCount() > 0 && Double.isFinite(p.ttftP95Ms())) {
+        n++;
+        sum += p.ttftP95Ms();
+        squares += p.ttftP95Ms() * p.ttftP95Ms();
+      }
     }
-    return new Requests(requests, errors, throttled);
+    double mean = n == 0 ? Double.NaN : sum / n;
+    double sd = n < 2 ? 0 : Math.sqrt(Math.max(0, (squares - n * mean * mean) / (n - 1)));
+    return new Requests(requests, errors, throttled, new Sample(n, mean, sd, false));
   }
 }

@@ -4,6 +4,8 @@ import dev.loupe.model.InferenceRollup;
 import dev.loupe.model.RollupPoint;
 import dev.loupe.model.RollupQuery;
 import dev.loupe.model.Batch;
+import dev.loupe.model.CostSummary;
+import dev.loupe.model.SpendBucket;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
 import dev.loupe.model.InferenceFeatures;
@@ -78,6 +80,26 @@ public interface Store extends AutoCloseable {
    * {@code model_version}, {@code name}, {@code source}), keeping those that match every matcher.
    */
   List<ScoreSummary> scoreSummary(long fromMillis, long toMillis, List<String> groupBy, List<LabelMatcher> matchers);
+
+  /** The labels spend can be grouped and matched by; {@code api_key} is the key's hash. */
+  List<String> COST_LABELS =
+      List.of("service", "deployment", "model", "model_version", "tenant", "api_key", "operation", "cost_source");
+
+  /**
+   * The spend of inferences with time in {@code [fromMillis, toMillis)} matching every matcher,
+   * per group of {@code groupBy} labels (of {@link #COST_LABELS}), the largest spend first.
+   */
+  List<CostSummary> costSummary(long fromMillis, long toMillis, List<String> groupBy, List<LabelMatcher> matchers);
+
+  /**
+   * The known spend of inferences with time in {@code [fromMillis, toMillis)} matching every
+   * matcher, per group of {@code groupBy} labels and per bucket of {@code bucketMillis} counted
+   * back from {@code toMillis - 1}: buckets end at {@code toMillis - 1 - k * bucketMillis}, so a
+   * window ending at {@code toMillis - 1} whose length is a whole number of buckets holds whole
+   * buckets. Buckets without spend are left out.
+   */
+  List<SpendBucket> spendBuckets(
+      long fromMillis, long toMillis, long bucketMillis, List<String> groupBy, List<LabelMatcher> matchers);
 
   /**
    * The stored inferences with one of these request ids or trace ids and time at or after

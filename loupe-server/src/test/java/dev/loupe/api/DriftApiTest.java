@@ -1,6 +1,7 @@
 package dev.loupe.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loupe.testing.MutableClock;
@@ -29,7 +30,8 @@ class DriftApiTest {
 
   @BeforeEach
   void traffic() {
-    loupe = TestServer.start(dir, clock);
+    // Output tokens are tested with PSI at a line of 0.2, as evaluation.drift lets a team choose.
+    loupe = TestServer.start(dir, clock, "evaluation: {drift: {features: {output_tokens: {test: psi, warning: 0.2}}}}\n");
     Random random = new Random(42);
     StringBuilder inferences = new StringBuilder();
     StringBuilder scores = new StringBuilder();
@@ -77,6 +79,9 @@ class DriftApiTest {
     assertThat(byFeature.get("finish_reason").path("test").asText()).isEqualTo("chisquare");
     assertThat(byFeature.get("finish_reason").path("drifted").asBoolean()).isTrue();
     assertThat(byFeature.get("input_tokens").path("drifted").asBoolean()).as("same distribution on both").isFalse();
+    assertThat(byFeature.get("output_tokens").path("test").asText()).as("configured").isEqualTo("psi");
+    assertThat(byFeature.get("output_tokens").path("threshold").asDouble()).isEqualTo(0.2);
+    assertThat(byFeature.get("output_tokens").path("critical_threshold").asDouble()).isEqualTo(0.25);
     assertThat(byFeature.get("outcome").path("drifted").asBoolean()).isFalse();
     assertThat(drift.path("drifted").asLong()).isEqualTo(3);
 
@@ -120,6 +125,14 @@ class DriftApiTest {
     assertThat(bySignal.get("input_tokens").path("regression").asBoolean()).isFalse();
     assertThat(bySignal.get("error rate").at("/current/rate").asDouble()).isZero();
     assertThat(bySignal.get("finish_reason").at("/current/length").asLong()).isEqualTo(40);
+  }
+
+  @Test
+  void anUnknownDriftTestInTheConfigIsRefusedNamingIt() {
+    assertThatThrownBy(() -> dev.loupe.server.ConfigLoader.parse(
+        "evaluation:\n  drift:\n    features:\n      latency_ms: {test: ttest}\n", "loupe.yml"))
+        .hasMessageContaining("evaluation.drift.features").hasMessageContaining("ttest")
+        .hasMessageContaining("ks, wasserstein, psi");
   }
 
   private static Map<String, JsonNode> byName(JsonNode array, String field) {

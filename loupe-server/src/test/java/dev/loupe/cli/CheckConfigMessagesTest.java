@@ -107,6 +107,21 @@ class CheckConfigMessagesTest {
         Arguments.of("a time zone that does not exist",
             "data:\n  timezone: Mars/Olympus\n",
             "2:13: data.timezone: 'Mars/Olympus' is not a time zone (write e.g. UTC or Europe/Paris)"),
+        Arguments.of("a budget without its limit",
+            "budgets:\n  - name: per-key\n    scope: api_key\n    period: daily\n",
+            "2:5: budgets[0].limit: limit (US dollars) is required"),
+        Arguments.of("two budgets of one name",
+            "budgets:\n  - {name: a, scope: tenant, limit: 5, period: daily}\n  - {name: a, scope: user, limit: 5, period: daily}\n",
+            "3:12: budgets[1].name: budget name 'a' is used twice; each budget needs a name of its own (alerts name it)"),
+        Arguments.of("a budget scope that does not exist",
+            "budgets:\n  - {name: a, scope: team, limit: 5, period: daily}\n",
+            "2:22: budgets[0].scope: scope must be one of organisation, tenant, user, api_key, deployment; got team"),
+        Arguments.of("a model price without an output price",
+            "prices:\n  models:\n    - {model: my-llm, input: 1.0}\n",
+            "3:7: prices.models[0].output: output (dollars per million output tokens) is required"),
+        Arguments.of("a price file that is not there",
+            "prices:\n  files: [no-such-prices.yml]\n",
+            "2:11: prices.files[0]: no such price catalog file "),
         Arguments.of("a key indented off its siblings",
             "server:\n  port: 9710\n data_dir: /data\n",
             "3:2: server.port: this line is not indented like the keys above it"));
@@ -119,7 +134,9 @@ class CheckConfigMessagesTest {
     Files.writeString(file, yaml);
     LoupeCommandTest.Run r = LoupeCommandTest.run("check", "--config", file.toString());
     assertThat(r.code()).as(r.err()).isEqualTo(1);
-    if (expected.endsWith("(built-in rules: ")) {
+    if (expected.endsWith("no such price catalog file ")) {
+      assertThat(r.err().strip()).isEqualTo(file + ":" + expected + dir.resolve("no-such-prices.yml"));
+    } else if (expected.endsWith("(built-in rules: ")) {
       assertThat(r.err().strip()).startsWith(file + ":" + expected).contains("GpuTemperatureHigh");
     } else {
       assertThat(r.err().strip()).isEqualTo(file + ":" + expected);

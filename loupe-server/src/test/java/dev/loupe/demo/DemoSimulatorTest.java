@@ -100,11 +100,12 @@ class DemoSimulatorTest {
       List<String> gpus = new ArrayList<>();
       JsonNode latency = null;
       for (JsonNode a : alerts) {
-        assertThat(a.at("/labels/alertname").asText()).as("the demo's alerts are the hot GPU's and the slower version's")
-            .isIn("GpuTemperatureHigh", "ModelLatencyRegression");
+        assertThat(a.at("/labels/alertname").asText())
+            .as("the demo's alerts are the hot GPU's and the slower, less grounded version's")
+            .isIn("GpuTemperatureHigh", "ModelLatencyRegression", "ModelVersionRegression");
         if (a.at("/labels/alertname").asText().equals("GpuTemperatureHigh")) {
           gpus.add(a.at("/labels/Hostname").asText() + " GPU " + a.at("/labels/gpu").asText());
-        } else {
+        } else if (a.at("/labels/alertname").asText().equals("ModelLatencyRegression")) {
           latency = a;
         }
       }
@@ -117,6 +118,60 @@ class DemoSimulatorTest {
       assertThat(latency.at("/annotations/summary").asText()).startsWith("chat-prod P95 latency +");
       assertThat(latency.at("/signal/query").asText())
           .isEqualTo("loupe_model_latency_seconds{quantile=\"0.95\", service=\"chat-api\", deployment=\"chat-prod\"}");
+    }
+  }
+
+  /**
+   * The seed's story: the fine-tune answers less from its documents, and the built-in groundedness
+   * evaluator's scores make ModelVersionRegression fire within three minutes of the rollout, naming
+   * both versions; summarize-prod's three weeks of graded history hold a slow decline that the
+   * sequential detector catches, with its start estimated within three days of the true one.
+   */
+  @Test
+  void theFineTunesGroundednessDropAndTheSlowDeclineAreBothCaught() throws Exception {
+    Instant start = Instant.parse("2026-11-28T14:00:00Z");
+    MutableClock clock = new MutableClock(start);
+    List<String> said = new ArrayList<>();
+    try (TestServer loupe = TestServer.start(dir, clock, demoRulesEvaluatedByHand());
+        DemoSimulator sim = new DemoSimulator(loupe.server().baseUri(), clock, Duration.ofMinutes(1), 1.5, said::add)) {
+      sim.backfill();
+      sim.backfillQualityHistory();
+      assertThat(said).anyMatch(l -> l.contains("back-filling 19 days of summarize-prod"));
+      JsonNode regression = null;
+      JsonNode decline = null;
+      Duration elapsed = Duration.ZERO;
+      while (elapsed.compareTo(Duration.ofMinutes(5)) < 0 && (regression == null || decline == null)) {
+        tick(loupe, sim, clock);
+        elapsed = elapsed.plusSeconds(5);
+        if (elapsed.equals(Duration.ofMinutes(1))) sim.rollOut();
+        for (JsonNode a : loupe.get("api/v1/alerts").json().at("/data/alerts")) {
+          if (!a.get("state").asText().equals("firing")) continue;
+          String name = a.at("/labels/alertname").asText();
+          if (name.equals("ModelVersionRegression") && regression == null) regression = a;
+          if (name.equals("ModelQualityDegrading") && decline == null) decline = a;
+        }
+        if (regression != null) {
+          assertThat(elapsed.minus(Duration.ofMinutes(1))).as("after the rollout").isLessThanOrEqualTo(Duration.ofMinutes(3));
+        }
+      }
+      assertThat(regression).as("ModelVersionRegression fired").isNotNull();
+      assertThat(regression.at("/labels/signal").asText()).isEqualTo("groundedness");
+      assertThat(regression.at("/labels/model_version").asText()).isEqualTo(DemoSimulator.NEW_VERSION);
+      assertThat(regression.at("/labels/previous_model_version").asText()).isEqualTo(DemoSimulator.OLD_VERSION);
+      assertThat(Double.parseDouble(regression.get("value").asText())).isBetween(0.10, 0.25);
+
+      assertThat(decline).as("ModelQualityDegrading fired").isNotNull();
+      assertThat(decline.at("/labels/deployment").asText()).isEqualTo(QualityHistory.DEPLOYMENT);
+      assertThat(decline.at("/labels/name").asText()).isEqualTo(QualityHistory.SCORE);
+      Instant declineStart = Instant.ofEpochMilli(QualityHistory.declineStartMillis(
+          start.minus(DemoSimulator.BACKFILL).toEpochMilli()));
+      assertThat(Instant.parse(decline.at("/labels/since").asText()))
+          .isBetween(declineStart.minus(Duration.ofDays(1)), declineStart.plus(Duration.ofDays(3)));
+
+      JsonNode model = loupe.get("api/v1/health").json().at("/dimensions/model");
+      assertThat(model.path("status").asText()).isEqualTo("warning");
+      assertThat(model.path("reasons").toString()).contains("groundedness").contains(DemoSimulator.NEW_VERSION)
+          .contains("summarize-prod: answer_quality drifting the wrong way since");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.loupe.ingest.events;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
+import dev.loupe.model.InferenceContext;
 import dev.loupe.model.InvalidRecordException;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.PipelineRun;
@@ -96,6 +97,7 @@ public final class JsonEventDecoder {
     List<Sample> samples = new ArrayList<>();
     List<LabelJson.GroundTruth> labels = new ArrayList<>();
     List<PipelineRun> runs = new ArrayList<>();
+    Map<String, InferenceContext> contexts = new java.util.HashMap<>();
     int enveloped = 0;
     int skipped = 0;
     for (JsonRecords.Item item : split.items()) {
@@ -104,8 +106,11 @@ public final class JsonEventDecoder {
         switch (kind) {
           case INFERENCES: {
             Inference i = InferenceJson.read(f);
+            InferenceContext context = InferenceContextJson.read(f);
             admission.check("timestamp", i.timestampMillis());
             inferences.add(i);
+            String key = InferenceContext.keyOf(i);
+            if (key != null && !context.isEmpty()) contexts.put(key, context);
             break;
           }
           case LOGS: {
@@ -165,7 +170,8 @@ public final class JsonEventDecoder {
     rejections.sort((a, b) -> Integer.compare(a.line(), b.line()));
     int received = split.items().size() + split.rejections().size() + enveloped;
     return new Decoded(
-        new Batch(inferences, logs, deployments, scores, samples, List.of(), runs), rejections, received, skipped,
+        new Batch(inferences, logs, deployments, scores, samples, List.of(), contexts, runs), rejections, received,
+        skipped,
         labels);
   }
 

@@ -78,7 +78,8 @@ public final class OtlpLogDecoder {
       }
     }
     return new OtlpDecoded(
-        new Batch(inferences, logs, List.of(), List.of(), List.of(), List.of(), runs), rejected, first);
+        new Batch(inferences, logs, List.of(), List.of(), List.of(), List.of(), java.util.Map.of(), runs), rejected,
+        first);
   }
 
   /** Typed like a JSON log line's fields, so the shared mapping reads numbers as numbers. */

@@ -3,6 +3,7 @@ package dev.loupe.ingest.otlp;
 import com.google.protobuf.ByteString;
 import dev.loupe.model.Batch;
 import dev.loupe.model.Inference;
+import dev.loupe.model.InferenceContext;
 import dev.loupe.model.InvalidRecordException;
 import dev.loupe.model.PipelineRun;
 import dev.loupe.model.Score;
@@ -55,6 +56,7 @@ public final class OtlpTraceDecoder {
     List<Inference> inferences = new ArrayList<>();
     List<Score> scores = new ArrayList<>();
     List<PipelineRun> runs = new ArrayList<>();
+    Map<String, InferenceContext> contexts = new java.util.HashMap<>();
     int rejected = 0;
     String first = null;
     for (ResourceSpans rs : request.getResourceSpansList()) {
@@ -76,10 +78,16 @@ public final class OtlpTraceDecoder {
               }
             }
             Inference inference = mapping.toInference(span, firstChunk);
+            if (inference != null) {
+              String prompt = SpanContent.prompt(span.attributes());
+              String completion = SpanContent.completion(span.attributes());
+              if (prompt != null || completion != null) inference = inference.withContent(prompt, completion);
+            }
             PipelineRun run = PipelineRunAttributes.fromSpan(span, s.getStatus().getMessage(), checkEvents(s));
             spans.add(span);
             if (run != null) runs.add(run);
             if (inference != null) inferences.add(inference);
+            context(span, contexts);
             for (io.opentelemetry.proto.trace.v1.Span.Event e : s.getEventsList()) {
               Score score = evaluation(e, span, inference);
               if (score != null) scores.add(score);
@@ -91,7 +99,26 @@ public final class OtlpTraceDecoder {
         }
       }
     }
-    return new OtlpDecoded(new Batch(inferences, List.of(), List.of(), scores, List.of(), spans, runs), rejected, first);
+    return new OtlpDecoded(new Batch(inferences, List.of(), List.of(), scores, List.of(), spans, contexts, runs),
+        rejected, first);
+  }
+
+  /**
+   * What a span tells the evaluators about its trace's model calls: a retrieval's documents serve
+   * every call of the trace (the RAG context they are grounded in), a call's requested format its own.
+   * Spans of the same trace in other batches are not joined.
+   */
+  private static void context(Span span, Map<String, InferenceContext> contexts) {
+    List<String> documents = SpanContent.documents(span.attributes());
+    String format = SpanContent.responseFormat(span.attributes());
+    if (documents.isEmpty() && format == null) return;
+    contexts.merge(InferenceContext.traceKey(span.traceId()), new InferenceContext(documents, format, null, null),
+        (a, b) -> {
+          List<String> all = new ArrayList<>(a.retrievedDocuments());
+          all.addAll(b.retrievedDocuments());
+          return new InferenceContext(all, a.responseFormat() != null ? a.responseFormat() : b.responseFormat(),
+              null, null);
+        });
   }
 
   /**

@@ -7,6 +7,9 @@ import dev.loupe.model.InferenceRollup;
 import dev.loupe.model.RollupPoint;
 import dev.loupe.model.RollupQuery;
 import dev.loupe.model.Batch;
+import dev.loupe.model.CostSource;
+import dev.loupe.model.CostSummary;
+import dev.loupe.model.SpendBucket;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
 import dev.loupe.model.InferenceFeatures;
@@ -266,17 +269,24 @@ public final class DuckDbStore implements Store {
     args.add(q.endMillis());
     // Series have no other labels: like Prometheus, a matcher on an absent label sees "".
     String where = "minute_ms >= ? AND minute_ms < ?" + matching(q.matchers(), List.copyOf(KEY_COLUMNS), args);
+    if (q.lookbackMillis() == q.stepMillis()) {
+      // Steps that do not overlap: each minute falls in one, found by division, not a range join.
+      String bucketed = "SELECT ? + (minute_ms - ? + ?) // ? * ? AS t, service, deployment, model, model_version,"
+          + " count(*) AS minutes," + ROLLUP_SUMS + " FROM inference_rollups WHERE " + where
+          + " GROUP BY t, service, deployment, model, model_version"
+          + " ORDER BY service, deployment, model, model_version, t";
+      return query("inference_rollups", bucketed, ps -> {
+        int i = 1;
+        for (int k = 0; k < 2; k++) ps.setLong(i++, q.startMillis());
+        for (int k = 0; k < 3; k++) ps.setLong(i++, q.stepMillis());
+        bind(ps, i, args);
+      }, DuckDbStore::rollupPoint);
+    }
     String sql =
         "WITH steps AS (SELECT range AS i, ? + range * ? AS t FROM range(0, ?)),"
             + " r AS (SELECT * FROM inference_rollups WHERE " + where + ")"
             + " SELECT s.t, r.service, r.deployment, r.model, r.model_version, count(*) AS minutes,"
-            + " sum(requests) AS requests, sum(errors) AS errors, sum(throttled) AS throttled,"
-            + " sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,"
-            + " sum(total_tokens) AS total_tokens, sum(latency_count) AS latency_count,"
-            + weighted("latency_p50_ms", "latency_count") + weighted("latency_p95_ms", "latency_count")
-            + weighted("latency_p99_ms", "latency_count") + " sum(ttft_count) AS ttft_count,"
-            + weighted("ttft_p50_ms", "ttft_count") + weighted("ttft_p95_ms", "ttft_count")
-            + weighted("ttft_p99_ms", "ttft_count").replaceAll(",$", "")
+            + ROLLUP_SUMS
             + " FROM r JOIN steps s ON r.minute_ms >= s.t - ? AND r.minute_ms < s.t"
             + " GROUP BY s.t, r.service, r.deployment, r.model, r.model_version"
             + " ORDER BY r.service, r.deployment, r.model, r.model_version, s.t";
@@ -287,12 +297,26 @@ public final class DuckDbStore implements Store {
       ps.setLong(i++, q.points());
       i = bind(ps, i, args);
       ps.setLong(i, q.lookbackMillis());
-    }, rs -> new RollupPoint(
+    }, DuckDbStore::rollupPoint);
+  }
+
+  /** The sums and count-weighted quantiles of the minutes a rollup point covers. */
+  private static final String ROLLUP_SUMS =
+      " sum(requests) AS requests, sum(errors) AS errors, sum(throttled) AS throttled,"
+          + " sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,"
+          + " sum(total_tokens) AS total_tokens, sum(latency_count) AS latency_count,"
+          + weighted("latency_p50_ms", "latency_count") + weighted("latency_p95_ms", "latency_count")
+          + weighted("latency_p99_ms", "latency_count") + " sum(ttft_count) AS ttft_count,"
+          + weighted("ttft_p50_ms", "ttft_count") + weighted("ttft_p95_ms", "ttft_count")
+          + weighted("ttft_p99_ms", "ttft_count").replaceAll(",$", "");
+
+  private static RollupPoint rollupPoint(ResultSet rs) throws SQLException {
+    return new RollupPoint(
         key(rs), rs.getLong("t"), rs.getLong("minutes") * 60_000, rs.getLong("requests"), rs.getLong("errors"),
         rs.getLong("throttled"), rs.getLong("input_tokens"), rs.getLong("output_tokens"),
         rs.getLong("total_tokens"), rs.getLong("latency_count"), quantile(rs, "latency_p50_ms"),
         quantile(rs, "latency_p95_ms"), quantile(rs, "latency_p99_ms"), rs.getLong("ttft_count"),
-        quantile(rs, "ttft_p50_ms"), quantile(rs, "ttft_p95_ms"), quantile(rs, "ttft_p99_ms")));
+        quantile(rs, "ttft_p50_ms"), quantile(rs, "ttft_p95_ms"), quantile(rs, "ttft_p99_ms"));
   }
 
   private static String weighted(String column, String count) {
@@ -326,7 +350,12 @@ public final class DuckDbStore implements Store {
             Outcome.parse("status", rs.getString("status")), nullableInt(rs, "http_status"),
             rs.getString("finish_reason"), nullableBoolean(rs, "cache_hit"), nullableDouble(rs, "cost"),
             rs.getString("prompt"), rs.getString("completion"), nullableLong(rs, "total_tokens"),
-            rs.getString("span_id"));
+            rs.getString("span_id"), nullableLong(rs, "cache_write_tokens"), nullableLong(rs, "reasoning_tokens"),
+            costSource(rs.getString("cost_source")));
+  }
+
+  private static CostSource costSource(String stored) {
+    return stored == null ? null : CostSource.parse("cost_source", stored);
   }
 
   @Override
@@ -441,6 +470,85 @@ public final class DuckDbStore implements Store {
       return new ScoreSummary(group, rs.getLong("n"), rs.getDouble("mean"), rs.getDouble("sd"), rs.getDouble("lo"),
           rs.getDouble("hi"), rs.getDouble("p50"), rs.getDouble("p95"));
     }).stream().filter(x -> x.count() > 0).toList();
+  }
+
+  /** A cost label's column in {@code inferences}. */
+  private static String costColumn(String label) {
+    if (!COST_LABELS.contains(label)) {
+      throw new IllegalArgumentException("cannot group spend by '" + label + "'; one of " + COST_LABELS);
+    }
+    return label.equals("api_key") ? "api_key_hash" : label;
+  }
+
+  /** Matchers on cost labels, named by their columns. */
+  private static List<LabelMatcher> onCostColumns(List<LabelMatcher> matchers) {
+    List<LabelMatcher> out = new ArrayList<>();
+    for (LabelMatcher m : matchers) {
+      out.add(m.name().equals("api_key") ? new LabelMatcher("api_key_hash", m.op(), m.value()) : m);
+    }
+    return out;
+  }
+
+  private static final List<String> COST_COLUMNS = COST_LABELS.stream().map(DuckDbStore::costColumn).toList();
+
+  @Override
+  public List<CostSummary> costSummary(long fromMillis, long toMillis, List<String> groupBy, List<LabelMatcher> matchers) {
+    List<String> columns = groupBy.stream().map(DuckDbStore::costColumn).toList();
+    List<Object> args = new ArrayList<>();
+    String where = "ts_ms >= ? AND ts_ms < ?" + matching(onCostColumns(matchers), COST_COLUMNS, args);
+    String groups = columns.isEmpty() ? "" : String.join(", ", columns) + ", ";
+    String sql = "SELECT " + groups + "count(*) AS n, count(*) FILTER (WHERE status = 'ok') AS ok,"
+        + " count(cost) AS priced, count(*) FILTER (WHERE cost_source = 'unknown') AS unknown,"
+        + " count(*) FILTER (WHERE cost_source = 'provisioned') AS provisioned, coalesce(sum(cost), 0) AS spend,"
+        + " avg(cost) AS mean, coalesce(stddev_samp(cost), 0) AS sd, quantile_cont(cost, 0.95) AS p95,"
+        + " coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output,"
+        + " coalesce(sum(coalesce(input_tokens, 0) + coalesce(output_tokens, 0))"
+        + "   FILTER (WHERE cost_source = 'unknown'), 0) AS unpriced_tokens,"
+        + " min(ts_ms) AS first, max(ts_ms) AS last, max(ts_ms) FILTER (WHERE cost IS NOT NULL) AS last_priced"
+        + " FROM inferences WHERE " + where
+        + (columns.isEmpty() ? "" : " GROUP BY " + String.join(", ", columns))
+        + " ORDER BY spend DESC" + (columns.isEmpty() ? "" : ", " + String.join(", ", columns));
+    return query("inferences", sql, ps -> {
+      ps.setLong(1, fromMillis);
+      ps.setLong(2, toMillis);
+      bind(ps, 3, args);
+    }, rs -> {
+      java.util.SortedMap<String, String> group = new java.util.TreeMap<>();
+      for (int i = 0; i < groupBy.size(); i++) group.put(groupBy.get(i), rs.getString(columns.get(i)));
+      return new CostSummary(group, rs.getLong("n"), rs.getLong("ok"), rs.getLong("priced"), rs.getLong("unknown"),
+          rs.getLong("provisioned"), rs.getDouble("spend"), quantile(rs, "mean"), rs.getDouble("sd"),
+          quantile(rs, "p95"), rs.getLong("input"), rs.getLong("output"), rs.getLong("unpriced_tokens"),
+          nullableLong(rs, "first"), nullableLong(rs, "last"), nullableLong(rs, "last_priced"));
+    }).stream().filter(c -> c.requests() > 0).toList();
+  }
+
+  @Override
+  public List<SpendBucket> spendBuckets(
+      long fromMillis, long toMillis, long bucketMillis, List<String> groupBy, List<LabelMatcher> matchers) {
+    if (bucketMillis <= 0) throw new IllegalArgumentException("bucket must be positive, got " + bucketMillis);
+    if (toMillis <= fromMillis) return List.of();
+    List<String> columns = groupBy.stream().map(DuckDbStore::costColumn).toList();
+    List<Object> args = new ArrayList<>();
+    String where = "ts_ms >= ? AND ts_ms < ? AND cost IS NOT NULL"
+        + matching(onCostColumns(matchers), COST_COLUMNS, args);
+    String groups = columns.isEmpty() ? "" : String.join(", ", columns) + ", ";
+    // The last millisecond included is toMillis - 1; a bucket ends at last - k * width.
+    String sql = "SELECT " + groups + "? - (? - ts_ms) // ? * ? AS bucket_end, sum(cost) AS spend"
+        + " FROM inferences WHERE " + where + " GROUP BY ALL ORDER BY bucket_end";
+    return query("inferences", sql, ps -> {
+      int i = 1;
+      ps.setLong(i++, toMillis - 1);
+      ps.setLong(i++, toMillis - 1);
+      ps.setLong(i++, bucketMillis);
+      ps.setLong(i++, bucketMillis);
+      ps.setLong(i++, fromMillis);
+      ps.setLong(i++, toMillis);
+      bind(ps, i, args);
+    }, rs -> {
+      java.util.SortedMap<String, String> group = new java.util.TreeMap<>();
+      for (int i = 0; i < groupBy.size(); i++) group.put(groupBy.get(i), rs.getString(columns.get(i)));
+      return new SpendBucket(group, rs.getLong("bucket_end"), rs.getDouble("spend"));
+    });
   }
 
   @Override

@@ -67,7 +67,11 @@ final class Migrations {
               "ALTER TABLE scores ADD COLUMN deployment VARCHAR",
               "ALTER TABLE scores ADD COLUMN model VARCHAR",
               "ALTER TABLE scores ADD COLUMN model_version VARCHAR")),
-          // Version 6 is another branch's (cost columns); the lead renumbers if they merge apart.
+          // Null in rows stored before: their cost, if any, was the sender's.
+          new Migration(6, "an inference's cache writes, reasoning tokens and where its cost came from", List.of(
+              "ALTER TABLE inferences ADD COLUMN cache_write_tokens BIGINT",
+              "ALTER TABLE inferences ADD COLUMN reasoning_tokens BIGINT",
+              "ALTER TABLE inferences ADD COLUMN cost_source VARCHAR")),
           // ts_ms is the run's start: with the pipeline, the identity a re-sent report shares
           // (RecentIdentities drops it). checks are JSON: [{"name", "passed", "value"}].
           new Migration(7, "data pipeline runs", List.of(

@@ -110,7 +110,8 @@ final class RecentIdentities {
           && samples.size() == batch.samples().size() && runs.size() == batch.pipelineRuns().size()) {
         return batch;
       }
-      return new Batch(inferences, batch.logs(), batch.deployments(), batch.scores(), samples, spans, runs);
+      return new Batch(inferences, batch.logs(), batch.deployments(), batch.scores(), samples, spans, batch.contexts(),
+          runs);
     }
 
     private boolean isNew(Table table, long tsMillis, long id) throws SQLException {

@@ -97,6 +97,9 @@ final class RowAppender {
     text(a, i.prompt());
     text(a, i.completion());
     text(a, i.spanId());
+    integer(a, i.cacheWriteTokens());
+    integer(a, i.reasoningTokens());
+    text(a, i.costSource() == null ? null : i.costSource().wireName());
     a.endRow();
   }
 
