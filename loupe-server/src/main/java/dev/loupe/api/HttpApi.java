@@ -3,6 +3,7 @@ package dev.loupe.api;
 import dev.loupe.auth.Authenticator;
 import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.compute.ComputeDimensionJudge;
+import dev.loupe.dimension.data.WatchedPipelines;
 import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
@@ -54,7 +55,8 @@ public final class HttpApi {
       ScoreAttachment scores,
       DeploymentLog deployments,
       Map<String, dev.loupe.stats.DriftCriterion> driftCriteria,
-      CostApi costs) {}
+      CostApi costs,
+      WatchedPipelines pipelines) {}
 
   private HttpApi() {}
 
@@ -93,6 +95,8 @@ public final class HttpApi {
     r.get("/api/v1/traces", traces::list);
     r.get("/api/v1/traces/{traceId}", traces::one);
     r.get("/api/v1/network", infrastructure::network);
+    r.get("/api/v1/pipelines", new PipelinesHandler(p.pipelines(), p.metrics().recent(), p.clock(),
+        () -> p.rules().engine().alerts())::handle);
     Store store = p.store();
     RecordsHandler allInferences = new RecordsHandler(
         (from, to, limit) -> store.inferences(from, to, limit).stream().map(RecordJson::of).toList(), p.clock());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.demo.DemoCostTraffic;
 import dev.loupe.demo.DemoSimulator;
+import dev.loupe.demo.PipelineTraffic;
 import dev.loupe.server.ConfigException;
 import dev.loupe.server.ConfigLoader;
 import dev.loupe.server.DurationText;
@@ -44,6 +45,8 @@ import picocli.CommandLine.Option;
       "Run Loupe with simulated traffic from three deployments.",
       "After --change-after, chat-prod rolls out a model version whose latency is --latency-factor",
       "times higher; the model tile turns warning and names the version. One GPU runs hot.",
+      "The RAG index kb-prod (chat-prod answers from it) stops refreshing and nightly-etl's run",
+      "fails: the data tile names each, the model tile the stale index.",
       "Unless --config brings rules, the demo runs its own with `for` shortened to 30s, so the",
       "GPU temperature and latency alerts go pending and fire within minutes."
     })
@@ -79,6 +82,10 @@ final class DemoCommand implements Callable<Integer> {
       if (!capture.prompts() && !capture.completions()) config = config.withIngest(config.ingest().withCapture(demo.ingest().capture()));
       if (config.evaluation().equals(dev.loupe.evaluate.EvaluationConfig.DEFAULTS)) config = config.withEvaluation(demo.evaluation());
       if (config.budgets().isEmpty()) config = config.withBudgets(demo.budgets());
+      // The demo's pipelines (kb-refresh's cadence shortened) unless the given config has its own.
+      if (config.data().pipelines().isEmpty()) {
+        config = config.withData(ConfigLoader.parse(PipelineTraffic.configYaml(), "demo-pipelines.yml").data());
+      }
       server = LoupeServer.start(config, Clock.systemUTC());
     } catch (ConfigException e) {
       deleteTree(temporary);
@@ -97,7 +104,9 @@ final class DemoCommand implements Callable<Integer> {
         new DemoSimulator(server.baseUri(), Clock.systemUTC(), change, latencyFactor, DemoCommand::say);
     DemoCostTraffic costs = new DemoCostTraffic(server.baseUri(), Clock.systemUTC(), change.plus(Duration.ofSeconds(30)),
         DemoCommand::say);
+    PipelineTraffic pipelines = new PipelineTraffic(server.baseUri(), Clock.systemUTC(), DemoCommand::say);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      pipelines.close();
       costs.close();
       simulator.close();
       server.close();
@@ -108,6 +117,7 @@ final class DemoCommand implements Callable<Integer> {
         + "; back-filling 30 minutes of traffic…");
     simulator.start();
     costs.start();
+    pipelines.start();
     say("simulating chat-prod, summarize-prod and embed-prod; in " + DurationText.format(change)
         + " chat-prod rolls out model_version " + DemoSimulator.NEW_VERSION + "; " + DemoSimulator.hotGpu()
         + " starts running hot; " + DurationText.format(change.plus(Duration.ofSeconds(30))) + " in, API key "

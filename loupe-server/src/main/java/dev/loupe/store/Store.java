@@ -10,6 +10,7 @@ import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
 import dev.loupe.model.InferenceFeatures;
 import dev.loupe.model.LogRecord;
+import dev.loupe.model.PipelineRun;
 import dev.loupe.model.Sample;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.Score;
@@ -30,8 +31,9 @@ public interface Store extends AutoCloseable {
   /**
    * Appends every record of the batch that is not stored already; durable (committed) when this
    * returns. Returns the records that were new: a re-sent span (same trace and span id), an
-   * inference of a re-sent span or with a request id and time already stored for its deployment, and a
-   * sample of a series at a timestamp it already has, are dropped (the first one stays).
+   * inference of a re-sent span or with a request id and time already stored for its deployment, a
+   * sample of a series at a timestamp it already has, and a pipeline run of a pipeline and start
+   * already stored, are dropped (the first one stays).
    */
   Batch append(Batch batch);
 
@@ -142,6 +144,13 @@ public interface Store extends AutoCloseable {
 
   /** Spans starting in {@code [fromMillis, toMillis)}, in start order, at most {@code limit}. */
   List<Span> spansBetween(long fromMillis, long toMillis, int limit);
+
+  /**
+   * Pipeline runs that started in {@code [fromMillis, toMillis)}, oldest first, at most
+   * {@code limit}: what the data dimension keeps in memory after a start, and the history a
+   * pipeline's row-count baseline reads.
+   */
+  List<PipelineRun> pipelineRuns(long fromMillis, long toMillis, int limit);
 
   /** How many records of the type are kept. */
   long count(RecordType type);

@@ -16,6 +16,7 @@ import dev.loupe.model.InferenceFeatures;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Outcome;
+import dev.loupe.model.PipelineRun;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
 import dev.loupe.model.Span;
@@ -396,7 +397,8 @@ public abstract class StoreContract {
         List.of(new Deployment(T, "s", "d", "m", null, "v1")),
         List.of(new Score(T, "n", 1, null, "r", null, null)),
         List.of(new Sample("x", Map.of(), T, 1)),
-        List.of(new Span("t", "s", null, "old", T * 1_000_000, T * 1_000_000 + 5, null, Map.of(), Map.of()))));
+        List.of(new Span("t", "s", null, "old", T * 1_000_000, T * 1_000_000 + 5, null, Map.of(), Map.of())),
+        Map.of(), List.of(new PipelineRun("etl", true, T, T + 5, null, null, null, null))));
     store.upsertRollups(List.of(rollup(A1, T, 1, 1), rollup(A1, T + 2 * MIN, 1, 1)));
     for (RecordType type : RecordType.values()) {
       long before = store.count(type);
@@ -406,6 +408,29 @@ public abstract class StoreContract {
     }
     assertThat(store.count(RecordType.INFERENCE)).isEqualTo(1);
     assertThat(store.count(RecordType.ROLLUP)).isEqualTo(1);
+  }
+
+  @Test
+  void pipelineRunsRoundTripWithTheirChecksAndARunReSentIsKeptOnce() {
+    PipelineRun full = new PipelineRun("nightly-etl", false, T, T + 90_000, 1_200_000L, 1_150_000L, 4_096L,
+        List.of(new PipelineRun.Check("null_rate.email", false, 0.12), new PipelineRun.Check("schema", true, null)),
+        "upstream export missing");
+    PipelineRun bare = new PipelineRun("kb-refresh", true, T + 1, T + 1, null, null, null, null);
+    Batch kept = store.append(Batch.ofPipelineRuns(List.of(full, bare)));
+    assertThat(kept.pipelineRuns()).containsExactly(full, bare);
+    assertThat(store.pipelineRuns(T, T + 2, 10)).containsExactly(full, bare);
+
+    // The same pipeline and start again, even reported differently (a retry after a lost answer):
+    // the first report stays. Another start, or another pipeline at the same start, is a new run.
+    PipelineRun retried = new PipelineRun("nightly-etl", true, T, T + 95_000, null, 7L, null, null);
+    PipelineRun next = new PipelineRun("nightly-etl", true, T + MIN, T + 2 * MIN, null, 9L, null, null);
+    PipelineRun other = new PipelineRun("other", true, T, T, null, null, null, null);
+    kept = store.append(Batch.ofPipelineRuns(List.of(retried, next, other, next)));
+    assertThat(kept.pipelineRuns()).containsExactly(next, other);
+    assertThat(store.pipelineRuns(T, T + 3 * MIN, 10)).containsExactly(full, other, bare, next);
+    assertThat(store.count(RecordType.PIPELINE_RUN)).isEqualTo(4);
+    assertThat(store.appendedRecords()).containsEntry(RecordType.PIPELINE_RUN, 4L);
+    assertThat(store.pipelineRuns(T, T + 3 * MIN, 2)).containsExactly(full, other);
   }
 
   @Test

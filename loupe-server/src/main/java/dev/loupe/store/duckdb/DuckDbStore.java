@@ -16,6 +16,7 @@ import dev.loupe.model.InferenceFeatures;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Outcome;
+import dev.loupe.model.PipelineRun;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
 import dev.loupe.model.Span;
@@ -169,6 +170,7 @@ public final class DuckDbStore implements Store {
     appended.get(RecordType.SCORE).add(kept.scores().size());
     appended.get(RecordType.SAMPLE).add(kept.samples().size());
     appended.get(RecordType.SPAN).add(kept.spans().size());
+    appended.get(RecordType.PIPELINE_RUN).add(kept.pipelineRuns().size());
     return kept;
   }
 
@@ -716,6 +718,35 @@ public final class DuckDbStore implements Store {
   }
 
   @Override
+  public List<PipelineRun> pipelineRuns(long fromMillis, long toMillis, int limit) {
+    return query("pipeline_runs", "SELECT * FROM pipeline_runs WHERE ts_ms >= ? AND ts_ms < ?"
+            + " ORDER BY ts_ms, pipeline LIMIT ?",
+        range(fromMillis, toMillis, limit),
+        rs -> new PipelineRun(rs.getString("pipeline"), rs.getBoolean("success"), rs.getLong("ts_ms"),
+            rs.getLong("finished_ms"), nullableLong(rs, "rows_in"), nullableLong(rs, "rows_out"),
+            nullableLong(rs, "bytes"), checks(rs.getString("checks")), rs.getString("error")));
+  }
+
+  private static final TypeReference<List<Map<String, Object>>> CHECK_LIST = new TypeReference<>() {};
+
+  /** The stored JSON array of checks; a row that holds anything else is unreadable. */
+  private static List<PipelineRun.Check> checks(String json) {
+    List<Map<String, Object>> raw;
+    try {
+      raw = RowAppender.JSON.readValue(json, CHECK_LIST);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("stored checks are not a JSON array: " + e.getMessage(), e);
+    }
+    List<PipelineRun.Check> out = new ArrayList<>(raw.size());
+    for (Map<String, Object> c : raw) {
+      Object value = c.get("value");
+      out.add(new PipelineRun.Check((String) c.get("name"), Boolean.TRUE.equals(c.get("passed")),
+          value == null ? null : ((Number) value).doubleValue()));
+    }
+    return out;
+  }
+
+  @Override
   public long count(RecordType type) {
     return query(table(type), "SELECT count(*) FROM " + table(type), ps -> {}, rs -> rs.getLong(1)).get(0);
   }
@@ -771,6 +802,7 @@ public final class DuckDbStore implements Store {
       case SAMPLE -> "samples";
       case SPAN -> "spans";
       case ROLLUP -> "inference_rollups";
+      case PIPELINE_RUN -> "pipeline_runs";
     };
   }
 

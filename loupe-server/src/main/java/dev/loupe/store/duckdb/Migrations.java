@@ -71,9 +71,20 @@ final class Migrations {
           new Migration(6, "an inference's cache writes, reasoning tokens and where its cost came from", List.of(
               "ALTER TABLE inferences ADD COLUMN cache_write_tokens BIGINT",
               "ALTER TABLE inferences ADD COLUMN reasoning_tokens BIGINT",
-              "ALTER TABLE inferences ADD COLUMN cost_source VARCHAR")));
+              "ALTER TABLE inferences ADD COLUMN cost_source VARCHAR")),
+          // ts_ms is the run's start: with the pipeline, the identity a re-sent report shares
+          // (RecentIdentities drops it). checks are JSON: [{"name", "passed", "value"}].
+          new Migration(7, "data pipeline runs", List.of(
+              "CREATE TABLE pipeline_runs (ts_ms BIGINT NOT NULL, pipeline VARCHAR NOT NULL,"
+                  + " success BOOLEAN NOT NULL, finished_ms BIGINT NOT NULL, rows_in BIGINT, rows_out BIGINT,"
+                  + " bytes BIGINT, checks VARCHAR NOT NULL, error VARCHAR)")));
 
   private Migrations() {}
+
+  /** The version a store reaches with every migration applied (versions need not be dense). */
+  static int latest() {
+    return ALL.get(ALL.size() - 1).version();
+  }
 
   /** Applies what is missing; returns the schema version reached. */
   static int apply(Connection conn) throws SQLException {
