@@ -181,13 +181,14 @@ public final class InjectionDetector {
         i++;
         continue;
       }
-      // Hex digits, optionally separated by single spaces or written as \x41.
-      StringBuilder digits = new StringBuilder();
+      // Hex digits, optionally separated by single spaces or written as \x41. Counted first: English
+      // words are full of a-f runs, and only a long run is worth decoding.
       int j = i;
+      int count = 0;
       while (j < n) {
         char c = raw.charAt(j);
         if (isHex(c)) {
-          digits.append(c);
+          count++;
           j++;
         } else if ((c == ' ' || c == ':') && j + 1 < n && isHex(raw.charAt(j + 1))) {
           j++;
@@ -197,11 +198,21 @@ public final class InjectionDetector {
           break;
         }
       }
+      int runStart = i;
       i = Math.max(j, i + 1);
-      if (digits.length() < MIN_HEX || digits.length() % 2 != 0) continue;
-      byte[] bytes = new byte[digits.length() / 2];
-      for (int k = 0; k < bytes.length; k++) {
-        bytes[k] = (byte) Integer.parseInt(digits.substring(2 * k, 2 * k + 2), 16);
+      if (count < MIN_HEX || count % 2 != 0) continue;
+      byte[] bytes = new byte[count / 2];
+      int nibbles = 0;
+      for (int k = runStart; k < j; k++) {
+        char c = raw.charAt(k);
+        if (c == '\\' && k + 1 < j && raw.charAt(k + 1) == 'x') {
+          k++;
+          continue;
+        }
+        if (!isHex(c)) continue;
+        int v = Character.digit(c, 16);
+        bytes[nibbles / 2] = (byte) (nibbles % 2 == 0 ? v << 4 : bytes[nibbles / 2] | v);
+        nibbles++;
       }
       String decoded = printable(bytes);
       if (decoded != null) best = Math.max(best, rescan("hex", decoded, hidden));
@@ -270,8 +281,15 @@ public final class InjectionDetector {
     return words >= 2 ? out.toString() : null;
   }
 
+  private static final boolean[] LEET_WORD_CHAR = new boolean[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) LEET_WORD_CHAR[c] = true;
+    for (char c : "0134579@$!|".toCharArray()) LEET_WORD_CHAR[c] = true;
+  }
+
   private static boolean isLeetWordChar(char c) {
-    return c >= 'a' && c <= 'z' || "0134579@$!|".indexOf(c) >= 0;
+    return c < 0x80 && LEET_WORD_CHAR[c];
   }
 
   private static char unleet(char c) {
