@@ -31,6 +31,7 @@ public final class InjectionDetector {
   static final int MAX_CHARS = 64 * 1024;
   private static final int MIN_BASE64 = 20;
   private static final int MIN_HEX = 24;
+  private static final int MAX_LEET_WORD = 24;
   private static final String[] ROT13_WORDS = rot13(
       "ignore", "disregard", "instructions", "previous", "system prompt", "forget", "reveal", "jailbreak", "pretend");
   private static final String[] REVERSED_WORDS = reverse("instructions", "ignore", "system prompt", "previous");
@@ -52,6 +53,15 @@ public final class InjectionDetector {
   }
 
   public InjectionVerdict inspect(String raw) {
+    return inspect(raw, 0);
+  }
+
+  /**
+   * As {@link #inspect(String)}, but the classifier's n-grams are only read out when the score
+   * reaches {@code explainFrom}: reading them costs as much as scoring, and a text below the
+   * threshold is never explained.
+   */
+  InjectionVerdict inspect(String raw, double explainFrom) {
     if (raw == null || raw.isBlank()) return InjectionVerdict.NONE;
     if (raw.length() > MAX_CHARS) {
       raw = raw.substring(0, MAX_CHARS / 2) + "\n" + raw.substring(raw.length() - MAX_CHARS / 2);
@@ -100,7 +110,8 @@ public final class InjectionDetector {
     List<String> rules = new ArrayList<>(hits.size() + hidden.size());
     for (String h : hidden) rules.add(h);
     for (InjectionRules.Hit h : hits) rules.add(h.rule());
-    List<String> ngrams = c >= 0.3 ? classifier.topNgrams(text, window.start(), window.end(), 5) : List.of();
+    List<String> ngrams = c >= 0.3 && score >= explainFrom
+        ? classifier.topNgrams(text, window.start(), window.end(), 5) : List.of();
     int start;
     int end;
     if (!hits.isEmpty()) {
@@ -272,7 +283,8 @@ public final class InjectionDetector {
         else leet = true;
         i++;
       }
-      if (letter && leet && i - s >= 3) {
+      // Leetspeak is written in words; a longer run of letters and digits is an id or an encoding.
+      if (letter && leet && i - s >= 3 && i - s <= MAX_LEET_WORD) {
         if (out == null) out = new StringBuilder(text);
         for (int k = s; k < i; k++) out.setCharAt(k, unleet(text.charAt(k)));
         words++;
@@ -334,12 +346,22 @@ public final class InjectionDetector {
     return false;
   }
 
+  private static final boolean[] BASE64 = new boolean[128];
+  private static final boolean[] HEX = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      BASE64[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/'
+          || c == '-' || c == '_';
+      HEX[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+  }
+
   private static boolean isBase64(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-'
-        || c == '_';
+    return c < 0x80 && BASE64[c];
   }
 
   private static boolean isHex(char c) {
-    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    return c < 0x80 && HEX[c];
   }
 }

@@ -446,6 +446,7 @@ public final class SensitiveDataDetector {
 
   private static SensitiveKind classifyNumber(String text, int start, int end, int[] groups, int groupCount,
       int digits, char sep, boolean mixedSeps, boolean plus, boolean paren) {
+    if (digits < 7) return null; // no phone, SSN or card is shorter; most numbers in text are
     String d = digitsOf(text, start, end);
     // Payment cards: 13-19 digits in groups of four (Amex 4-6-5), a known issuer digit, Luhn.
     if (!plus && !paren && !mixedSeps && digits >= 13 && digits <= 19 && (sep == 0 || sep == ' ' || sep == '-')
