@@ -25,7 +25,9 @@ import java.util.function.Supplier;
  * following load (±15 %); a daily cycle of the quality score (±2 %) and length (±5 %); and a
  * random level per hour standing for the mix of users and prompts (sd 0.5 % of the score, 1 % of
  * latency and length, times {@code hourNoise}). Arrivals per minute are drawn from the normal
- * approximation of a Poisson count.
+ * approximation of a Poisson count. A harder variant adds minutes with a burst of failures ({@code
+ * failingMinutesPerDay}): 30 % of the minute's requests fail (score 0, latency × 5, tokens × 0.1),
+ * drawn from their own generator so the other draws, and the streams, stay the same.
  */
 final class DetectionQualityEvaluation {
   static final long T0 = 1_793_491_200_000L; // 2026-11-01T00:00Z
@@ -86,8 +88,10 @@ final class DetectionQualityEvaluation {
   private DetectionQualityEvaluation() {}
 
   /** Simulates one 30-day stream and feeds each signal's per-minute aggregate to its own watcher. */
-  static List<Run> simulate(long seed, Scenario scenario, double hourNoise, double warmUpDays, Feed feed, Supplier<Watcher> watchers) {
+  static List<Run> simulate(long seed, Scenario scenario, double hourNoise, double failingMinutesPerDay, double warmUpDays, Feed feed,
+      Supplier<Watcher> watchers) {
     SplittableRandom r = new SplittableRandom(seed * 7919 + scenario.ordinal());
+    SplittableRandom failures = new SplittableRandom(seed * 31 + scenario.ordinal() + 777);
     long changeStart = scenario == Scenario.STATIONARY ? -1 : T0 + 10 * DAY + (long) (r.nextDouble() * 1440) * MINUTE;
     int hours = DAYS * 24;
     Map<Signal, double[]> hourLevel = new EnumMap<>(Signal.class);
@@ -121,10 +125,12 @@ final class DetectionQualityEvaluation {
       double lengthSum = 0;
       double latencySum = 0;
       if (latencies.length < n) latencies = new double[n * 2];
+      int failed = failingMinutesPerDay > 0 && failures.nextDouble() < failingMinutesPerDay / 1440 ? (int) Math.round(0.3 * n) : 0;
       for (int i = 0; i < n; i++) {
-        qualitySum += Math.max(0, Math.min(1, quality + 0.15 * r.nextGaussian()));
-        double latencyNoise = 0.5 * r.nextGaussian();
-        double lengthNoise = 0.7 * r.nextGaussian();
+        double score = Math.max(0, Math.min(1, quality + 0.15 * r.nextGaussian()));
+        double latencyNoise = 0.5 * r.nextGaussian() + (i < failed ? Math.log(5) : 0);
+        double lengthNoise = 0.7 * r.nextGaussian() + (i < failed ? Math.log(0.1) : 0);
+        qualitySum += i < failed ? 0 : score;
         if (feed == Feed.LOG_MEAN) {
           latencySum += latencyNoise;
           lengthSum += lengthNoise;
@@ -161,10 +167,11 @@ final class DetectionQualityEvaluation {
   }
 
   /** Every seed and scenario of one detector configuration. */
-  static List<Run> evaluate(long[] seeds, double hourNoise, double warmUpDays, Feed feed, Supplier<Watcher> watchers) {
+  static List<Run> evaluate(long[] seeds, double hourNoise, double failingMinutesPerDay, double warmUpDays, Feed feed,
+      Supplier<Watcher> watchers) {
     List<Run> runs = new ArrayList<>();
     for (long seed : seeds) {
-      for (Scenario sc : Scenario.values()) runs.addAll(simulate(seed, sc, hourNoise, warmUpDays, feed, watchers));
+      for (Scenario sc : Scenario.values()) runs.addAll(simulate(seed, sc, hourNoise, failingMinutesPerDay, warmUpDays, feed, watchers));
     }
     return runs;
   }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * request/s, a 10 % decline over 14 days within 3 days of its start, fewer than one false alarm
  * per deployment per 30 stationary days; and every detection dated no earlier than a day before
  * the change. Seeds 1–30 by default (about 12 s) ({@code -Dloupe.detection.seeds=N} for more); {@code
- * -Dloupe.detection.variants=true} also prints the other feed, twice the hourly wandering and
- * River's defaults (report in target/surefire-reports).
+ * -Dloupe.detection.variants=true} also prints the other feed, twice the hourly wandering, bursts
+ * of failures and River's defaults (report in target/surefire-reports).
  */
 class DetectionQualityTest {
   static final long HOUR = DetectionQualityEvaluation.HOUR;
@@ -29,17 +29,19 @@ class DetectionQualityTest {
     long[] seeds = LongStream.rangeClosed(1, seedCount).toArray();
     PageHinkleyParameters p = PageHinkleyParameters.standardised();
     double warmUpDays = p.warmUpMillis() / (double) DAY;
-    List<Run> runs = DetectionQualityEvaluation.evaluate(seeds, 1.0, warmUpDays, Feed.LOG_MEAN, () -> new PageHinkleyDetector(p)::update);
+    List<Run> runs = DetectionQualityEvaluation.evaluate(seeds, 1.0, 0, warmUpDays, Feed.LOG_MEAN, () -> new PageHinkleyDetector(p)::update);
     System.out.println(DetectionQualityEvaluation.report(
         "PageHinkleyParameters.standardised(), mean of log latency and log tokens, seeds 1.." + seedCount + ", hour noise x1", runs));
     if (Boolean.getBoolean("loupe.detection.variants")) {
       System.out.println(DetectionQualityEvaluation.report("standardised(), P50 latency and mean tokens per minute",
-          DetectionQualityEvaluation.evaluate(seeds, 1.0, warmUpDays, Feed.P50_AND_MEAN, () -> new PageHinkleyDetector(p)::update)));
+          DetectionQualityEvaluation.evaluate(seeds, 1.0, 0, warmUpDays, Feed.P50_AND_MEAN, () -> new PageHinkleyDetector(p)::update)));
       System.out.println(DetectionQualityEvaluation.report("standardised(), mean of logs, hour noise x2",
-          DetectionQualityEvaluation.evaluate(seeds, 2.0, warmUpDays, Feed.LOG_MEAN, () -> new PageHinkleyDetector(p)::update)));
+          DetectionQualityEvaluation.evaluate(seeds, 2.0, 0, warmUpDays, Feed.LOG_MEAN, () -> new PageHinkleyDetector(p)::update)));
+      System.out.println(DetectionQualityEvaluation.report("standardised(), mean of logs, 6 minutes a day with 30 % of requests failing",
+          DetectionQualityEvaluation.evaluate(seeds, 1.0, 6, warmUpDays, Feed.LOG_MEAN, () -> new PageHinkleyDetector(p)::update)));
       PageHinkleyParameters river = PageHinkleyParameters.river();
       System.out.println(DetectionQualityEvaluation.report("PageHinkleyParameters.river() on raw per-minute values (P50 latency, mean tokens)",
-          DetectionQualityEvaluation.evaluate(seeds, 1.0, 0, Feed.P50_AND_MEAN, () -> new PageHinkleyDetector(river)::update)));
+          DetectionQualityEvaluation.evaluate(seeds, 1.0, 0, 0, Feed.P50_AND_MEAN, () -> new PageHinkleyDetector(river)::update)));
     }
 
     for (Run r : runs) {
