@@ -98,6 +98,7 @@ async function refresh() {
     // Its own requests: a slow drift query never holds the tiles back.
     refreshQuality().catch((e) => console.warn('quality panel:', e));
     refreshSecurity().catch((e) => console.warn('security panel:', e));
+    if (typeof refreshCost === 'function') refreshCost();
     showBanner(null);
     document.body.classList.remove('stale');
     document.getElementById('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
@@ -157,6 +158,8 @@ function pct(v, what) {
 }
 
 const UNITS_SHOWN = 8;
+// A tile reason about a rule whose input never arrived: "RuleName: missing input: …".
+const MISSING_INPUT = /^\w+: missing input: /;
 const RANK = { critical: 0, warning: 1, ok: 2 };
 
 function unitList(name, units) {
@@ -191,8 +194,21 @@ function renderHealth(health, unitsByDimension) {
     tile.append(head);
     if (d.since) tile.append(el('div', { class: 'since' }, 'since ' + new Date(d.since).toLocaleString()));
     if (d.reasons.length) {
+      // Rules waiting for an input never seen are told, but folded: they should not bury what fired.
+      const waiting = d.reasons.filter((r) => MISSING_INPUT.test(r));
       const ul = el('ul');
-      for (const r of d.reasons) ul.append(el('li', {}, r));
+      for (const r of d.reasons.filter((x) => !MISSING_INPUT.test(x))) ul.append(el('li', {}, r));
+      if (waiting.length) {
+        const li = el('li', { class: 'waiting' });
+        const more = el('details');
+        more.append(el('summary', {}, waiting.length === 1 ? '1 rule waits for an input never seen'
+          : `${waiting.length} rules wait for inputs never seen`));
+        const list = el('ul');
+        for (const r of waiting) list.append(el('li', {}, r));
+        more.append(list);
+        li.append(more);
+        ul.append(li);
+      }
       tile.append(ul);
     } else {
       tile.append(el('div', { class: 'none' }, 'all signals within thresholds'));

@@ -15,7 +15,8 @@ public record Batch(
     List<Score> scores,
     List<Sample> samples,
     List<Span> spans,
-    Map<String, InferenceContext> contexts) {
+    Map<String, InferenceContext> contexts,
+    List<PipelineRun> pipelineRuns) {
   public static final Batch EMPTY = new Batch(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
   public Batch {
@@ -26,21 +27,28 @@ public record Batch(
     samples = List.copyOf(samples);
     spans = List.copyOf(spans);
     contexts = Map.copyOf(contexts);
+    pipelineRuns = pipelineRuns == null ? List.of() : List.copyOf(pipelineRuns);
   }
 
   public Batch(List<Inference> inferences, List<LogRecord> logs, List<Deployment> deployments, List<Score> scores,
       List<Sample> samples, List<Span> spans) {
-    this(inferences, logs, deployments, scores, samples, spans, Map.of());
+    this(inferences, logs, deployments, scores, samples, spans, Map.of(), List.of());
   }
 
-  /** The same batch with other inferences (their contexts kept). */
+  /** A batch without pipeline runs. */
+  public Batch(List<Inference> inferences, List<LogRecord> logs, List<Deployment> deployments, List<Score> scores,
+      List<Sample> samples, List<Span> spans, Map<String, InferenceContext> contexts) {
+    this(inferences, logs, deployments, scores, samples, spans, contexts, List.of());
+  }
+
+  /** The same batch with other inferences (their contexts kept); every other record kept. */
   public Batch withInferences(List<Inference> replaced) {
-    return new Batch(replaced, logs, deployments, scores, samples, spans, contexts);
+    return new Batch(replaced, logs, deployments, scores, samples, spans, contexts, pipelineRuns);
   }
 
-  /** The same batch with other scores. */
+  /** The same batch with other scores; every other record kept. */
   public Batch withScores(List<Score> replaced) {
-    return new Batch(inferences, logs, deployments, replaced, samples, spans, contexts);
+    return new Batch(inferences, logs, deployments, replaced, samples, spans, contexts, pipelineRuns);
   }
 
   /**
@@ -69,8 +77,13 @@ public record Batch(
     return new Batch(List.of(), List.of(), List.of(), List.of(), samples, List.of());
   }
 
+  public static Batch ofPipelineRuns(List<PipelineRun> runs) {
+    return new Batch(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(), runs);
+  }
+
   public int size() {
-    return inferences.size() + logs.size() + deployments.size() + scores.size() + samples.size() + spans.size();
+    return inferences.size() + logs.size() + deployments.size() + scores.size() + samples.size() + spans.size()
+        + pipelineRuns.size();
   }
 
   public boolean isEmpty() {

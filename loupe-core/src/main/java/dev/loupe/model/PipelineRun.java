@@ -2,7 +2,11 @@ package dev.loupe.model;
 
 import java.util.List;
 
-/** One run of a data pipeline, as reported by the pipeline. */
+/**
+ * One run of a data pipeline, as reported by the pipeline: whether it succeeded, when it started
+ * and finished, what it read and wrote, its data-quality checks and, when it failed, why. A run
+ * is identified by its pipeline and start: a re-sent report of it is the same run.
+ */
 public record PipelineRun(
     String pipeline,
     boolean success,
@@ -10,12 +14,20 @@ public record PipelineRun(
     long finishedAtMillis,
     Long rowsIn,
     Long rowsOut,
+    Long bytes,
     List<Check> checks,
     String error) {
-  /** One data-quality check of a run. */
+  /** Longest error text kept; a stack trace is cut there. */
+  public static final int MAX_ERROR_LENGTH = 4096;
+
+  /**
+   * One data-quality check of a run: a null rate, a schema comparison, a freshness test… as the
+   * pipeline judged it ({@code passed}), with the measured value when there is one.
+   */
   public record Check(String name, boolean passed, Double value) {
     public Check {
       Checks.name("checks.name", name);
+      if (value != null) Checks.finite("checks.value", value);
     }
   }
 
@@ -27,6 +39,25 @@ public record PipelineRun(
     }
     Checks.nonNegative("rows_in", rowsIn);
     Checks.nonNegative("rows_out", rowsOut);
+    Checks.nonNegative("bytes", bytes);
     checks = checks == null ? List.of() : List.copyOf(checks);
+    if (error != null && error.isBlank()) error = null;
+    if (error != null && error.length() > MAX_ERROR_LENGTH) error = error.substring(0, MAX_ERROR_LENGTH);
+  }
+
+  /** A run without a byte count. */
+  public PipelineRun(String pipeline, boolean success, long startedAtMillis, long finishedAtMillis, Long rowsIn,
+      Long rowsOut, List<Check> checks, String error) {
+    this(pipeline, success, startedAtMillis, finishedAtMillis, rowsIn, rowsOut, null, checks, error);
+  }
+
+  /** What the run wrote, else what it read: the count its baseline follows. Null when it reported neither. */
+  public Long rows() {
+    return rowsOut != null ? rowsOut : rowsIn;
+  }
+
+  /** {@code success} or {@code failed}, as the wire contract writes it. */
+  public String status() {
+    return success ? "success" : "failed";
   }
 }

@@ -3,6 +3,7 @@ package dev.loupe.api;
 import dev.loupe.auth.Authenticator;
 import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.compute.ComputeDimensionJudge;
+import dev.loupe.dimension.data.WatchedPipelines;
 import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.dimension.model.InferenceWindows;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
@@ -53,7 +54,9 @@ public final class HttpApi {
       RuleApi rules,
       ScoreAttachment scores,
       DeploymentLog deployments,
-      Map<String, dev.loupe.stats.DriftCriterion> driftCriteria) {}
+      Map<String, dev.loupe.stats.DriftCriterion> driftCriteria,
+      CostApi costs,
+      WatchedPipelines pipelines) {}
 
   private HttpApi() {}
 
@@ -92,6 +95,8 @@ public final class HttpApi {
     r.get("/api/v1/traces", traces::list);
     r.get("/api/v1/traces/{traceId}", traces::one);
     r.get("/api/v1/network", infrastructure::network);
+    r.get("/api/v1/pipelines", new PipelinesHandler(p.pipelines(), p.metrics().recent(), p.clock(),
+        () -> p.rules().engine().alerts())::handle);
     Store store = p.store();
     RecordsHandler allInferences = new RecordsHandler(
         (from, to, limit) -> store.inferences(from, to, limit).stream().map(RecordJson::of).toList(), p.clock());
@@ -114,6 +119,11 @@ public final class HttpApi {
     r.get("/api/v1/findings", new FindingsHandler(store.security(), p.clock()));
     r.get("/api/v1/drift", new DriftHandler(store, p.deployments(), p.clock(), p.driftCriteria())::handle);
     r.get("/api/v1/versions/compare", new VersionCompareHandler(store, p.deployments(), p.clock())::handle);
+    CostHandler cost = new CostHandler(store, p.costs(), p.clock());
+    r.get("/api/v1/cost", cost::spend);
+    r.get("/api/v1/cost/gpus", cost::gpus);
+    r.get("/api/v1/budgets", cost::budgets);
+    r.get("/api/v1/prices", cost::prices);
     r.get("/api/v1/health", new HealthHandler(p.health()));
     RulesHandler rules = new RulesHandler(p.rules(), p.clock());
     r.get("/api/v1/rules", rules::rules);

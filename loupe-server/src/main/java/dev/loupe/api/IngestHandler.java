@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /api/v1/{inferences,logs,deployments,scores,feedback,labels}}: decode, keep what is valid, make it
+ * {@code POST /api/v1/{inferences,logs,deployments,scores,feedback,labels}} and
+ * {@code /api/v1/pipelines/{name}/runs}: decode, keep what is valid, make it
  * durable, and say exactly what was rejected and where. A 2xx means the kept records are durable.
  */
 final class IngestHandler implements Handler {
@@ -80,7 +81,7 @@ final class IngestHandler implements Handler {
   private void handleAdmitted(Context ctx, byte[] body) {
     JsonEventDecoder.Decoded decoded;
     try {
-      decoded = complete.apply(decoder.decode(kind, body));
+      decoded = complete.apply(decoder.decode(kind, body, ctx.pathParamMap()));
     } catch (MalformedJsonException e) {
       metrics.rejected(endpoint, "malformed_json", 1);
       Map<String, Object> where = new LinkedHashMap<>();

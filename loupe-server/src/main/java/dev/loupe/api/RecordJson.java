@@ -26,6 +26,8 @@ final class RecordJson {
     putIfSet(m, "input_tokens", i.inputTokens());
     putIfSet(m, "output_tokens", i.outputTokens());
     putIfSet(m, "cached_tokens", i.cachedTokens());
+    putIfSet(m, "cache_write_tokens", i.cacheWriteTokens());
+    putIfSet(m, "reasoning_tokens", i.reasoningTokens());
     putIfSet(m, "total_tokens", i.totalTokens());
     putIfSet(m, "latency_ms", i.latencyMs());
     putIfSet(m, "ttft_ms", i.ttftMs());
@@ -34,6 +36,7 @@ final class RecordJson {
     putIfSet(m, "finish_reason", i.finishReason());
     putIfSet(m, "cache_hit", i.cacheHit());
     putIfSet(m, "cost", i.cost());
+    putIfSet(m, "cost_source", i.costSource() == null ? null : i.costSource().wireName());
     putIfSet(m, "prompt", i.prompt());
     putIfSet(m, "completion", i.completion());
     return m;

@@ -15,10 +15,8 @@ public final class TenantStamp {
   public static Batch apply(Principal principal, Batch batch) {
     String tenant = principal.tenant();
     if (tenant == null || batch.inferences().isEmpty()) return batch;
-    List<Inference> stamped = batch.inferences().stream().map(i -> tenant.equals(i.tenant()) ? i : new Inference(
-        i.timestampMillis(), i.key(), i.operation(), i.requestId(), i.traceId(), tenant, i.apiKeyHash(),
-        i.inputTokens(), i.outputTokens(), i.cachedTokens(), i.latencyMs(), i.ttftMs(), i.outcome(), i.httpStatus(),
-        i.finishReason(), i.cacheHit(), i.cost(), i.prompt(), i.completion(), i.totalTokens(), i.spanId())).toList();
+    List<Inference> stamped =
+        batch.inferences().stream().map(i -> tenant.equals(i.tenant()) ? i : i.withTenant(tenant)).toList();
     return batch.withInferences(stamped);
   }
 }

@@ -14,11 +14,17 @@ final class BenchRun {
 
   /** A server on free ports (HTTP and OTLP) with its data in a new temporary directory. */
   static LoupeServer localServer() throws IOException {
+    return localServer(true);
+  }
+
+  /** The same, pricing inferences at ingest or not ({@code prices.enabled}). */
+  static LoupeServer localServer(boolean pricing) throws IOException {
     String dir = Files.createTempDirectory("loupe-bench-").toString();
     long t0 = System.nanoTime();
     LoupeServer server = LoupeServer.start(LoupeConfig.DEFAULTS
         .withServer(new LoupeConfig.Server("127.0.0.1", 0, dir))
-        .withOtlp(LoupeConfig.DEFAULTS.otlp().withPorts(0, 0)), Clock.systemUTC());
+        .withOtlp(LoupeConfig.DEFAULTS.otlp().withPorts(0, 0))
+        .withPrices(LoupeConfig.DEFAULTS.prices().withEnabled(pricing)), Clock.systemUTC());
     System.out.printf(Locale.ROOT, "server started in %.0f ms (data in %s)%n", (System.nanoTime() - t0) / 1e6, dir);
     return server;
   }
@@ -26,6 +32,12 @@ final class BenchRun {
   /** Sends the warm-up, then the measured records; prints throughput and ack latency; exit code. */
   static int measure(IngestLoadGenerator load, long warmup, long records, String unit, int batch, int concurrency)
       throws InterruptedException {
+    return run(load, warmup, records, unit, batch, concurrency).failed() == 0 ? 0 : 1;
+  }
+
+  /** {@link #measure}, answering the measured run. */
+  static IngestLoadGenerator.Result run(IngestLoadGenerator load, long warmup, long records, String unit, int batch,
+      int concurrency) throws InterruptedException {
     if (warmup > 0) load.run(warmup);
     IngestLoadGenerator.Result r = load.run(records);
     System.out.printf(Locale.ROOT,
@@ -33,6 +45,6 @@ final class BenchRun {
             + "throughput=%.0f %s/s ack_p50=%.1f ms ack_p99=%.1f ms ack_max=%.1f ms%n",
         unit, r.events(), batch, concurrency, r.requests(), r.failed(), r.seconds(), r.eventsPerSecond(), unit,
         r.ackP50Ms(), r.ackP99Ms(), r.ackMaxMs());
-    return r.failed() == 0 ? 0 : 1;
+    return r;
   }
 }

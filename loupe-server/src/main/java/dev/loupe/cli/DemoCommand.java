@@ -2,7 +2,9 @@ package dev.loupe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.demo.DemoCostTraffic;
 import dev.loupe.demo.DemoSimulator;
+import dev.loupe.demo.PipelineTraffic;
 import dev.loupe.server.ConfigException;
 import dev.loupe.server.ConfigLoader;
 import dev.loupe.server.DurationText;
@@ -43,6 +45,8 @@ import picocli.CommandLine.Option;
       "Run Loupe with simulated traffic from three deployments.",
       "After --change-after, chat-prod rolls out a model version whose latency is --latency-factor",
       "times higher; the model tile turns warning and names the version. One GPU runs hot.",
+      "The RAG index kb-prod (chat-prod answers from it) stops refreshing and nightly-etl's run",
+      "fails: the data tile names each, the model tile the stale index.",
       "Unless --config brings rules, the demo runs its own with `for` shortened to 30s, so the",
       "GPU temperature and latency alerts go pending and fire within minutes."
     })
@@ -78,6 +82,11 @@ final class DemoCommand implements Callable<Integer> {
       // support-bot's canary, unless the given config has a security section of its own.
       if (config.security().equals(dev.loupe.server.SecurityConfig.DEFAULTS)) config = config.withSecurity(demo.security());
       if (config.evaluation().equals(dev.loupe.evaluate.EvaluationConfig.DEFAULTS)) config = config.withEvaluation(demo.evaluation());
+      if (config.budgets().isEmpty()) config = config.withBudgets(demo.budgets());
+      // The demo's pipelines (kb-refresh's cadence shortened) unless the given config has its own.
+      if (config.data().pipelines().isEmpty()) {
+        config = config.withData(ConfigLoader.parse(PipelineTraffic.configYaml(), "demo-pipelines.yml").data());
+      }
       server = LoupeServer.start(config, Clock.systemUTC());
     } catch (ConfigException e) {
       deleteTree(temporary);
@@ -94,10 +103,15 @@ final class DemoCommand implements Callable<Integer> {
     URI page = URI.create("http://localhost:" + server.port() + "/");
     DemoSimulator simulator =
         new DemoSimulator(server.baseUri(), Clock.systemUTC(), change, latencyFactor, DemoCommand::say);
+    DemoCostTraffic costs = new DemoCostTraffic(server.baseUri(), Clock.systemUTC(), change.plus(Duration.ofSeconds(30)),
+        DemoCommand::say);
+    PipelineTraffic pipelines = new PipelineTraffic(server.baseUri(), Clock.systemUTC(), DemoCommand::say);
     dev.loupe.demo.SecurityTraffic security =
         new dev.loupe.demo.SecurityTraffic(server.baseUri(), Clock.systemUTC(), DemoCommand::say);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       security.close();
+      pipelines.close();
+      costs.close();
       simulator.close();
       server.close();
       if (temporaryInUse) deleteTree(temporary);
@@ -106,12 +120,16 @@ final class DemoCommand implements Callable<Integer> {
     say("data in " + server.config().server().dataDir() + (temporaryInUse ? " (removed when the demo stops)" : "")
         + "; back-filling 30 minutes of traffic…");
     simulator.start();
+    costs.start();
+    pipelines.start();
     security.start();
     say("security: in 1m API key " + dev.loupe.demo.SecurityTraffic.BATCH_KEY + " uses 20x its usual hour, from 2m to 5m "
         + dev.loupe.demo.SecurityTraffic.DEPLOYMENT + " gets prompt injections, at 5m30s it leaks its canary token");
     say("simulating chat-prod, summarize-prod and embed-prod; in " + DurationText.format(change)
         + " chat-prod rolls out model_version " + DemoSimulator.NEW_VERSION + "; " + DemoSimulator.hotGpu()
-        + " starts running hot");
+        + " starts running hot; " + DurationText.format(change.plus(Duration.ofSeconds(30))) + " in, API key "
+        + DemoCostTraffic.LEAKY_KEY + " calls 20x as often; " + DemoCostTraffic.UNPRICED_MODEL + " has no price and "
+        + DemoCostTraffic.IDLE_NODE + "'s GPUs sit idle");
     if (demoRules) {
       say("demo rules: evaluated every " + DurationText.format(server.config().rules().evaluationInterval())
           + ", with `for` SHORTENED to 30s (real rules wait 2m-10m) so alerts go pending and fire within minutes;"

@@ -30,9 +30,26 @@ final class IngestBenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "200000", description = "Events sent first and not measured. Default: ${DEFAULT-VALUE}")
   long warmup;
 
+  @Option(names = "--pricing", defaultValue = "on", paramLabel = "on|off|both",
+      description = "Price inferences at ingest (the local server's prices.enabled); both: alternate servers without"
+          + " and with pricing for --rounds pairs and print the ratio. Default: ${DEFAULT-VALUE}")
+  String pricing;
+
+  @Option(names = "--rounds", defaultValue = "2", description = "Pairs of runs with --pricing both. Default: ${DEFAULT-VALUE}")
+  int rounds;
+
   @Override
   public Integer call() throws Exception {
-    LoupeServer server = url == null ? BenchRun.localServer() : null;
+    if (!pricing.equals("on") && !pricing.equals("off") && !pricing.equals("both")) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--pricing must be on, off or both, got " + pricing);
+    }
+    if (pricing.equals("both")) {
+      if (url != null) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--pricing both starts its own servers; leave out --url");
+      return both();
+    }
+    LoupeServer server = url == null ? BenchRun.localServer(pricing.equals("on")) : null;
     URI target = server == null ? url : server.baseUri();
     try {
       return BenchRun.measure(new IngestLoadGenerator(target, batch, concurrency, System.currentTimeMillis()),
@@ -40,5 +57,29 @@ final class IngestBenchCommand implements Callable<Integer> {
     } finally {
       if (server != null) server.close();
     }
+  }
+
+  /** Alternates fresh servers without and with pricing, so the machine's drift hits both alike. */
+  private int both() throws Exception {
+    double[] sum = new double[2];
+    int failed = 0;
+    for (int round = 0; round < rounds; round++) {
+      for (int on = 0; on < 2; on++) {
+        System.out.println("pricing=" + (on == 1 ? "on" : "off") + " round=" + (round + 1));
+        LoupeServer server = BenchRun.localServer(on == 1);
+        try {
+          IngestLoadGenerator.Result r = BenchRun.run(
+              new IngestLoadGenerator(server.baseUri(), batch, concurrency, System.currentTimeMillis()), warmup, events,
+              "events", batch, concurrency);
+          sum[on] += r.eventsPerSecond();
+          failed += r.failed();
+        } finally {
+          server.close();
+        }
+      }
+    }
+    System.out.printf(java.util.Locale.ROOT, "mean events/s: pricing off %.0f, on %.0f, on/off %.3f%n",
+        sum[0] / rounds, sum[1] / rounds, sum[1] / sum[0]);
+    return failed == 0 ? 0 : 1;
   }
 }

@@ -53,6 +53,12 @@ public final class DemoSimulator implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
+  private final java.util.concurrent.ExecutorService history =
+      Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "loupe-demo-history");
+        t.setDaemon(true);
+        return t;
+      });
   private long lastSentMillis;
   private final GpuFleetModel fleet;
   private long lastFleetMillis;
@@ -102,10 +108,19 @@ public final class DemoSimulator implements AutoCloseable {
   /** Back-fills history, then sends every second and schedules the rollout. */
   public void start() throws IOException, InterruptedException {
     backfill();
-    // After the half hour: the deployments are up to date while the long history goes in.
-    backfillQualityHistory();
     timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     timer.schedule(this::rollOut, changeAfter.toMillis(), TimeUnit.MILLISECONDS);
+    // Beside the live traffic (a minute or two of posts): the demo runs meanwhile, and Loupe
+    // replays the quality streams once the late history is in.
+    history.execute(() -> {
+      try {
+        backfillQualityHistory();
+      } catch (IOException | RuntimeException e) {
+        out.accept("demo: back-filling the quality history failed: " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
   }
 
   /**
@@ -234,5 +249,6 @@ public final class DemoSimulator implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    history.shutdownNow();
   }
 }

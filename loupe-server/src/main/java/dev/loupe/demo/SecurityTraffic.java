@@ -30,8 +30,11 @@ public final class SecurityTraffic implements AutoCloseable {
   /** The canary's name and token; {@code demo-rules.yml} configures the same under {@code security.canaries}. */
   public static final String CANARY_NAME = "support-bot-system-prompt";
   public static final String CANARY = "LOUPE-CANARY-5f1e0c9a";
-  /** The API key whose usage jumps. */
-  public static final String BATCH_KEY = "demo-key-batch";
+  /**
+   * The API key whose usage jumps: a reporting job's, not {@link DemoCostTraffic#LEAKY_KEY}, whose
+   * half hour of heavy calls would leave no quiet history for a 20x hour to stand out from.
+   */
+  public static final String BATCH_KEY = "demo-key-reports";
   static final Duration KEY_JUMP_AFTER = Duration.ofMinutes(1);
   static final Duration INJECTIONS_FROM = Duration.ofMinutes(2);
   static final Duration INJECTIONS_UNTIL = Duration.ofMinutes(5);
@@ -175,11 +178,11 @@ public final class SecurityTraffic implements AutoCloseable {
   private Map<String, Object> batch(long ts) {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("timestamp", ts);
-    e.put("service", "nightly-batch");
-    e.put("deployment", "batch-prod");
+    e.put("service", "reports");
+    e.put("deployment", "reports-batch");
     e.put("model", "gpt-4o-mini");
     e.put("operation", "chat");
-    e.put("request_id", "batch-" + (++seq));
+    e.put("request_id", "reports-" + (++seq));
     e.put("tenant", "initech");
     e.put("api_key", BATCH_KEY);
     e.put("input_tokens", BATCH_TOKENS - 200);

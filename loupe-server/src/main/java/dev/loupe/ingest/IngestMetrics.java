@@ -11,8 +11,15 @@ public final class IngestMetrics {
   private final Counter rejected;
   private final Counter requests;
   private final Histogram appendSeconds;
+  private final RecentIngestCounts recent;
 
   public IngestMetrics(PrometheusRegistry registry) {
+    this(registry, java.time.Clock.systemUTC());
+  }
+
+  /** {@code clock} dates the recent counts ({@link #recent()}). */
+  public IngestMetrics(PrometheusRegistry registry, java.time.Clock clock) {
+    recent = new RecentIngestCounts(clock);
     accepted =
         Counter.builder()
             .name("loupe_ingest_records_accepted_total")
@@ -46,11 +53,22 @@ public final class IngestMetrics {
   }
 
   public void accepted(String endpoint, int n) {
-    if (n > 0) accepted.labelValues(endpoint).inc(n);
+    if (n > 0) {
+      accepted.labelValues(endpoint).inc(n);
+      recent.accepted(endpoint, n);
+    }
   }
 
   public void rejected(String endpoint, String reason, int n) {
-    if (n > 0) rejected.labelValues(endpoint, reason).inc(n);
+    if (n > 0) {
+      rejected.labelValues(endpoint, reason).inc(n);
+      recent.rejected(endpoint, reason, n);
+    }
+  }
+
+  /** The same counts over the last hour, by minute: what the rejected-ratio signal reads. */
+  public RecentIngestCounts recent() {
+    return recent;
   }
 
   public void answered(String endpoint, int code) {

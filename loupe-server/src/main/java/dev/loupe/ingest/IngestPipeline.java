@@ -13,10 +13,11 @@ import java.util.function.Consumer;
 
 /**
  * The one path every receiver hands its decoded batch to: let the security detectors read the
- * texts as sent, apply the capture policy, tie scores to the inferences they judge, make the batch
- * durable in the store, hand the new inferences to the security detectors and usage baselines,
- * update the hot signals, then score the new inferences' quality (on the stored text only).
- * Receivers never do any of this themselves. When {@link #accept} returns, the batch survives a crash.
+ * texts as sent, apply the capture policy, price the inferences, tie scores to the inferences they
+ * judge, make the batch durable in the store, hand the new inferences to the security detectors and
+ * usage baselines, update the hot signals, then score the new inferences' quality (on the stored
+ * text only). Receivers never do any of this themselves. When {@link #accept} returns, the batch
+ * survives a crash.
  */
 public final class IngestPipeline {
   /** Which door a batch came in by: it tells whose silence a missing batch would be. */
@@ -30,12 +31,14 @@ public final class IngestPipeline {
   private final IngestMetrics metrics;
   private final List<Consumer<List<Sample>>> sampleObservers;
   private final ScoreAttachment scores;
+  private final CostEnricher costs;
   private final BiConsumer<Origin, Batch> arrivals;
   private final QualityEvaluation evaluation;
 
   /**
    * {@code sampleObservers} (the judges fed by metrics: compute, network…) see every durable
-   * sample; {@code arrivals} every durable batch with its origin (whose sources reported).
+   * sample; {@code costs} prices each inference before it is stored; {@code arrivals} sees every
+   * durable batch with its origin (whose sources reported).
    */
   public IngestPipeline(
       Store store,
@@ -46,8 +49,10 @@ public final class IngestPipeline {
       IngestMetrics metrics,
       List<Consumer<List<Sample>>> sampleObservers,
       ScoreAttachment scores,
+      CostEnricher costs,
       BiConsumer<Origin, Batch> arrivals,
       QualityEvaluation evaluation) {
+    this.costs = costs;
     this.store = store;
     this.windows = windows;
     this.deployments = deployments;
@@ -75,13 +80,15 @@ public final class IngestPipeline {
     }
     // The detectors read the text as sent, before the policy drops or redacts what is stored.
     SecurityIntake.Held held = security.hold(batch);
-    Batch captured = scores.attach(capture.apply(batch));
+    // Priced once, here, after the tenant stamp (receivers apply it) and before anything keeps it.
+    Batch captured = scores.attach(costs.price(capture.apply(batch)));
     long start = System.nanoTime();
     Batch kept = store.append(captured);
     metrics.observeAppend((System.nanoTime() - start) / 1e9, captured.size());
     security.stored(held, captured, kept);
     List<Inference> inferences = kept.inferences();
     windows.record(inferences);
+    costs.stored(inferences);
     kept.deployments().forEach(deployments::add);
     if (!kept.samples().isEmpty()) {
       for (Consumer<List<Sample>> o : sampleObservers) o.accept(kept.samples());
@@ -89,8 +96,8 @@ public final class IngestPipeline {
     arrivals.accept(origin, kept);
     // Scored once stored, so a re-sent inference (not stored again) is not scored again; the
     // scores are their own commit, after the batch's: a crash between loses scores, never data.
-    List<Score> scores = evaluation.evaluate(kept);
-    if (!scores.isEmpty()) store.append(Batch.ofScores(scores));
+    List<Score> judged = evaluation.evaluate(kept);
+    if (!judged.isEmpty()) store.append(Batch.ofScores(judged));
     return captured.size() - kept.size();
   }
 }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.loupe.api.RuleApi;
 import dev.loupe.dimension.compute.GpuRuleSignals;
 import dev.loupe.dimension.compute.WorkloadClassifier;
+import dev.loupe.dimension.data.PipelineRuleSignals;
+import dev.loupe.dimension.data.WatchedPipelines;
+import dev.loupe.ingest.RecentIngestCounts;
 import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.dimension.network.NetworkDimensionJudge;
 import dev.loupe.dimension.network.NetworkRuleSignals;
@@ -46,19 +49,40 @@ final class AlertingRules implements RuleApi, AutoCloseable {
   private final ExecutorService queries;
   private final RuleEngine engine;
 
+  /** Without cost signals (no budgets, nothing priced). */
   AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
       LoupeConfig.Limits limits, WorkloadClassifier classifier, NetworkDimensionJudge network,
       ReportingSources sources, Clock clock, AlertSink sink) {
+    this(config, rules, store, recent, deployments, limits, classifier, network, sources, CostReports.off(store), clock,
+        sink);
+  }
+
+  AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
+      LoupeConfig.Limits limits, WorkloadClassifier classifier, NetworkDimensionJudge network,
+      ReportingSources sources, CostReports costs, Clock clock, AlertSink sink) {
+    this(config, rules, store, recent, deployments, limits, classifier, network, sources, costs,
+        new WatchedPipelines(List.of(), List.of(), java.time.ZoneOffset.UTC, clock.millis()),
+        new RecentIngestCounts(clock), clock, sink);
+  }
+
+  /** {@code pipelines} and {@code ingest} feed the data dimension's signals. */
+  AlertingRules(RulesConfig config, List<Rule> rules, Store store, RecentSamples recent, DeploymentLog deployments,
+      LoupeConfig.Limits limits, WorkloadClassifier classifier, NetworkDimensionJudge network,
+      ReportingSources sources, CostReports costs, WatchedPipelines pipelines, RecentIngestCounts ingest, Clock clock,
+      AlertSink sink) {
     this.config = config;
     this.store = store;
     this.clock = clock;
     // The GPU and network signals of the pack are derived from the exporters' raw series at query
     // time; the network judge knows which ports were ACTIVE before the range a rule reads.
     SignalSource gpus = new GpuRuleSignals(new LimitSignals(new StoreSignalSource(store, recent), limits), classifier);
-    this.trends = new QualityTrendSignals(new SilenceSignals(
-        new NetworkRuleSignals(gpus, network.probeSelector(), network::firstActiveMillis), sources), store,
+    SignalSource infrastructure = new NetworkRuleSignals(gpus, network.probeSelector(), network::firstActiveMillis);
+    // The data dimension's pipelines and Loupe's own rejected records, computed at query time.
+    SignalSource data = new IngestRejectionSignals(new PipelineRuleSignals(infrastructure, pipelines), ingest);
+    this.trends = new QualityTrendSignals(new SilenceSignals(data, sources), store,
         PageHinkleyParameters.standardised());
-    this.source = new SecuritySignals(new VersionRegressionSignals(trends, store, deployments), store.security());
+    this.source = new SecuritySignals(
+        new CostRuleSignals(new VersionRegressionSignals(trends, store, deployments), costs), store.security());
     this.versions = new DeploymentVersionHistory(deployments);
     this.queries = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
       Thread t = new Thread(r, "loupe-rule-query");

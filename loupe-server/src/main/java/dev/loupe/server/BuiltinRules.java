@@ -25,7 +25,8 @@ public final class BuiltinRules {
    * The pack's files, one per dimension (later dimensions add theirs here), and the silences of
    * sources in every dimension.
    */
-  static final List<String> FILES = List.of("compute.yml", "model.yml", "network.yml", "data.yml", "sources.yml", "security.yml");
+  static final List<String> FILES =
+      List.of("compute.yml", "model.yml", "network.yml", "data.yml", "cost.yml", "sources.yml", "security.yml");
   private static final String DIR = "builtin-rules/";
 
   private BuiltinRules() {}

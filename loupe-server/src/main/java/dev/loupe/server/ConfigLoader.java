@@ -46,8 +46,19 @@ public final class ConfigLoader {
       throw new ConfigException(file.toString(), 0, 0, "", "cannot read: " + e.getMessage());
     }
     LoupeConfig config = parse(text, file.toString());
-    // Rule files are named relative to the config, as in Prometheus, and checked now.
+    // Rule and price files are named relative to the config, as in Prometheus, and checked now.
     config = config.withRules(config.rules().resolvedAgainst(file.toAbsolutePath().getParent()));
+    config = config.withPrices(config.prices().resolvedAgainst(file.toAbsolutePath().getParent()));
+    try {
+      PriceCatalogFile.load(config.prices());
+    } catch (ConfigException e) {
+      // A file that cannot be read at all is pointed at where the config names it.
+      int i = config.prices().files().indexOf(e.source());
+      if (i < 0 || e.line() > 0) throw e;
+      String key = "prices.files[" + i + "]";
+      JsonLocation where = locate(text, key, true, null);
+      throw new ConfigException(file.toString(), line(where), column(where), key, e.reason() + " " + e.source());
+    }
     try {
       RuleFiles.load(config.rules());
     } catch (ConfigException e) {
@@ -87,6 +98,10 @@ public final class ConfigLoader {
       // Binding works on the tree, whose errors carry no position: the key is found again in the text.
       ConfigProblem problem = ConfigProblem.ofBinding(e, path(e), tree);
       JsonLocation where = locate(yaml, problem.keyPath(), true, null);
+      // A required key left out is not in the text: point at the entry that lacks it.
+      for (String p = parent(problem.keyPath()); where == null && p != null; p = parent(p)) {
+        where = locate(yaml, p, false, null);
+      }
       throw new ConfigException(source, line(where), column(where), problem.keyPath(), problem.reason());
     } catch (JsonProcessingException e) {
       ConfigProblem problem = ConfigProblem.ofSyntax(e, keyBefore(yaml));
@@ -200,6 +215,12 @@ public final class ConfigLoader {
       }
       return b.toString();
     }
+  }
+
+  /** {@code a.b[2]} for {@code a.b[2].c}, {@code a.b} for {@code a.b[2]}; null at the top. */
+  static String parent(String path) {
+    int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    return cut <= 0 ? null : path.substring(0, cut);
   }
 
   private static String path(JsonMappingException e) {

@@ -33,10 +33,32 @@ public record LoupeConfig(
     RulesConfig rules,
     Limits limits,
     dev.loupe.evaluate.EvaluationConfig evaluation,
+    PricesConfig prices,
+    List<BudgetSpec> budgets,
+    DataConfig data,
     SecurityConfig security) {
-  public static final LoupeConfig DEFAULTS =
-      new LoupeConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+  public static final LoupeConfig DEFAULTS = new LoupeConfig(
+      null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
+  /** A config without a {@code data:} or {@code security:} section. */
+  public LoupeConfig(Server server, Ingest ingest, Retention retention, Health health, ScrapeConfig.Global global,
+      List<ScrapeConfig> scrapeConfigs, Compute compute, Network network, Otlp otlp, AuthConfig auth,
+      AlertingConfig alerting, RulesConfig rules, Limits limits, dev.loupe.evaluate.EvaluationConfig evaluation,
+      PricesConfig prices, List<BudgetSpec> budgets) {
+    this(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits,
+        evaluation, prices, budgets, null, null);
+  }
+
+  /** A config without a {@code security:} section. */
+  public LoupeConfig(Server server, Ingest ingest, Retention retention, Health health, ScrapeConfig.Global global,
+      List<ScrapeConfig> scrapeConfigs, Compute compute, Network network, Otlp otlp, AuthConfig auth,
+      AlertingConfig alerting, RulesConfig rules, Limits limits, dev.loupe.evaluate.EvaluationConfig evaluation,
+      PricesConfig prices, List<BudgetSpec> budgets, DataConfig data) {
+    this(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits,
+        evaluation, prices, budgets, data, null);
+  }
+
+  @com.fasterxml.jackson.annotation.JsonCreator
   public LoupeConfig {
     server = server == null ? new Server(null, null, null) : server;
     auth = auth == null ? AuthConfig.NONE : auth;
@@ -50,7 +72,17 @@ public record LoupeConfig(
     otlp = otlp == null ? new Otlp(null, null, null, null) : otlp;
     rules = rules == null ? RulesConfig.DEFAULTS : rules;
     limits = limits == null ? new Limits(null, null) : limits;
+    data = data == null ? DataConfig.DEFAULTS : data;
     evaluation = evaluation == null ? dev.loupe.evaluate.EvaluationConfig.DEFAULTS : evaluation;
+    prices = prices == null ? PricesConfig.DEFAULTS : prices;
+    budgets = budgets == null ? List.of() : List.copyOf(budgets);
+    Set<String> budgetNames = new HashSet<>();
+    for (int i = 0; i < budgets.size(); i++) {
+      if (!budgetNames.add(budgets.get(i).name())) {
+        throw new ConfigValueException("budgets[" + i + "].name", "budget name '" + budgets.get(i).name()
+            + "' is used twice; each budget needs a name of its own (alerts name it)");
+      }
+    }
     security = security == null ? SecurityConfig.DEFAULTS : security;
     ScrapeConfig.Global g = global;
     scrapeConfigs = scrapeConfigs == null ? List.of() : scrapeConfigs.stream().map(c -> c.withGlobal(g)).toList();
@@ -63,40 +95,52 @@ public record LoupeConfig(
   }
 
   public LoupeConfig withServer(Server s) {
-    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, security);
+    return new LoupeConfig(s, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, budgets, data, security);
   }
 
   public LoupeConfig withOtlp(Otlp o) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting, rules, limits, evaluation, security);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, o, auth, alerting, rules, limits, evaluation, prices, budgets, data, security);
   }
 
   public LoupeConfig withScrapeConfigs(List<ScrapeConfig> configs) {
-    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting, rules, limits, evaluation, security);
+    return new LoupeConfig(server, ingest, retention, health, global, configs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, budgets, data, security);
 
   }
 
   public LoupeConfig withRules(RulesConfig r) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, r, limits, evaluation, security);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, r, limits, evaluation, prices, budgets, data, security);
   }
 
   public LoupeConfig withAuth(AuthConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules, limits, evaluation, security);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, a, alerting, rules, limits, evaluation, prices, budgets, data, security);
   }
 
   public LoupeConfig withIngest(Ingest i) {
-    return new LoupeConfig(server, i, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, security);
+    return new LoupeConfig(server, i, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, budgets, data, security);
   }
 
   public LoupeConfig withEvaluation(dev.loupe.evaluate.EvaluationConfig e) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, e, security);
-  }
-
-  public LoupeConfig withSecurity(SecurityConfig s) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, s);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, e, prices, budgets, data, security);
   }
 
   public LoupeConfig withAlerting(AlertingConfig a) {
-    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules, limits, evaluation, security);
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, a, rules, limits, evaluation, prices, budgets, data, security);
+  }
+
+  public LoupeConfig withPrices(PricesConfig p) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, p, budgets, data, security);
+  }
+
+  public LoupeConfig withBudgets(List<BudgetSpec> b) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, b, data, security);
+  }
+
+  public LoupeConfig withData(DataConfig d) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, budgets, d, security);
+  }
+
+  public LoupeConfig withSecurity(SecurityConfig s) {
+    return new LoupeConfig(server, ingest, retention, health, global, scrapeConfigs, compute, network, otlp, auth, alerting, rules, limits, evaluation, prices, budgets, data, s);
   }
 
   /**
@@ -318,10 +362,20 @@ public record LoupeConfig(
     }
   }
 
-  /** How long each record type is kept; rollups far longer than raw events. */
+  /**
+   * How long each record type is kept; rollups far longer than raw events, pipeline runs 90 days
+   * (weeks of them make a weekday's row-count baseline).
+   */
   public record Retention(
       Duration inference, Duration log, Duration score, Duration sample, Duration span, Duration deployment,
-      Duration rollup) {
+      Duration rollup, @JsonProperty("pipeline_run") Duration pipelineRun) {
+    /** Every type but pipeline runs. */
+    public Retention(Duration inference, Duration log, Duration score, Duration sample, Duration span,
+        Duration deployment, Duration rollup) {
+      this(inference, log, score, sample, span, deployment, rollup, null);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
     public Retention {
       inference = inference == null ? Duration.ofDays(30) : inference;
       log = log == null ? Duration.ofDays(30) : log;
@@ -330,9 +384,10 @@ public record LoupeConfig(
       span = span == null ? Duration.ofDays(30) : span;
       deployment = deployment == null ? Duration.ofDays(400) : deployment;
       rollup = rollup == null ? Duration.ofDays(400) : rollup;
+      pipelineRun = pipelineRun == null ? Duration.ofDays(90) : pipelineRun;
       for (Map.Entry<String, Duration> e :
           Map.of("inference", inference, "log", log, "score", score, "sample", sample, "span", span,
-              "deployment", deployment, "rollup", rollup).entrySet()) {
+              "deployment", deployment, "rollup", rollup, "pipeline_run", pipelineRun).entrySet()) {
         if (e.getValue().compareTo(Duration.ofHours(1)) < 0) {
           throw new IllegalArgumentException(e.getKey() + " must be at least 1h, got " + e.getValue());
         }

@@ -1,6 +1,7 @@
 package dev.loupe.server;
 
 import dev.loupe.api.AlertFamilies;
+import dev.loupe.api.CostFamilies;
 import dev.loupe.api.DerivedSignalsCollector;
 import dev.loupe.api.HttpApi;
 import dev.loupe.api.HttpListener;
@@ -15,6 +16,16 @@ import dev.loupe.api.OtlpHttpApi;
 import dev.loupe.dimension.HealthEvaluator;
 import dev.loupe.dimension.compute.ComputeDimensionJudge;
 import dev.loupe.dimension.compute.GpuFreshness;
+import dev.loupe.dimension.data.DataDimensionJudge;
+import dev.loupe.dimension.data.PipelineRuleSignals;
+import dev.loupe.dimension.data.WatchedPipelines;
+import dev.loupe.api.PipelineSignalFamilies;
+import dev.loupe.dimension.compute.GpuRuleSignals;
+import dev.loupe.dimension.cost.GpuSpend;
+import dev.loupe.dimension.cost.InferencePricer;
+import dev.loupe.dimension.cost.PriceCatalog;
+import dev.loupe.ingest.CostEnricher;
+import dev.loupe.model.CostSummary;
 import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.model.InferenceRollup;
 import dev.loupe.dimension.model.InferenceWindows;
@@ -93,6 +104,8 @@ public final class LoupeServer implements AutoCloseable {
   static final List<String> METRIC_JUDGE_PREFIXES = List.of("DCGM_", "node_infiniband_", "probe_");
   /** Longer than the longest sustained condition (15 m of low training utilization). */
   static final java.time.Duration METRIC_JUDGE_HISTORY = java.time.Duration.ofMinutes(20);
+  /** Most stored pipeline runs read back at a start (each pipeline keeps its last 8 weeks of them). */
+  static final int PIPELINE_RUNS_REPLAYED = 200_000;
   /** How often the TLS files are checked for a replaced certificate. */
   static final java.time.Duration TLS_REFRESH = java.time.Duration.ofSeconds(1);
 
@@ -139,7 +152,7 @@ public final class LoupeServer implements AutoCloseable {
 
       PrometheusRegistry registry = new PrometheusRegistry();
       JvmMetrics.builder().register(registry);
-      IngestMetrics metrics = new IngestMetrics(registry);
+      IngestMetrics metrics = new IngestMetrics(registry, clock);
       io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
           .name("loupe_store_unreadable_rows_total")
           .help("Stored rows skipped by reads since the start because they no longer make a valid record, by table.")
@@ -174,9 +187,15 @@ public final class LoupeServer implements AutoCloseable {
       sampleObservers.add(ruleInputs::observe);
       ScoreAttachment scoreAttachment = new ScoreAttachment(store, clock);
       ReportingSources sources = new ReportingSources(windows, config.network().matchers());
-      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, security, metrics, sampleObservers,
-          scoreAttachment, (origin, batch) -> {
+      CostReports costs = costReports(config, store, started);
+      WatchedPipelines pipelines = new WatchedPipelines(config.data().specs(), config.data().indexAttributes(),
+          config.data().zone(), started);
+      pipelines.log().add(store.pipelineRuns(started - config.retention().pipelineRun().toMillis(), Long.MAX_VALUE,
+          PIPELINE_RUNS_REPLAYED));
+      IngestPipeline pipeline = new IngestPipeline(store, windows, deployments, capture, security, metrics,
+          sampleObservers, scoreAttachment, costs.enricher(), (origin, batch) -> {
             sources.observe(origin, batch);
+            pipelines.observe(batch);
             // Made further down; batches stored before it exist are replayed by its first evaluation.
             AlertingRules engine = this.alerting;
             if (engine != null) engine.observe(batch);
@@ -186,11 +205,13 @@ public final class LoupeServer implements AutoCloseable {
       admission.register(registry);
       JsonEventDecoder decoder =
           new JsonEventDecoder(
-              new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().inference()));
+              new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().inference()),
+              new TimestampAdmission(clock, config.ingest().maxFuture(), config.retention().pipelineRun()));
 
       // Health reads the rule engine's last evaluation; the engine is made further down.
       HealthEvaluator health = new HealthEvaluator(clock,
           List.of(new ModelDimensionJudge(windows, started), compute, network,
+              costs.judge(compute, clock, started), new DataDimensionJudge(pipelines),
               new SecurityDimensionJudge(security::lastObservedMillis, started)), this::ruleStatus);
 
       TimestampAdmission sampleAdmission =
@@ -202,19 +223,26 @@ public final class LoupeServer implements AutoCloseable {
       exported.addAll(AlertFamilies.NAMES);
       exported.addAll(StoreVolume.familyNames());
       exported.add(SilenceSignals.NAME);
+      exported.addAll(CostFamilies.NAMES);
+      exported.addAll(PipelineSignalFamilies.NAMES);
+      exported.addAll(IngestRejectionSignals.NAMES);
       this.alerting = new AlertingRules(config.rules(), rules, store, ruleInputs, deployments, config.limits(),
-          config.compute().classifier(), network, sources, clock,
+          config.compute().classifier(), network, sources, costs, pipelines, metrics.recent(), clock,
           alerts -> alertSink.accept(alerts));
       startedParts.add(alerting::close);
       GenAiSpanMapping genAi = new GenAiSpanMapping(otlp.modelVersionAttributes(), otlp.deploymentAttributes());
       registry.register(new DerivedSignalsCollector(exported, List.of(
           () -> ModelSignalFamilies.model(windows),
+          () -> CostFamilies.spend(costs.enricher()),
           () -> ModelSignalFamilies.health(health),
           () -> InfrastructureSignalFamilies.compute(compute, alerting.engine().alerts(), clock.millis()),
           () -> InfrastructureSignalFamilies.network(network, alerting.engine().alerts(), clock.millis()),
           () -> AlertFamilies.of(alerting.engine().alerts()),
           () -> volume.families(config.limits().telemetry()),
-          () -> SilenceSignals.families(sources, clock.millis()))));
+          () -> SilenceSignals.families(sources, clock.millis()),
+          () -> PipelineSignalFamilies.families(new PipelineRuleSignals((s, f, t) -> List.of(), pipelines),
+              clock.millis()),
+          () -> IngestRejectionSignals.families(metrics.recent(), clock.millis()))));
       this.retention = new RetentionJob(store, retentionPolicy(config.retention()), clock);
       String host = ListenAddress.host(config.server(), config.auth());
       Authenticator auth = authenticator(config.auth());
@@ -234,7 +262,7 @@ public final class LoupeServer implements AutoCloseable {
                   config.ingest().maxBodyBytes(), clock,
                   new RemoteWriteDecoder(sampleAdmission, 8 * config.ingest().maxBodyBytes()), scrapes::targets,
                   compute, network, genAi, admission, alerting, scoreAttachment, deployments,
-                  config.evaluation().drift().criteria()),
+                  config.evaluation().drift().criteria(), costs, pipelines),
               auth, new HttpListener(host, config.server().port(), sslContext));
       app.start();
       startedParts.add(app::stop);
@@ -329,6 +357,21 @@ public final class LoupeServer implements AutoCloseable {
     startedParts.add(judge::close);
     this.judge = judge;
     return new QualityEvaluation(scorer, judge.enabled() ? judge : null);
+  }
+
+  /**
+   * The price catalog in force (a bad price file stops the start, naming it), the ingest step
+   * that prices each inference once, and the reports the cost endpoints and rules read.
+   */
+  private static CostReports costReports(LoupeConfig config, Store store, long started) {
+    PriceCatalog catalog = PriceCatalogFile.load(config.prices());
+    CostEnricher enricher = config.prices().enabled() ? new CostEnricher(new InferencePricer(catalog)) : CostEnricher.OFF;
+    // Whether spend was known just before a restart: the cost tile has data at once.
+    for (CostSummary s : store.costSummary(started - CostReports.HOUR, started + 1, List.of(), List.of())) {
+      if (s.lastPricedMillis() != null) enricher.pricedBefore(s.lastPricedMillis());
+    }
+    return new CostReports(store, catalog, enricher, config.budgets(),
+        new GpuRuleSignals(new StoreSignalSource(store), config.compute().classifier()), GpuSpend.IDLE_BELOW);
   }
 
   private static Authenticator authenticator(dev.loupe.auth.AuthConfig auth) {
@@ -576,6 +619,7 @@ public final class LoupeServer implements AutoCloseable {
     m.put(RecordType.SPAN, r.span());
     m.put(RecordType.DEPLOYMENT, r.deployment());
     m.put(RecordType.ROLLUP, r.rollup());
+    m.put(RecordType.PIPELINE_RUN, r.pipelineRun());
     return new RetentionPolicy(m);
   }
 

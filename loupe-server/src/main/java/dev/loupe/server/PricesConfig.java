@@ -18,16 +18,20 @@ import java.util.List;
  * catalog shipped with Loupe unless {@code defaults: false}. On equal specificity and start date
  * the first listed wins, so the config overrides the files and both override the defaults.
  * Token prices are US dollars per million tokens; hourly prices US dollars per hour.
+ * {@code enabled: false} prices nothing at ingest (inferences keep only a cost their sender
+ * reported; the cost dimension then has no data), for measuring what pricing costs.
  */
 public record PricesConfig(
+    Boolean enabled,
     Boolean defaults,
     List<String> files,
     List<ModelPriceSpec> models,
     List<GpuPriceSpec> gpus,
     List<ProvisionedPriceSpec> provisioned) {
-  public static final PricesConfig DEFAULTS = new PricesConfig(null, null, null, null, null);
+  public static final PricesConfig DEFAULTS = new PricesConfig(null, null, null, null, null, null);
 
   public PricesConfig {
+    enabled = enabled == null || enabled;
     defaults = defaults == null || defaults;
     files = files == null ? List.of() : List.copyOf(files);
     models = models == null ? List.of() : List.copyOf(models);
@@ -38,8 +42,13 @@ public record PricesConfig(
   /** The same, with relative {@code files} resolved against {@code dir} (the config file's directory). */
   public PricesConfig resolvedAgainst(Path dir) {
     if (dir == null) return this;
-    return new PricesConfig(defaults, files.stream().map(f -> dir.resolve(f).toString()).toList(), models, gpus,
+    return new PricesConfig(enabled, defaults, files.stream().map(f -> dir.resolve(f).toString()).toList(), models, gpus,
         provisioned);
+  }
+
+  /** The same, turned on or off. */
+  public PricesConfig withEnabled(boolean on) {
+    return new PricesConfig(on, defaults, files, models, gpus, provisioned);
   }
 
   /** The entries written inline, as a catalog file's content. */

@@ -68,11 +68,13 @@ public final class PrometheusRuleExport {
     ON_METRICS.addAll(StoreVolume.NAMES);
     ON_METRICS.add("loupe_store_unreadable_rows_total"); // Loupe's own counter, on /metrics too
     ON_METRICS.add(SilenceSignals.NAME);
+    ON_METRICS.addAll(dev.loupe.api.CostFamilies.NAMES);
   }
 
   /** Name prefixes of the signals Loupe derives itself (the rest are stored as received). */
   private static final List<String> DERIVED_PREFIXES = List.of("loupe_model_", "loupe_gpu_", "loupe_infiniband_",
-      "loupe_probe_", "loupe_dimension_", "loupe_store_", "loupe_source_", "loupe_security_");
+      "loupe_probe_", "loupe_dimension_", "loupe_store_", "loupe_source_", "loupe_budget_", "loupe_cost_",
+      "loupe_security_");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)

@@ -4,6 +4,7 @@ import dev.loupe.dimension.model.DeploymentLog;
 import dev.loupe.dimension.model.VersionChange;
 import dev.loupe.dimension.model.VersionChange.Sample;
 import dev.loupe.dimension.model.VersionChange.Worse;
+import dev.loupe.model.CostSummary;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.RangeSeries;
@@ -26,8 +27,9 @@ import java.util.TreeMap;
  * {@code loupe_version_regression{service, deployment, model_version, previous_model_version,
  * signal, worse_when, went_live}}: for each deployment whose latest rollout is less than
  * {@link #RECENT} old, every signal that is significantly worse on the new version than on the one
- * it replaced — every quality score, the error and 429 rates, and the per-minute P95 time to first
- * token — with how much worse as the
+ * it replaced — every quality score, the error and 429 rates, the per-minute P95 time to first
+ * token and the cost per request (of the priced inferences; the cost dimension's rule reads that
+ * one) — with how much worse as the
  * value (0.18 is 18 % worse). The new version is read from its rollout to the evaluation time, the
  * old one over the day before the rollout (or since its own rollout, when later). Latency has its
  * own rule (ModelLatencyRegression). One point at the end of the queried range: like silence, it
@@ -129,7 +131,24 @@ final class VersionRegressionSignals implements SignalSource {
     if (rb.ttftP95().count() > 0 && ra.ttftP95().count() > 0) {
       out.add(VersionChange.of("TTFT P95", Worse.HIGHER, rb.ttftP95(), ra.ttftP95()));
     }
+    Sample cb = cost(where, d.fromVersion(), referenceFromMillis, d.timestampMillis());
+    Sample ca = cost(where, d.toVersion(), d.timestampMillis(), nowMillis + 1);
+    if (cb != null && ca != null) out.add(VersionChange.of(COST_PER_REQUEST, Worse.HIGHER, cb, ca));
     return out;
+  }
+
+  /** The compared signal a version's higher spend per inference shows as. */
+  static final String COST_PER_REQUEST = "cost per request";
+
+  /** The cost of one priced inference of one version over a window: count, mean, standard deviation. */
+  private Sample cost(List<LabelMatcher> where, String version, long fromMillis, long toMillis) {
+    if (toMillis <= fromMillis) return null;
+    List<LabelMatcher> m = new ArrayList<>(where);
+    m.add(new LabelMatcher("model_version", LabelMatcher.Op.EQ, version));
+    for (CostSummary s : store.costSummary(fromMillis, toMillis, List.of(), m)) {
+      if (s.priced() > 0) return new Sample(s.priced(), s.meanCost(), s.stddevCost(), false);
+    }
+    return null;
   }
 
   private Map<String, Sample> scores(List<LabelMatcher> where, String version, long fromMillis, long toMillis) {

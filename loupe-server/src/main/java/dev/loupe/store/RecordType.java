@@ -10,7 +10,9 @@ public enum RecordType {
   SCORE,
   SAMPLE,
   SPAN,
-  ROLLUP;
+  ROLLUP,
+  /** A data pipeline's run; config name {@code pipeline_run}. */
+  PIPELINE_RUN;
 
   /** The name used in config ({@code retention.inference}) and in metrics labels. */
   public String configName() {

@@ -4,10 +4,13 @@ import dev.loupe.model.InferenceRollup;
 import dev.loupe.model.RollupPoint;
 import dev.loupe.model.RollupQuery;
 import dev.loupe.model.Batch;
+import dev.loupe.model.CostSummary;
+import dev.loupe.model.SpendBucket;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
 import dev.loupe.model.InferenceFeatures;
 import dev.loupe.model.LogRecord;
+import dev.loupe.model.PipelineRun;
 import dev.loupe.model.Sample;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.Score;
@@ -28,8 +31,9 @@ public interface Store extends AutoCloseable {
   /**
    * Appends every record of the batch that is not stored already; durable (committed) when this
    * returns. Returns the records that were new: a re-sent span (same trace and span id), an
-   * inference of a re-sent span or with a request id and time already stored for its deployment, and a
-   * sample of a series at a timestamp it already has, are dropped (the first one stays).
+   * inference of a re-sent span or with a request id and time already stored for its deployment, a
+   * sample of a series at a timestamp it already has, and a pipeline run of a pipeline and start
+   * already stored, are dropped (the first one stays).
    */
   Batch append(Batch batch);
 
@@ -77,6 +81,26 @@ public interface Store extends AutoCloseable {
    */
   List<ScoreSummary> scoreSummary(long fromMillis, long toMillis, List<String> groupBy, List<LabelMatcher> matchers);
 
+  /** The labels spend can be grouped and matched by; {@code api_key} is the key's hash. */
+  List<String> COST_LABELS =
+      List.of("service", "deployment", "model", "model_version", "tenant", "api_key", "operation", "cost_source");
+
+  /**
+   * The spend of inferences with time in {@code [fromMillis, toMillis)} matching every matcher,
+   * per group of {@code groupBy} labels (of {@link #COST_LABELS}), the largest spend first.
+   */
+  List<CostSummary> costSummary(long fromMillis, long toMillis, List<String> groupBy, List<LabelMatcher> matchers);
+
+  /**
+   * The known spend of inferences with time in {@code [fromMillis, toMillis)} matching every
+   * matcher, per group of {@code groupBy} labels and per bucket of {@code bucketMillis} counted
+   * back from {@code toMillis - 1}: buckets end at {@code toMillis - 1 - k * bucketMillis}, so a
+   * window ending at {@code toMillis - 1} whose length is a whole number of buckets holds whole
+   * buckets. Buckets without spend are left out.
+   */
+  List<SpendBucket> spendBuckets(
+      long fromMillis, long toMillis, long bucketMillis, List<String> groupBy, List<LabelMatcher> matchers);
+
   /**
    * The stored inferences with one of these request ids or trace ids and time at or after
    * {@code sinceMillis}, newest first, at most {@code limit}: what a late score or label is about.
@@ -120,6 +144,13 @@ public interface Store extends AutoCloseable {
 
   /** Spans starting in {@code [fromMillis, toMillis)}, in start order, at most {@code limit}. */
   List<Span> spansBetween(long fromMillis, long toMillis, int limit);
+
+  /**
+   * Pipeline runs that started in {@code [fromMillis, toMillis)}, oldest first, at most
+   * {@code limit}: what the data dimension keeps in memory after a start, and the history a
+   * pipeline's row-count baseline reads.
+   */
+  List<PipelineRun> pipelineRuns(long fromMillis, long toMillis, int limit);
 
   /** How many records of the type are kept. */
   long count(RecordType type);

@@ -163,7 +163,9 @@ class ModelHealthApiTest {
     assertThat(m.find()).as(reason).isTrue();
     assertThat(Integer.parseInt(m.group(1))).isBetween(42, 58);
     assertThat(model.get("since").asText()).as("since the breach began").isEqualTo("2026-11-28T10:26:15Z");
-    for (String d : List.of("compute", "cost", "security", "network", "data")) {
+    // The inferences carry tokens of a priced model: the cost dimension has data, and nothing fires there.
+    assertThat(health.at("/dimensions/cost/status").asText()).isEqualTo("ok");
+    for (String d : List.of("compute", "security", "network", "data")) {
       JsonNode dim = health.get("dimensions").get(d);
       assertThat(dim.get("status").asText()).isEqualTo("no_data");
       assertThat(dim.get("reasons").get(0).asText()).contains("telemetry received for " + d + " since");

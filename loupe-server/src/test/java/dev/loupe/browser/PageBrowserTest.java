@@ -62,6 +62,9 @@ class PageBrowserTest {
       List<String> gpus = matches(dom, "<li data-status=\"(\\w+)\"><span class=\"dot\"></span><span class=\"unit-name\">gpu-node-1 GPU (\\d)");
       assertThat(gpus).as("worst first").containsExactly("critical=0", "ok=1");
       assertThat(dom).contains("P95 latency +").contains("model_version v2");
+      // The model tile's firing alert is a reason of its own; rules waiting for inputs never seen are folded.
+      assertThat(dom).containsPattern("<li class=\"waiting\"><details><summary>\\d+ rules wait for inputs never seen"
+          + "</summary><ul><li>\\w+: missing input: ");
       assertThat(dom).contains("data-deployment=\"chat-prod\"");
       List<String> paths = matches(dom, "<path class=\"series\" d=\"(M[^\"]+)\"[^>]*data-version=\"(\\w+)\"");
       assertThat(paths).as("a line per version and quantile").hasSize(6);

@@ -88,6 +88,40 @@ class CheckConfigMessagesTest {
             "limits:\n  telemetry:\n    max_stored_byte: 50GB\n",
             "3:5: limits.telemetry.max_stored_byte: unknown key; did you mean 'max_stored_bytes'? (valid here:"
                 + " max_records_per_day, max_stored_bytes)"),
+        Arguments.of("a pipeline expected more often than a minute",
+            "data:\n  pipelines:\n    kb-refresh: {every: 30s, kind: rag_index}\n",
+            "3:25: data.pipelines.kb-refresh.every: must be at least 1m (how often a successful run is due), got 30s"),
+        Arguments.of("a pipeline kind that does not exist",
+            "data:\n  pipelines:\n    nightly-etl:\n      every: 24h\n      kind: nightly\n",
+            "5:13: data.pipelines.nightly-etl.kind: must be rag_index or batch, got 'nightly'"),
+        Arguments.of("an index on a batch pipeline",
+            "data:\n  pipelines:\n    nightly-etl:\n      every: 24h\n      index: kb-prod\n",
+            "5:14: data.pipelines.nightly-etl.index: names the index a rag_index pipeline refreshes; set kind: rag_index"),
+        Arguments.of("a cadence that is not a duration",
+            "data:\n  pipelines:\n    nightly-etl:\n      every: daily\n",
+            "4:14: data.pipelines.nightly-etl.every: 'daily' is not a duration (use e.g. 500ms, 15s, 5m, 1h, 30d)"),
+        Arguments.of("a misspelt pipeline key",
+            "data:\n  pipelines:\n    nightly-etl:\n      every: 24h\n      max_dealy: 2h\n",
+            "5:7: data.pipelines.nightly-etl.max_dealy: unknown key; did you mean 'max_delay'? (valid here:"
+                + " every, feeds, index, kind, max_delay)"),
+        Arguments.of("a time zone that does not exist",
+            "data:\n  timezone: Mars/Olympus\n",
+            "2:13: data.timezone: 'Mars/Olympus' is not a time zone (write e.g. UTC or Europe/Paris)"),
+        Arguments.of("a budget without its limit",
+            "budgets:\n  - name: per-key\n    scope: api_key\n    period: daily\n",
+            "2:5: budgets[0].limit: limit (US dollars) is required"),
+        Arguments.of("two budgets of one name",
+            "budgets:\n  - {name: a, scope: tenant, limit: 5, period: daily}\n  - {name: a, scope: user, limit: 5, period: daily}\n",
+            "3:12: budgets[1].name: budget name 'a' is used twice; each budget needs a name of its own (alerts name it)"),
+        Arguments.of("a budget scope that does not exist",
+            "budgets:\n  - {name: a, scope: team, limit: 5, period: daily}\n",
+            "2:22: budgets[0].scope: scope must be one of organisation, tenant, user, api_key, deployment; got team"),
+        Arguments.of("a model price without an output price",
+            "prices:\n  models:\n    - {model: my-llm, input: 1.0}\n",
+            "3:7: prices.models[0].output: output (dollars per million output tokens) is required"),
+        Arguments.of("a price file that is not there",
+            "prices:\n  files: [no-such-prices.yml]\n",
+            "2:11: prices.files[0]: no such price catalog file "),
         Arguments.of("a key indented off its siblings",
             "server:\n  port: 9710\n data_dir: /data\n",
             "3:2: server.port: this line is not indented like the keys above it"));
@@ -100,7 +134,9 @@ class CheckConfigMessagesTest {
     Files.writeString(file, yaml);
     LoupeCommandTest.Run r = LoupeCommandTest.run("check", "--config", file.toString());
     assertThat(r.code()).as(r.err()).isEqualTo(1);
-    if (expected.endsWith("(built-in rules: ")) {
+    if (expected.endsWith("no such price catalog file ")) {
+      assertThat(r.err().strip()).isEqualTo(file + ":" + expected + dir.resolve("no-such-prices.yml"));
+    } else if (expected.endsWith("(built-in rules: ")) {
       assertThat(r.err().strip()).startsWith(file + ":" + expected).contains("GpuTemperatureHigh");
     } else {
       assertThat(r.err().strip()).isEqualTo(file + ":" + expected);

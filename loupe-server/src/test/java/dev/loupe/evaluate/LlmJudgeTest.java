@@ -96,8 +96,9 @@ class LlmJudgeTest {
     assertThat(judge.offer(inference("r-1"), RequestContext.retrieved(List.of("Ibuprofen: 200-400 mg every 4-6 h.")))).isTrue();
 
     Score s = nextScore();
+    // Tied to the inference it grades, so it counts for that deployment and version at once.
     assertThat(s).isEqualTo(new Score(T, "llm_judge", 0.8, ScoreSource.LLM_JUDGE, "r-1",
-        "4bf92f3577b34da6a3ce929d0e0e4736", "Correct dose, mentions food."));
+        "4bf92f3577b34da6a3ce929d0e0e4736", "Correct dose, mentions food.", inference("r-1").key()));
     assertThat(metrics.calls("scored")).isEqualTo(1);
     assertThat(metrics.tokens()).isEqualTo(80);
 

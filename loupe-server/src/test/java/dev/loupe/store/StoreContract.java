@@ -7,12 +7,16 @@ import dev.loupe.dimension.model.InferenceStats;
 import dev.loupe.model.RollupPoint;
 import dev.loupe.model.RollupQuery;
 import dev.loupe.model.Batch;
+import dev.loupe.model.CostSource;
+import dev.loupe.model.CostSummary;
+import dev.loupe.model.SpendBucket;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
 import dev.loupe.model.InferenceFeatures;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Outcome;
+import dev.loupe.model.PipelineRun;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
 import dev.loupe.model.Span;
@@ -80,6 +84,83 @@ public abstract class StoreContract {
     Map<RecordType, Long> appended = store.appendedRecords();
     assertThat(appended).containsEntry(RecordType.INFERENCE, 2L).containsEntry(RecordType.SAMPLE, 2L)
         .containsEntry(RecordType.LOG, 0L);
+  }
+
+  @Test
+  void costFieldsRoundTrip() {
+    Inference priced = new Inference(T, A1, "chat", "r-9", null, "acme", "sha256:0011", 1000L, 300L, 200L, 10.0,
+        null, Outcome.OK, 200, "stop", null, null, null, null, null, "span-1", 100L, 120L, null)
+        .withCost(0.0042, CostSource.CATALOG);
+    Inference unknown = sparse(T + 1, B1).withCost(null, CostSource.UNKNOWN);
+    Inference reported = new Inference(T + 2, A2, null, null, null, null, null, 10L, 5L, null, null, null, null,
+        null, null, null, 0.5, null, null, null);
+    store.append(Batch.ofInferences(List.of(priced, unknown, reported)));
+    List<Inference> back = store.inferences(T, T + 3, 10);
+    assertThat(back).containsExactly(priced, unknown, reported);
+    assertThat(back.get(0).cacheWriteTokens()).isEqualTo(100L);
+    assertThat(back.get(0).reasoningTokens()).isEqualTo(120L);
+    assertThat(back.get(0).costSource()).isEqualTo(CostSource.CATALOG);
+    assertThat(back.get(1).costSource()).isEqualTo(CostSource.UNKNOWN);
+    assertThat(back.get(2).costSource()).as("a cost given without a source is the sender's").isEqualTo(CostSource.REPORTED);
+  }
+
+  private static Inference costing(long ts, SeriesKey key, String tenant, String apiKey, Double cost, CostSource source,
+      Outcome outcome) {
+    return new Inference(ts, key, "chat", null, null, tenant, apiKey, 100L, 50L, null, 10.0, null, outcome, null,
+        null, null, cost, null, null, null, null, null, null, source);
+  }
+
+  @Test
+  void costSummaryGroupsSpendWithItsFiguresAndLeavesUnknownCostOutOfTheSum() {
+    store.append(Batch.ofInferences(List.of(
+        costing(T, A1, "acme", "sha256:aa", 1.0, CostSource.CATALOG, Outcome.OK),
+        costing(T + 1, A1, "acme", "sha256:aa", 3.0, CostSource.CATALOG, Outcome.ERROR),
+        costing(T + 2, A2, "globex", "sha256:bb", 2.0, CostSource.REPORTED, Outcome.OK),
+        costing(T + 3, B1, "acme", "sha256:aa", null, CostSource.UNKNOWN, Outcome.OK),
+        costing(T + 4, B1, "acme", "sha256:aa", 7.0, CostSource.CATALOG, Outcome.OK),
+        costing(T + MIN, A1, "acme", "sha256:aa", 100.0, CostSource.CATALOG, Outcome.OK))));
+    List<CostSummary> byVersion = store.costSummary(T, T + MIN, List.of("model", "model_version"), List.of());
+    assertThat(byVersion).extracting(c -> c.group().get("model") + "/" + c.group().get("model_version") + "=" + c.spend())
+        .as("largest spend first; the minute after the range left out").containsExactly("embed-3/1=7.0", "gpt-4o/v1=4.0", "gpt-4o/v2=2.0");
+    CostSummary v1 = byVersion.get(1);
+    assertThat(v1.requests()).isEqualTo(2);
+    assertThat(v1.successful()).isEqualTo(1);
+    assertThat(v1.priced()).isEqualTo(2);
+    assertThat(v1.meanCost()).isEqualTo(2.0);
+    assertThat(v1.stddevCost()).isCloseTo(Math.sqrt(2), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(v1.perSuccessful()).isEqualTo(4.0);
+    assertThat(v1.perThousandRequests()).isEqualTo(2000.0);
+    CostSummary embed = byVersion.get(0);
+    assertThat(embed.unknown()).isEqualTo(1);
+    assertThat(embed.priced()).isEqualTo(1);
+    assertThat(embed.unpricedTokens()).as("input and output of the unknown one").isEqualTo(150);
+    assertThat(embed.firstMillis()).isEqualTo(T + 3);
+    assertThat(embed.lastPricedMillis()).isEqualTo(T + 4);
+
+    List<CostSummary> byKey = store.costSummary(T, T + 2 * MIN, List.of("api_key"),
+        List.of(LabelMatcher.eq("tenant", "acme")));
+    assertThat(byKey).extracting(c -> c.group().get("api_key") + "=" + c.spend()).containsExactly("sha256:aa=111.0");
+    assertThat(store.costSummary(T, T + MIN, List.of(), List.of(LabelMatcher.eq("cost_source", "unknown"))))
+        .singleElement().satisfies(c -> {
+          assertThat(c.requests()).isEqualTo(1);
+          assertThat(Double.isNaN(c.meanCost())).as("no priced one").isTrue();
+        });
+  }
+
+  @Test
+  void spendBucketsAreCountedBackFromTheEndSoWindowsEndingThereHoldWholeBuckets() {
+    long end = T + 10 * MIN + 30_000; // not on a minute
+    store.append(Batch.ofInferences(List.of(
+        costing(end - 1, A1, "acme", "sha256:aa", 1.0, CostSource.CATALOG, Outcome.OK),
+        costing(end - MIN, A1, "acme", "sha256:aa", 2.0, CostSource.CATALOG, Outcome.OK),
+        costing(end - MIN - 1, A1, "acme", "sha256:bb", 4.0, CostSource.CATALOG, Outcome.OK),
+        costing(end - 5 * MIN, A1, "acme", "sha256:bb", 8.0, CostSource.CATALOG, Outcome.OK),
+        costing(end - 5 * MIN, A1, "acme", "sha256:bb", null, CostSource.UNKNOWN, Outcome.OK))));
+    List<SpendBucket> buckets = store.spendBuckets(end - 5 * MIN, end, MIN, List.of("api_key"), List.of());
+    assertThat(buckets).extracting(b -> b.group().get("api_key") + "@" + (end - 1 - b.endMillis()) / MIN + "=" + b.spend())
+        .containsExactlyInAnyOrder("sha256:aa@0=3.0", "sha256:bb@1=4.0", "sha256:bb@4=8.0");
+    assertThat(store.spendBuckets(end - 5 * MIN, end, MIN, List.of(), List.of(LabelMatcher.eq("api_key", "sha256:aa"))))
+        .extracting(SpendBucket::spend).containsExactly(3.0);
   }
 
   @Test
@@ -316,7 +397,8 @@ public abstract class StoreContract {
         List.of(new Deployment(T, "s", "d", "m", null, "v1")),
         List.of(new Score(T, "n", 1, null, "r", null, null)),
         List.of(new Sample("x", Map.of(), T, 1)),
-        List.of(new Span("t", "s", null, "old", T * 1_000_000, T * 1_000_000 + 5, null, Map.of(), Map.of()))));
+        List.of(new Span("t", "s", null, "old", T * 1_000_000, T * 1_000_000 + 5, null, Map.of(), Map.of())),
+        Map.of(), List.of(new PipelineRun("etl", true, T, T + 5, null, null, null, null))));
     store.upsertRollups(List.of(rollup(A1, T, 1, 1), rollup(A1, T + 2 * MIN, 1, 1)));
     for (RecordType type : RecordType.values()) {
       long before = store.count(type);
@@ -326,6 +408,29 @@ public abstract class StoreContract {
     }
     assertThat(store.count(RecordType.INFERENCE)).isEqualTo(1);
     assertThat(store.count(RecordType.ROLLUP)).isEqualTo(1);
+  }
+
+  @Test
+  void pipelineRunsRoundTripWithTheirChecksAndARunReSentIsKeptOnce() {
+    PipelineRun full = new PipelineRun("nightly-etl", false, T, T + 90_000, 1_200_000L, 1_150_000L, 4_096L,
+        List.of(new PipelineRun.Check("null_rate.email", false, 0.12), new PipelineRun.Check("schema", true, null)),
+        "upstream export missing");
+    PipelineRun bare = new PipelineRun("kb-refresh", true, T + 1, T + 1, null, null, null, null);
+    Batch kept = store.append(Batch.ofPipelineRuns(List.of(full, bare)));
+    assertThat(kept.pipelineRuns()).containsExactly(full, bare);
+    assertThat(store.pipelineRuns(T, T + 2, 10)).containsExactly(full, bare);
+
+    // The same pipeline and start again, even reported differently (a retry after a lost answer):
+    // the first report stays. Another start, or another pipeline at the same start, is a new run.
+    PipelineRun retried = new PipelineRun("nightly-etl", true, T, T + 95_000, null, 7L, null, null);
+    PipelineRun next = new PipelineRun("nightly-etl", true, T + MIN, T + 2 * MIN, null, 9L, null, null);
+    PipelineRun other = new PipelineRun("other", true, T, T, null, null, null, null);
+    kept = store.append(Batch.ofPipelineRuns(List.of(retried, next, other, next)));
+    assertThat(kept.pipelineRuns()).containsExactly(next, other);
+    assertThat(store.pipelineRuns(T, T + 3 * MIN, 10)).containsExactly(full, other, bare, next);
+    assertThat(store.count(RecordType.PIPELINE_RUN)).isEqualTo(4);
+    assertThat(store.appendedRecords()).containsEntry(RecordType.PIPELINE_RUN, 4L);
+    assertThat(store.pipelineRuns(T, T + 3 * MIN, 2)).containsExactly(full, other);
   }
 
   @Test

@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * <p>Each derived series carries the labels Loupe's {@code /metrics} uses for GPUs, whatever the
  * exporter version called them ({@link GpuKey}): {@code Hostname}, {@code gpu}, {@code UUID},
  * {@code modelName}, {@code workload} (training or inference, by the {@link WorkloadClassifier}),
- * and {@code GPU_I_ID}, {@code namespace} and {@code pod} when known. A rule's label matchers apply
+ * and {@code GPU_I_ID}, {@code namespace}, {@code pod} and {@code cluster} when known. A rule's label matchers apply
  * to these labels. DCGM's blank sentinels and NaN are missing values, not readings.
  *
  * <ul>
@@ -122,6 +122,9 @@ public final class GpuRuleSignals implements SignalSource {
       if (k.migInstance() != null) out.put("GPU_I_ID", k.migInstance());
       if (k.namespace() != null) out.put("namespace", k.namespace());
       if (k.pod() != null) out.put("pod", k.pod());
+      // A scrape config's cluster label, which GPU spend and waste are shared out by.
+      String cluster = raw.get("cluster");
+      if (cluster != null && !cluster.isEmpty()) out.put("cluster", cluster);
       out.put("workload", classifier.classify(GpuTrack.workloadLabels(k, raw)).wireName());
       return out;
     }

@@ -39,6 +39,11 @@ public final class InferenceJson {
         f.number("cost"),
         f.string("prompt"),
         f.string("completion"),
-        f.integer("total_tokens"));
+        f.integer("total_tokens"),
+        null,
+        f.integer("cache_write_tokens"),
+        f.integer("reasoning_tokens"),
+        // cost_source is Loupe's to say: a cost given here is the sender's (reported).
+        null);
   }
 }

@@ -6,6 +6,7 @@ import dev.loupe.model.Inference;
 import dev.loupe.model.InferenceContext;
 import dev.loupe.model.InvalidRecordException;
 import dev.loupe.model.LogRecord;
+import dev.loupe.model.PipelineRun;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
 import dev.loupe.model.TimestampAdmission;
@@ -35,7 +36,9 @@ public final class JsonEventDecoder {
      * Azure Monitor records of Azure OpenAI resources: logs ({@code AzureOpenAiLogMapper}) and
      * metrics ({@code AzureMonitorMetricMapper}), mixed as one stream carries them.
      */
-    AZURE_OPENAI("azure/openai");
+    AZURE_OPENAI("azure/openai"),
+    /** Runs of the data pipeline the path names ({@link PipelineRunJson}). */
+    PIPELINE_RUNS("pipelines/{name}/runs");
 
     private final String path;
 
@@ -63,13 +66,28 @@ public final class JsonEventDecoder {
   }
 
   private final TimestampAdmission admission;
+  private final TimestampAdmission runAdmission;
 
   public JsonEventDecoder(TimestampAdmission admission) {
+    this(admission, admission);
+  }
+
+  /** {@code runAdmission} admits pipeline runs: kept longer than events, so older ones may be sent. */
+  public JsonEventDecoder(TimestampAdmission admission, TimestampAdmission runAdmission) {
     this.admission = admission;
+    this.runAdmission = runAdmission;
   }
 
   /** Decodes; throws {@link MalformedJsonException} only when nothing in the body can be read. */
   public Decoded decode(Kind kind, byte[] body) {
+    return decode(kind, body, Map.of());
+  }
+
+  /**
+   * Decodes a body posted to a path with parameters ({@code name} of {@code pipelines/{name}/runs});
+   * a bad parameter rejects every record of the body, each naming it.
+   */
+  public Decoded decode(Kind kind, byte[] body, Map<String, String> pathParams) {
     JsonRecords.Split split = JsonRecords.split(body);
     List<Rejection> rejections = new ArrayList<>(split.rejections());
     List<Inference> inferences = new ArrayList<>();
@@ -78,6 +96,7 @@ public final class JsonEventDecoder {
     List<Score> scores = new ArrayList<>();
     List<Sample> samples = new ArrayList<>();
     List<LabelJson.GroundTruth> labels = new ArrayList<>();
+    List<PipelineRun> runs = new ArrayList<>();
     Map<String, InferenceContext> contexts = new java.util.HashMap<>();
     int enveloped = 0;
     int skipped = 0;
@@ -125,6 +144,13 @@ public final class JsonEventDecoder {
             if (g.pending()) labels.add(g); else scores.add(g.score(g.predicted()));
             break;
           }
+          case PIPELINE_RUNS: {
+            PipelineRun r = PipelineRunJson.read(pathParams.get("name"), f, admission.now());
+            runAdmission.check("started_at", r.startedAtMillis());
+            runAdmission.check("finished_at", r.finishedAtMillis());
+            runs.add(r);
+            break;
+          }
           case AZURE_OPENAI: {
             AzureCounts counts = azure(item, inferences, samples, rejections);
             enveloped += counts.extraReceived();
@@ -144,7 +170,8 @@ public final class JsonEventDecoder {
     rejections.sort((a, b) -> Integer.compare(a.line(), b.line()));
     int received = split.items().size() + split.rejections().size() + enveloped;
     return new Decoded(
-        new Batch(inferences, logs, deployments, scores, samples, List.of(), contexts), rejections, received, skipped,
+        new Batch(inferences, logs, deployments, scores, samples, List.of(), contexts, runs), rejections, received,
+        skipped,
         labels);
   }
 

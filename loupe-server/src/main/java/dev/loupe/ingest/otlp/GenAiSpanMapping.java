@@ -26,6 +26,16 @@ public final class GenAiSpanMapping {
       "tokens.completion");
   static final List<String> CACHED_TOKENS = List.of(
       "gen_ai.usage.cache_read.input_tokens", "llm.token_count.prompt_details.cache_read");
+  /** Cache writes (Anthropic's cache creation), counted in the input tokens. */
+  static final List<String> CACHE_WRITE_TOKENS = List.of(
+      "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_write.input_tokens",
+      "llm.token_count.prompt_details.cache_write");
+  /** Reasoning tokens, counted in the output tokens (the GenAI conventions' name first). */
+  static final List<String> REASONING_TOKENS = List.of(
+      "gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens",
+      "llm.token_count.completion_details.reasoning");
+  /** What the call cost in US dollars, as the sender reports it (proposed in the GenAI conventions). */
+  static final List<String> COST = List.of("gen_ai.usage.cost");
   static final List<String> TOTAL_TOKENS = List.of("llm.token_count.total");
   /** Seconds, per the GenAI conventions. */
   static final List<String> TIME_TO_FIRST_CHUNK = List.of("gen_ai.response.time_to_first_chunk");
@@ -114,11 +124,14 @@ public final class GenAiSpanMapping {
         http == null ? null : http.intValue(),
         firstOfList(a, FINISH_REASONS),
         null,
-        null,
+        number(first(a, COST)),
         null,
         null,
         integer(first(a, TOTAL_TOKENS)),
-        span.spanId());
+        span.spanId(),
+        integer(first(a, CACHE_WRITE_TOKENS)),
+        integer(first(a, REASONING_TOKENS)),
+        null);
   }
 
   private static String operation(Map<String, Object> a) {

@@ -6,6 +6,7 @@ import dev.loupe.model.Batch;
 import dev.loupe.model.Inference;
 import dev.loupe.model.InvalidRecordException;
 import dev.loupe.model.LogRecord;
+import dev.loupe.model.PipelineRun;
 import dev.loupe.model.TimestampAdmission;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -21,7 +22,8 @@ import java.util.Map;
 /**
  * Decodes an OTLP logs export into log records and, for records that describe a model request,
  * inferences, through {@link LogLineMapper}: the same mapping as {@code POST /api/v1/logs}, fed
- * the record's attributes, its resource's, and its time, severity, body and trace ids.
+ * the record's attributes, its resource's, and its time, severity, body and trace ids; and a record
+ * that reports a pipeline's run ({@link PipelineRunAttributes}) into that run too.
  */
 public final class OtlpLogDecoder {
   private static final HexFormat HEX = HexFormat.of();
@@ -41,6 +43,7 @@ public final class OtlpLogDecoder {
   public OtlpDecoded decode(ExportLogsServiceRequest request) {
     List<LogRecord> logs = new ArrayList<>();
     List<Inference> inferences = new ArrayList<>();
+    List<PipelineRun> runs = new ArrayList<>();
     int rejected = 0;
     String first = null;
     for (ResourceLogs rl : request.getResourceLogsList()) {
@@ -48,7 +51,9 @@ public final class OtlpLogDecoder {
         for (io.opentelemetry.proto.logs.v1.LogRecord r : sl.getLogRecordsList()) {
           Map<String, Object> fields = new LinkedHashMap<>();
           for (KeyValue kv : rl.getResource().getAttributesList()) fields.put(kv.getKey(), value(kv.getValue()));
-          for (KeyValue kv : r.getAttributesList()) fields.put(kv.getKey(), value(kv.getValue()));
+          Map<String, Object> own = new LinkedHashMap<>();
+          for (KeyValue kv : r.getAttributesList()) own.put(kv.getKey(), value(kv.getValue()));
+          fields.putAll(own);
           long nanos = r.getTimeUnixNano() != 0 ? r.getTimeUnixNano() : r.getObservedTimeUnixNano();
           if (nanos != 0) fields.putIfAbsent("timestamp", nanos / 1_000_000);
           if (!r.getSeverityText().isEmpty()) fields.putIfAbsent("level", r.getSeverityText());
@@ -60,8 +65,11 @@ public final class OtlpLogDecoder {
             // The record's own time, before the shared mapping reads it as a JSON timestamp of guessed unit.
             if (nanos != 0) admission.check(r.getTimeUnixNano() != 0 ? "time_unix_nano" : "observed_time_unix_nano", nanos / 1_000_000);
             LogLineMapper.Mapped m = LogLineMapper.map(new FieldReader(fields));
+            // The record's own attributes only: a resource's pipeline.name would make every log a run.
+            PipelineRun run = PipelineRunAttributes.fromLog(own, m.log().timestampMillis());
             logs.add(m.log());
             if (m.inference() != null) inferences.add(m.inference());
+            if (run != null) runs.add(run);
           } catch (InvalidRecordException e) {
             rejected++;
             if (first == null) first = "log record: " + e.getMessage();
@@ -70,7 +78,8 @@ public final class OtlpLogDecoder {
       }
     }
     return new OtlpDecoded(
-        new Batch(inferences, logs, List.of(), List.of(), List.of(), List.of()), rejected, first);
+        new Batch(inferences, logs, List.of(), List.of(), List.of(), List.of(), java.util.Map.of(), runs), rejected,
+        first);
   }
 
   /** Typed like a JSON log line's fields, so the shared mapping reads numbers as numbers. */

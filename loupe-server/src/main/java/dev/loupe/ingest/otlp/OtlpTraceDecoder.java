@@ -5,6 +5,7 @@ import dev.loupe.model.Batch;
 import dev.loupe.model.Inference;
 import dev.loupe.model.InferenceContext;
 import dev.loupe.model.InvalidRecordException;
+import dev.loupe.model.PipelineRun;
 import dev.loupe.model.Score;
 import dev.loupe.model.ScoreSource;
 import dev.loupe.model.Span;
@@ -21,8 +22,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decodes an OTLP trace export (protobuf, or the OTLP JSON mapping with hex ids) into spans, and
- * the spans that are LLM calls into inferences. A span that breaks the model (no id, ends before
+ * Decodes an OTLP trace export (protobuf, or the OTLP JSON mapping with hex ids) into spans, the
+ * spans that are LLM calls into inferences, and the spans that name a pipeline into its runs
+ * ({@link PipelineRunAttributes}). A span that breaks the model (no id, ends before
  * it starts, dated outside the admitted time) is rejected alone and counted; a body that is not an export request fails whole.
  * Text in attributes (prompts, completions, documents, tool calls) is read into the inference and
  * its context and left on the span: the ingest pipeline lets the security detectors read it, then
@@ -50,6 +52,7 @@ public final class OtlpTraceDecoder {
     List<Span> spans = new ArrayList<>();
     List<Inference> inferences = new ArrayList<>();
     List<Score> scores = new ArrayList<>();
+    List<PipelineRun> runs = new ArrayList<>();
     Map<String, InferenceContext> contexts = new java.util.HashMap<>();
     int rejected = 0;
     String first = null;
@@ -77,7 +80,9 @@ public final class OtlpTraceDecoder {
               String completion = SpanContent.completion(span.attributes());
               if (prompt != null || completion != null) inference = inference.withContent(prompt, completion);
             }
+            PipelineRun run = PipelineRunAttributes.fromSpan(span, s.getStatus().getMessage(), checkEvents(s));
             spans.add(span);
+            if (run != null) runs.add(run);
             if (inference != null) inferences.add(inference);
             context(span, inference, contexts);
             for (io.opentelemetry.proto.trace.v1.Span.Event e : s.getEventsList()) {
@@ -91,8 +96,8 @@ public final class OtlpTraceDecoder {
         }
       }
     }
-    return new OtlpDecoded(new Batch(inferences, List.of(), List.of(), scores, List.of(), spans, contexts), rejected,
-        first);
+    return new OtlpDecoded(new Batch(inferences, List.of(), List.of(), scores, List.of(), spans, contexts, runs),
+        rejected, first);
   }
 
   /**
@@ -137,6 +142,15 @@ public final class OtlpTraceDecoder {
     long ts = e.getTimeUnixNano() > 0 ? e.getTimeUnixNano() / 1_000_000 : span.endNanos() / 1_000_000;
     return new Score(ts, name, v, ScoreSource.LLM_JUDGE, inference == null ? null : inference.requestId(),
         span.traceId(), comment, inference == null ? null : inference.key());
+  }
+
+  /** The attributes of a span's {@code pipeline.check} events: the checks of a pipeline run. */
+  private List<Map<String, Object>> checkEvents(io.opentelemetry.proto.trace.v1.Span s) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (io.opentelemetry.proto.trace.v1.Span.Event e : s.getEventsList()) {
+      if (e.getName().equals(PipelineRunAttributes.CHECK_EVENT)) out.add(values(e.getAttributesList()));
+    }
+    return out;
   }
 
   /** Span and resource attributes, with their OTLP types. */

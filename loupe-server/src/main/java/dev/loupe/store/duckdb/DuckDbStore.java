@@ -7,12 +7,16 @@ import dev.loupe.model.InferenceRollup;
 import dev.loupe.model.RollupPoint;
 import dev.loupe.model.RollupQuery;
 import dev.loupe.model.Batch;
+import dev.loupe.model.CostSource;
+import dev.loupe.model.CostSummary;
+import dev.loupe.model.SpendBucket;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
 import dev.loupe.model.InferenceFeatures;
 import dev.loupe.model.LabelMatcher;
 import dev.loupe.model.LogRecord;
 import dev.loupe.model.Outcome;
+import dev.loupe.model.PipelineRun;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
 import dev.loupe.model.Span;
@@ -173,6 +177,7 @@ public final class DuckDbStore implements Store {
     appended.get(RecordType.SCORE).add(kept.scores().size());
     appended.get(RecordType.SAMPLE).add(kept.samples().size());
     appended.get(RecordType.SPAN).add(kept.spans().size());
+    appended.get(RecordType.PIPELINE_RUN).add(kept.pipelineRuns().size());
     return kept;
   }
 
@@ -352,7 +357,12 @@ public final class DuckDbStore implements Store {
             Outcome.parse("status", rs.getString("status")), nullableInt(rs, "http_status"),
             rs.getString("finish_reason"), nullableBoolean(rs, "cache_hit"), nullableDouble(rs, "cost"),
             rs.getString("prompt"), rs.getString("completion"), nullableLong(rs, "total_tokens"),
-            rs.getString("span_id"));
+            rs.getString("span_id"), nullableLong(rs, "cache_write_tokens"), nullableLong(rs, "reasoning_tokens"),
+            costSource(rs.getString("cost_source")));
+  }
+
+  private static CostSource costSource(String stored) {
+    return stored == null ? null : CostSource.parse("cost_source", stored);
   }
 
   @Override
@@ -467,6 +477,85 @@ public final class DuckDbStore implements Store {
       return new ScoreSummary(group, rs.getLong("n"), rs.getDouble("mean"), rs.getDouble("sd"), rs.getDouble("lo"),
           rs.getDouble("hi"), rs.getDouble("p50"), rs.getDouble("p95"));
     }).stream().filter(x -> x.count() > 0).toList();
+  }
+
+  /** A cost label's column in {@code inferences}. */
+  private static String costColumn(String label) {
+    if (!COST_LABELS.contains(label)) {
+      throw new IllegalArgumentException("cannot group spend by '" + label + "'; one of " + COST_LABELS);
+    }
+    return label.equals("api_key") ? "api_key_hash" : label;
+  }
+
+  /** Matchers on cost labels, named by their columns. */
+  private static List<LabelMatcher> onCostColumns(List<LabelMatcher> matchers) {
+    List<LabelMatcher> out = new ArrayList<>();
+    for (LabelMatcher m : matchers) {
+      out.add(m.name().equals("api_key") ? new LabelMatcher("api_key_hash", m.op(), m.value()) : m);
+    }
+    return out;
+  }
+
+  private static final List<String> COST_COLUMNS = COST_LABELS.stream().map(DuckDbStore::costColumn).toList();
+
+  @Override
+  public List<CostSummary> costSummary(long fromMillis, long toMillis, List<String> groupBy, List<LabelMatcher> matchers) {
+    List<String> columns = groupBy.stream().map(DuckDbStore::costColumn).toList();
+    List<Object> args = new ArrayList<>();
+    String where = "ts_ms >= ? AND ts_ms < ?" + matching(onCostColumns(matchers), COST_COLUMNS, args);
+    String groups = columns.isEmpty() ? "" : String.join(", ", columns) + ", ";
+    String sql = "SELECT " + groups + "count(*) AS n, count(*) FILTER (WHERE status = 'ok') AS ok,"
+        + " count(cost) AS priced, count(*) FILTER (WHERE cost_source = 'unknown') AS unknown,"
+        + " count(*) FILTER (WHERE cost_source = 'provisioned') AS provisioned, coalesce(sum(cost), 0) AS spend,"
+        + " avg(cost) AS mean, coalesce(stddev_samp(cost), 0) AS sd, quantile_cont(cost, 0.95) AS p95,"
+        + " coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output,"
+        + " coalesce(sum(coalesce(input_tokens, 0) + coalesce(output_tokens, 0))"
+        + "   FILTER (WHERE cost_source = 'unknown'), 0) AS unpriced_tokens,"
+        + " min(ts_ms) AS first, max(ts_ms) AS last, max(ts_ms) FILTER (WHERE cost IS NOT NULL) AS last_priced"
+        + " FROM inferences WHERE " + where
+        + (columns.isEmpty() ? "" : " GROUP BY " + String.join(", ", columns))
+        + " ORDER BY spend DESC" + (columns.isEmpty() ? "" : ", " + String.join(", ", columns));
+    return query("inferences", sql, ps -> {
+      ps.setLong(1, fromMillis);
+      ps.setLong(2, toMillis);
+      bind(ps, 3, args);
+    }, rs -> {
+      java.util.SortedMap<String, String> group = new java.util.TreeMap<>();
+      for (int i = 0; i < groupBy.size(); i++) group.put(groupBy.get(i), rs.getString(columns.get(i)));
+      return new CostSummary(group, rs.getLong("n"), rs.getLong("ok"), rs.getLong("priced"), rs.getLong("unknown"),
+          rs.getLong("provisioned"), rs.getDouble("spend"), quantile(rs, "mean"), rs.getDouble("sd"),
+          quantile(rs, "p95"), rs.getLong("input"), rs.getLong("output"), rs.getLong("unpriced_tokens"),
+          nullableLong(rs, "first"), nullableLong(rs, "last"), nullableLong(rs, "last_priced"));
+    }).stream().filter(c -> c.requests() > 0).toList();
+  }
+
+  @Override
+  public List<SpendBucket> spendBuckets(
+      long fromMillis, long toMillis, long bucketMillis, List<String> groupBy, List<LabelMatcher> matchers) {
+    if (bucketMillis <= 0) throw new IllegalArgumentException("bucket must be positive, got " + bucketMillis);
+    if (toMillis <= fromMillis) return List.of();
+    List<String> columns = groupBy.stream().map(DuckDbStore::costColumn).toList();
+    List<Object> args = new ArrayList<>();
+    String where = "ts_ms >= ? AND ts_ms < ? AND cost IS NOT NULL"
+        + matching(onCostColumns(matchers), COST_COLUMNS, args);
+    String groups = columns.isEmpty() ? "" : String.join(", ", columns) + ", ";
+    // The last millisecond included is toMillis - 1; a bucket ends at last - k * width.
+    String sql = "SELECT " + groups + "? - (? - ts_ms) // ? * ? AS bucket_end, sum(cost) AS spend"
+        + " FROM inferences WHERE " + where + " GROUP BY ALL ORDER BY bucket_end";
+    return query("inferences", sql, ps -> {
+      int i = 1;
+      ps.setLong(i++, toMillis - 1);
+      ps.setLong(i++, toMillis - 1);
+      ps.setLong(i++, bucketMillis);
+      ps.setLong(i++, bucketMillis);
+      ps.setLong(i++, fromMillis);
+      ps.setLong(i++, toMillis);
+      bind(ps, i, args);
+    }, rs -> {
+      java.util.SortedMap<String, String> group = new java.util.TreeMap<>();
+      for (int i = 0; i < groupBy.size(); i++) group.put(groupBy.get(i), rs.getString(columns.get(i)));
+      return new SpendBucket(group, rs.getLong("bucket_end"), rs.getDouble("spend"));
+    });
   }
 
   @Override
@@ -636,6 +725,35 @@ public final class DuckDbStore implements Store {
   }
 
   @Override
+  public List<PipelineRun> pipelineRuns(long fromMillis, long toMillis, int limit) {
+    return query("pipeline_runs", "SELECT * FROM pipeline_runs WHERE ts_ms >= ? AND ts_ms < ?"
+            + " ORDER BY ts_ms, pipeline LIMIT ?",
+        range(fromMillis, toMillis, limit),
+        rs -> new PipelineRun(rs.getString("pipeline"), rs.getBoolean("success"), rs.getLong("ts_ms"),
+            rs.getLong("finished_ms"), nullableLong(rs, "rows_in"), nullableLong(rs, "rows_out"),
+            nullableLong(rs, "bytes"), checks(rs.getString("checks")), rs.getString("error")));
+  }
+
+  private static final TypeReference<List<Map<String, Object>>> CHECK_LIST = new TypeReference<>() {};
+
+  /** The stored JSON array of checks; a row that holds anything else is unreadable. */
+  private static List<PipelineRun.Check> checks(String json) {
+    List<Map<String, Object>> raw;
+    try {
+      raw = RowAppender.JSON.readValue(json, CHECK_LIST);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("stored checks are not a JSON array: " + e.getMessage(), e);
+    }
+    List<PipelineRun.Check> out = new ArrayList<>(raw.size());
+    for (Map<String, Object> c : raw) {
+      Object value = c.get("value");
+      out.add(new PipelineRun.Check((String) c.get("name"), Boolean.TRUE.equals(c.get("passed")),
+          value == null ? null : ((Number) value).doubleValue()));
+    }
+    return out;
+  }
+
+  @Override
   public long count(RecordType type) {
     return query(table(type), "SELECT count(*) FROM " + table(type), ps -> {}, rs -> rs.getLong(1)).get(0);
   }
@@ -691,6 +809,7 @@ public final class DuckDbStore implements Store {
       case SAMPLE -> "samples";
       case SPAN -> "spans";
       case ROLLUP -> "inference_rollups";
+      case PIPELINE_RUN -> "pipeline_runs";
     };
   }
 

@@ -67,8 +67,19 @@ final class Migrations {
               "ALTER TABLE scores ADD COLUMN deployment VARCHAR",
               "ALTER TABLE scores ADD COLUMN model VARCHAR",
               "ALTER TABLE scores ADD COLUMN model_version VARCHAR")),
+          // Null in rows stored before: their cost, if any, was the sender's.
+          new Migration(6, "an inference's cache writes, reasoning tokens and where its cost came from", List.of(
+              "ALTER TABLE inferences ADD COLUMN cache_write_tokens BIGINT",
+              "ALTER TABLE inferences ADD COLUMN reasoning_tokens BIGINT",
+              "ALTER TABLE inferences ADD COLUMN cost_source VARCHAR")),
+          // ts_ms is the run's start: with the pipeline, the identity a re-sent report shares
+          // (RecentIdentities drops it). checks are JSON: [{"name", "passed", "value"}].
+          new Migration(7, "data pipeline runs", List.of(
+              "CREATE TABLE pipeline_runs (ts_ms BIGINT NOT NULL, pipeline VARCHAR NOT NULL,"
+                  + " success BOOLEAN NOT NULL, finished_ms BIGINT NOT NULL, rows_in BIGINT, rows_out BIGINT,"
+                  + " bytes BIGINT, checks VARCHAR NOT NULL, error VARCHAR)")),
           // Findings are few and looked up by id on every append, hence the key; evidence is JSON.
-          new Migration(6, "security findings, scans per minute, usage per hour, detector state", List.of(
+          new Migration(8, "security findings, scans per minute, usage per hour, detector state", List.of(
               "CREATE TABLE findings (id VARCHAR PRIMARY KEY, ts_ms BIGINT NOT NULL, dimension VARCHAR NOT NULL,"
                   + " kind VARCHAR NOT NULL, severity VARCHAR NOT NULL, reason VARCHAR NOT NULL, service VARCHAR,"
                   + " deployment VARCHAR, api_key_hash VARCHAR, tenant VARCHAR, user_id VARCHAR, trace_id VARCHAR,"
@@ -82,6 +93,11 @@ final class Migrations {
                   + " updated_ms BIGINT NOT NULL, PRIMARY KEY (kind, subject))")));
 
   private Migrations() {}
+
+  /** The version a store reaches with every migration applied (versions need not be dense). */
+  static int latest() {
+    return ALL.get(ALL.size() - 1).version();
+  }
 
   /** Applies what is missing; returns the schema version reached. */
   static int apply(Connection conn) throws SQLException {

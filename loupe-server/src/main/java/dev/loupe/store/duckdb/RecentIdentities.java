@@ -2,6 +2,7 @@ package dev.loupe.store.duckdb;
 
 import dev.loupe.model.Batch;
 import dev.loupe.model.Inference;
+import dev.loupe.model.PipelineRun;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Span;
 import java.sql.Connection;
@@ -20,7 +21,8 @@ import java.util.Map;
  * exporter's or Prometheus's retry of an export whose answer it did not get) instead of storing
  * and counting it twice. A span is (trace id, span id); an inference read from a span is its
  * span's identity, any other inference with a request id is (deployment, request id, time); a sample
- * is (series, timestamp). Records without an identity are always kept.
+ * is (series, timestamp); a pipeline run is (pipeline, start). Records without an identity are
+ * always kept.
  *
  * <p>The table is the authority: a minute is loaded from it the first time a record of that
  * minute is seen, and from then on holds every committed identity of that minute (the writer is
@@ -44,7 +46,8 @@ final class RecentIdentities {
     SPANS("SELECT trace_id, span_id FROM spans WHERE ts_ms >= ? AND ts_ms < ?"),
     INFERENCES("SELECT deployment, request_id, trace_id, span_id, ts_ms FROM inferences"
         + " WHERE ts_ms >= ? AND ts_ms < ? AND (span_id IS NOT NULL OR request_id IS NOT NULL)"),
-    SAMPLES("SELECT series_id, ts_ms FROM samples WHERE ts_ms >= ? AND ts_ms < ?");
+    SAMPLES("SELECT series_id, ts_ms FROM samples WHERE ts_ms >= ? AND ts_ms < ?"),
+    PIPELINE_RUNS("SELECT pipeline, ts_ms FROM pipeline_runs WHERE ts_ms >= ? AND ts_ms < ?");
 
     final String minuteQuery;
 
@@ -99,11 +102,16 @@ final class RecentIdentities {
       for (Sample s : batch.samples()) {
         if (isNew(Table.SAMPLES, s.timestampMillis(), sampleHash(series.id(s), s.timestampMillis()))) samples.add(s);
       }
+      List<PipelineRun> runs = new ArrayList<>(batch.pipelineRuns().size());
+      for (PipelineRun r : batch.pipelineRuns()) {
+        if (isNew(Table.PIPELINE_RUNS, r.startedAtMillis(), runHash(r.pipeline(), r.startedAtMillis()))) runs.add(r);
+      }
       if (spans.size() == batch.spans().size() && inferences.size() == batch.inferences().size()
-          && samples.size() == batch.samples().size()) {
+          && samples.size() == batch.samples().size() && runs.size() == batch.pipelineRuns().size()) {
         return batch;
       }
-      return new Batch(inferences, batch.logs(), batch.deployments(), batch.scores(), samples, spans, batch.contexts());
+      return new Batch(inferences, batch.logs(), batch.deployments(), batch.scores(), samples, spans, batch.contexts(),
+          runs);
     }
 
     private boolean isNew(Table table, long tsMillis, long id) throws SQLException {
@@ -128,6 +136,7 @@ final class RecentIdentities {
               case SPANS -> hash("s", rs.getString(1), rs.getString(2));
               case INFERENCES -> identity(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5));
               case SAMPLES -> sampleHash(rs.getLong(1), rs.getLong(2));
+              case PIPELINE_RUNS -> runHash(rs.getString(1), rs.getLong(2));
             });
           }
         }
@@ -164,6 +173,10 @@ final class RecentIdentities {
     // its gateway's LLM log) are two views of it, not a re-send.
     if (requestId != null) return mix(hash("r", deployment, requestId) ^ tsMillis);
     return null;
+  }
+
+  private static long runHash(String pipeline, long startedAtMillis) {
+    return mix(hash("p", pipeline, null) ^ startedAtMillis);
   }
 
   private static long sampleHash(long seriesId, long tsMillis) {

@@ -6,6 +6,7 @@ import dev.loupe.model.Batch;
 import dev.loupe.model.Deployment;
 import dev.loupe.model.Inference;
 import dev.loupe.model.LogRecord;
+import dev.loupe.model.PipelineRun;
 import dev.loupe.model.Sample;
 import dev.loupe.model.Score;
 import dev.loupe.model.SeriesKey;
@@ -45,6 +46,11 @@ final class RowAppender {
     if (batches.stream().anyMatch(b -> !b.spans().isEmpty())) {
       try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "spans")) {
         for (Batch b : batches) for (Span s : b.spans()) span(a, s);
+      }
+    }
+    if (batches.stream().anyMatch(b -> !b.pipelineRuns().isEmpty())) {
+      try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "pipeline_runs")) {
+        for (Batch b : batches) for (PipelineRun r : b.pipelineRuns()) pipelineRun(a, r);
       }
     }
     if (batches.stream().anyMatch(b -> !b.samples().isEmpty())) {
@@ -91,6 +97,9 @@ final class RowAppender {
     text(a, i.prompt());
     text(a, i.completion());
     text(a, i.spanId());
+    integer(a, i.cacheWriteTokens());
+    integer(a, i.reasoningTokens());
+    text(a, i.costSource() == null ? null : i.costSource().wireName());
     a.endRow();
   }
 
@@ -147,6 +156,37 @@ final class RowAppender {
     a.append(json(s.attributes()));
     a.append(json(s.resource()));
     a.endRow();
+  }
+
+  private static void pipelineRun(DuckDBAppender a, PipelineRun r) throws SQLException {
+    a.beginRow();
+    a.append(r.startedAtMillis());
+    a.append(r.pipeline());
+    a.append(r.success());
+    a.append(r.finishedAtMillis());
+    integer(a, r.rowsIn());
+    integer(a, r.rowsOut());
+    integer(a, r.bytes());
+    a.append(checks(r.checks()));
+    text(a, r.error());
+    a.endRow();
+  }
+
+  /** A run's checks as the JSON array the table keeps: {@code [{"name", "passed", "value"}]}. */
+  static String checks(List<PipelineRun.Check> checks) {
+    List<Map<String, Object>> out = new java.util.ArrayList<>(checks.size());
+    for (PipelineRun.Check c : checks) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("name", c.name());
+      m.put("passed", c.passed());
+      if (c.value() != null) m.put("value", c.value());
+      out.add(m);
+    }
+    try {
+      return JSON.writeValueAsString(out);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("checks always serialize", e);
+    }
   }
 
   private static void sample(DuckDBAppender a, Sample s, long seriesId) throws SQLException {

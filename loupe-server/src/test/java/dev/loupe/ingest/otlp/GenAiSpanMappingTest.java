@@ -40,6 +40,31 @@ class GenAiSpanMappingTest {
     assertThat(i.timestampMillis()).isEqualTo(START / 1_000_000);
   }
 
+  /**
+   * The usage attributes pricing reads: cache writes and reasoning tokens (the GenAI conventions'
+   * {@code gen_ai.usage.cache_creation.input_tokens} and {@code gen_ai.usage.reasoning.output_tokens},
+   * and the names older instrumentations send), and a cost the sender reports, which wins.
+   */
+  @Test
+  void cacheWritesReasoningTokensAndAReportedCost() {
+    Inference current = mapping.toInference(span(Map.of("gen_ai.operation.name", "chat", "gen_ai.request.model",
+        "claude-sonnet-4", "gen_ai.usage.input_tokens", 1000L, "gen_ai.usage.output_tokens", 400L,
+        "gen_ai.usage.cache_creation.input_tokens", 300L, "gen_ai.usage.reasoning.output_tokens", 250L,
+        "gen_ai.usage.cost", 0.0123), Map.of("service.name", "s")));
+    assertThat(current.cacheWriteTokens()).isEqualTo(300);
+    assertThat(current.reasoningTokens()).isEqualTo(250);
+    assertThat(current.cost()).isEqualTo(0.0123);
+    assertThat(current.costSource()).isEqualTo(dev.loupe.model.CostSource.REPORTED);
+
+    Inference older = mapping.toInference(span(Map.of("llm.model_name", "o3", "llm.token_count.prompt", "10",
+        "llm.token_count.completion", "8", "llm.token_count.prompt_details.cache_write", "4",
+        "llm.token_count.completion_details.reasoning", "5"), Map.of("service.name", "s")));
+    assertThat(older.cacheWriteTokens()).isEqualTo(4);
+    assertThat(older.reasoningTokens()).isEqualTo(5);
+    assertThat(older.cost()).as("not priced by the mapping: the pipeline does that").isNull();
+    assertThat(older.costSource()).isNull();
+  }
+
   @Test
   void olderGenAiNamesOpenInferenceAndHandSetTokens() {
     Inference old = mapping.toInference(span(Map.of("gen_ai.system", "openai", "gen_ai.request.model", "gpt-4",

@@ -38,7 +38,18 @@ class DuckDbStoreTest extends StoreContract {
     store.close();
     store = open();
     assertThat(store.inferences(T, T + 1, 10)).containsExactly(full(T, "r-1"));
-    assertThat(store.schemaVersion()).isEqualTo(version).isEqualTo(Migrations.ALL.size());
+    assertThat(store.schemaVersion()).isEqualTo(version).isEqualTo(Migrations.latest());
+  }
+
+  @Test
+  void aPipelineRunReSentAfterARestartIsStillKeptOnce() {
+    dev.loupe.model.PipelineRun run = new dev.loupe.model.PipelineRun("kb-refresh", true, T, T + 1000, null, 5L,
+        null, null);
+    store.append(Batch.ofPipelineRuns(List.of(run)));
+    store.close();
+    store = open();
+    assertThat(store.append(Batch.ofPipelineRuns(List.of(run))).pipelineRuns()).isEmpty();
+    assertThat(store.pipelineRuns(T, T + 1, 10)).containsExactly(run);
   }
 
   @Test
@@ -168,7 +179,7 @@ class DuckDbStoreTest extends StoreContract {
           + " (" + (T + 1) + ", 'up', '{\"job\":\"node\"}', 0), (" + T + ", 'up', '{\"job\":\"dcgm\"}', 1)");
     }
     store = DuckDbStore.open(old, Clock.systemUTC());
-    assertThat(store.schemaVersion()).isEqualTo(Migrations.ALL.size());
+    assertThat(store.schemaVersion()).isEqualTo(Migrations.latest());
     assertThat(store.samples("up", T, T + 2, 10)).containsExactlyInAnyOrder(
         new Sample("up", Map.of("job", "node"), T, 1), new Sample("up", Map.of("job", "node"), T + 1, 0),
         new Sample("up", Map.of("job", "dcgm"), T, 1));
