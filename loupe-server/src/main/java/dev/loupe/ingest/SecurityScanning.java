@@ -3,6 +3,8 @@ package dev.loupe.ingest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.dimension.security.CapturePolicy;
+import dev.loupe.dimension.security.CompletionLengthBaseline;
+import dev.loupe.dimension.security.CompletionLengthState;
 import dev.loupe.dimension.security.InjectionThreshold;
 import dev.loupe.dimension.security.InjectionThresholdState;
 import dev.loupe.dimension.security.ScanInput;
@@ -42,14 +44,18 @@ import org.slf4j.LoggerFactory;
  * (prompt, system prompt, completion, tool-call arguments, retrieved documents), read before the
  * capture policy dropped or redacted them, wait in a bounded queue for one worker that runs
  * {@link SecurityScanner} with the deployment's learnt {@link InjectionThreshold}, then stores the
- * findings (evidence redacted unless the policy is full) and the per-minute scan counts. A full
- * queue drops the inference and counts it: ingest never waits for detection. The texts live only
- * in memory, until their scan is done. Thresholds are kept in the store, so a restart keeps them.
+ * findings (evidence redacted unless the policy is full) and the per-minute scan counts. The same
+ * worker feeds each scanned inference's output tokens to its deployment's
+ * {@link CompletionLengthBaseline}: a completion far longer than the deployment's usual is a
+ * {@code long_completion} finding. A full queue drops the inference and counts it: ingest never
+ * waits for detection. The texts live only in memory, until their scan is done. Thresholds and
+ * length baselines are kept in the store, so a restart keeps them.
  */
 public final class SecurityScanning implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SecurityScanning.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String THRESHOLD_STATE = "injection_threshold";
+  static final String LENGTH_STATE = "completion_length";
   /** Inferences scanned between writes of findings and counts. */
   private static final int GROUP = 256;
   /** How often learnt thresholds are written to the store. */
@@ -62,12 +68,15 @@ public final class SecurityScanning implements AutoCloseable {
   private final SecurityRecords records;
   private final Clock clock;
   private final InjectionThreshold.Settings thresholdSettings;
+  private final CompletionLengthBaseline.Settings lengthSettings;
   private final BlockingQueue<Job> queue;
   private final CompletableFuture<SecurityScanner> scanner = new CompletableFuture<>();
   private final Map<String, InjectionThreshold> thresholds = new HashMap<>();
   /** Per deployment, the system prompts it sent before (by hash), with the personal data they hold. */
   private final Map<String, Map<String, String>> familiarSystemPrompts = new HashMap<>();
   private final Set<String> changedThresholds = new HashSet<>();
+  private final Map<String, CompletionLengthBaseline> lengths = new HashMap<>();
+  private final Set<String> changedLengths = new HashSet<>();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong done = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
@@ -79,11 +88,12 @@ public final class SecurityScanning implements AutoCloseable {
   private long lastSaveMillis;
 
   private SecurityScanning(SecuritySettings settings, SecurityRecords records, Clock clock, int queueSize,
-      InjectionThreshold.Settings thresholdSettings) {
+      InjectionThreshold.Settings thresholdSettings, CompletionLengthBaseline.Settings lengthSettings) {
     this.settings = settings;
     this.records = records;
     this.clock = clock;
     this.thresholdSettings = thresholdSettings;
+    this.lengthSettings = lengthSettings;
     this.queue = new ArrayBlockingQueue<>(queueSize);
     this.lastScannedMillis = records.lastScanMinute();
     this.lastSaveMillis = clock.millis();
@@ -96,7 +106,8 @@ public final class SecurityScanning implements AutoCloseable {
    * so the server's start does not wait for it.
    */
   public static SecurityScanning start(SecuritySettings settings, SecurityRecords records, Clock clock, int queueSize) {
-    SecurityScanning s = new SecurityScanning(settings, records, clock, queueSize, InjectionThreshold.Settings.DEFAULTS);
+    SecurityScanning s = new SecurityScanning(settings, records, clock, queueSize, InjectionThreshold.Settings.DEFAULTS,
+        CompletionLengthBaseline.Settings.DEFAULTS);
     s.worker.start();
     return s;
   }
@@ -168,6 +179,7 @@ public final class SecurityScanning implements AutoCloseable {
       return;
     }
     restoreThresholds();
+    restoreLengths();
     List<Job> group = new ArrayList<>(GROUP);
     while (!closed) {
       try {
@@ -177,7 +189,7 @@ public final class SecurityScanning implements AutoCloseable {
           queue.drainTo(group, GROUP - 1);
           scan(group);
         }
-        saveThresholds(false);
+        saveStates(false);
       } catch (InterruptedException e) {
         break;
       } catch (RuntimeException e) {
@@ -214,6 +226,13 @@ public final class SecurityScanning implements AutoCloseable {
       for (SecurityFinding f : scan.findings()) {
         injection |= f.kind().equals("prompt_injection");
         findings.add(stored(f, i, job.user()));
+      }
+      // Output tokens, not the text's characters: senders count them whether or not they send text.
+      if (i.outputTokens() != null && i.outputTokens() >= 0) {
+        CompletionLengthBaseline baseline = lengths.computeIfAbsent(deployment,
+            d -> CompletionLengthBaseline.create(lengthSettings));
+        baseline.observe(i.outputTokens()).ifPresent(f -> findings.add(stored(f, i, job.user())));
+        changedLengths.add(deployment);
       }
       long minute = Math.floorDiv(i.timestampMillis(), 60_000L) * 60_000L;
       long[] n = counts.computeIfAbsent(minute + "\u0000" + deployment, k -> new long[2]);
@@ -306,23 +325,44 @@ public final class SecurityScanning implements AutoCloseable {
     }
   }
 
-  private void saveThresholds(boolean now) {
-    long t = clock.millis();
-    if (changedThresholds.isEmpty() || !now && t - lastSaveMillis < SAVE_EVERY_MILLIS) return;
-    Map<String, String> states = new HashMap<>();
-    for (String d : changedThresholds) {
-      try {
-        states.put(d, JSON.writeValueAsString(thresholds.get(d).state()));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("an injection threshold's state cannot be written", e);
-      }
+  private void restoreLengths() {
+    try {
+      records.states(LENGTH_STATE).forEach((deployment, json) -> {
+        try {
+          lengths.put(deployment, CompletionLengthBaseline.restore(lengthSettings,
+              JSON.readValue(json, CompletionLengthState.class)));
+        } catch (JsonProcessingException | RuntimeException e) {
+          LOG.warn("the learnt completion lengths of deployment {} cannot be read; they are learnt again: {}",
+              deployment, e.getClass().getSimpleName());
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.warn("reading the learnt completion lengths failed; they are learnt again: {}", e.getMessage());
     }
-    records.saveStates(THRESHOLD_STATE, states, t);
+  }
+
+  /** Writes the thresholds and length baselines that changed, at most every {@link #SAVE_EVERY_MILLIS} unless {@code now}. */
+  private void saveStates(boolean now) {
+    long t = clock.millis();
+    if (changedThresholds.isEmpty() && changedLengths.isEmpty() || !now && t - lastSaveMillis < SAVE_EVERY_MILLIS) {
+      return;
+    }
+    Map<String, String> states = new HashMap<>();
+    Map<String, String> lengthStates = new HashMap<>();
+    try {
+      for (String d : changedThresholds) states.put(d, JSON.writeValueAsString(thresholds.get(d).state()));
+      for (String d : changedLengths) lengthStates.put(d, JSON.writeValueAsString(lengths.get(d).state()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a detector's learnt state cannot be written", e);
+    }
+    if (!states.isEmpty()) records.saveStates(THRESHOLD_STATE, states, t);
+    if (!lengthStates.isEmpty()) records.saveStates(LENGTH_STATE, lengthStates, t);
     changedThresholds.clear();
+    changedLengths.clear();
     lastSaveMillis = t;
   }
 
-  /** Stops the worker after the group it is scanning; saves the learnt thresholds. */
+  /** Stops the worker after the group it is scanning; saves the learnt thresholds and length baselines. */
   @Override
   public void close() {
     closed = true;
@@ -333,9 +373,9 @@ public final class SecurityScanning implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     try {
-      if (!worker.isAlive()) saveThresholds(true);
+      if (!worker.isAlive()) saveStates(true);
     } catch (RuntimeException e) {
-      LOG.warn("saving the learnt injection thresholds failed: {}", e.getMessage());
+      LOG.warn("saving the detectors' learnt state failed: {}", e.getMessage());
     }
   }
 }

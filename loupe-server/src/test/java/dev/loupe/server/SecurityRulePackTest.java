@@ -132,6 +132,16 @@ class SecurityRulePackTest {
   }
 
   @Test
+  void aCompletionFarLongerThanItsDeploymentsUsualWarnsForAnHour() {
+    finding(12, "long_completion", Severity.WARNING, "support-bot", KEY);
+    finding(14, "canary_leak", Severity.CRITICAL, "chat", KEY);
+    evaluate("SecurityLongCompletion", 0, 80);
+    assertThat(of("warning")).containsExactly("PENDING@12", "FIRING@12", "RESOLVED@72");
+    assertThat(of("critical")).isEmpty();
+    assertThat(firing("warning").labels()).containsEntry("deployment", "support-bot");
+  }
+
+  @Test
   void aConsumptionAnomalyWarnsNamingTheKeyForTwoHours() {
     // Consumption findings are about an hour: stored at the hour's start.
     records.appendFindings(List.of(new StoredFinding("c1", at(60), Dimension.SECURITY, "consumption_spike",
