@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 /**
  * The demo's security story, beside {@link DemoSimulator}'s traffic: support-bot answers customers
  * (its system prompt holds a canary token, its text is kept redacted), and three things happen,
- * each turning the security tile: a minute in, a batch API key with 30 hours of steady history
+ * each turning the security tile: a minute in, a reporting job's API key, steady for 30 hours (a
+ * request every 6 minutes, before and during the demo, so it is never a silent deployment),
  * suddenly uses 20 times its usual hour; from two to five minutes in, someone fires prompt
  * injections at support-bot; five and a half minutes in, support-bot leaks its canary.
  */
@@ -40,7 +41,8 @@ public final class SecurityTraffic implements AutoCloseable {
   static final Duration INJECTIONS_UNTIL = Duration.ofMinutes(5);
   static final Duration CANARY_LEAK_AFTER = Duration.ofSeconds(330);
   static final int HISTORY_HOURS = 30;
-  static final int BATCH_REQUESTS_PER_HOUR = 5;
+  /** Every 6 minutes: more often than the 10 minutes after which a deployment is silent. */
+  static final int BATCH_REQUESTS_PER_HOUR = 10;
   static final long BATCH_TOKENS = 2_000;
   /** Support questions a second, and injection attempts a second during the attack. */
   static final double SUPPORT_RATE = 2;
@@ -88,6 +90,8 @@ public final class SecurityTraffic implements AutoCloseable {
   private long lastSentMillis;
   private double supportCarry;
   private double injectionCarry;
+  /** Starts half full: the first request of the demo comes 3 minutes in, as the history's cadence says. */
+  private double batchCarry = 0.5;
   private boolean keyJumped;
   private boolean canaryLeaked;
   private long seq;
@@ -106,13 +110,17 @@ public final class SecurityTraffic implements AutoCloseable {
     timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
   }
 
-  /** The batch key's last {@value #HISTORY_HOURS} hours: a few requests each hour, never more. */
+  /**
+   * The batch key's last {@value #HISTORY_HOURS} hours: a request every 6 minutes, the last 3 minutes
+   * before the start.
+   */
   void backfill() throws IOException, InterruptedException {
     long hour = 3_600_000L;
+    long every = hour / BATCH_REQUESTS_PER_HOUR;
     List<Map<String, Object>> events = new ArrayList<>();
     for (int h = HISTORY_HOURS; h >= 1; h--) {
-      long at = startMillis - h * hour;
-      for (int i = 0; i < BATCH_REQUESTS_PER_HOUR; i++) events.add(batch(at + i * 60_000L));
+      long at = startMillis - h * hour + every / 2;
+      for (int i = 0; i < BATCH_REQUESTS_PER_HOUR; i++) events.add(batch(at + i * every));
     }
     post(events);
   }
@@ -127,6 +135,8 @@ public final class SecurityTraffic implements AutoCloseable {
       int k = random.nextInt(QUESTIONS.length);
       events.add(support(between(now), QUESTIONS[k], ANSWERS[k]));
     }
+    batchCarry += BATCH_REQUESTS_PER_HOUR * seconds / 3600;
+    for (; batchCarry >= 1; batchCarry--) events.add(batch(now - 500));
     long since = now - startMillis;
     if (since >= INJECTIONS_FROM.toMillis() && since < INJECTIONS_UNTIL.toMillis()) {
       injectionCarry += INJECTION_RATE * seconds;

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The demo's security story through a real server with the demo's config, on a test clock ticked
  * every 5 s as the demo evaluates: the batch key's 20x hour turns the security tile warning naming
  * the key, the injection burst a warning naming support-bot, the canary leak critical naming it;
- * the burst's alert resolves after it ends, and nothing else in the security dimension fires.
+ * the burst's alert resolves after it ends, and nothing else in the security dimension fires; the
+ * reporting job whose key jumps is steady, never a silent deployment in the model tile.
  */
 class SecurityTrafficTest {
   @TempDir Path dir;
@@ -33,6 +34,7 @@ class SecurityTrafficTest {
     String key = ApiKeyHash.of(SecurityTraffic.BATCH_KEY);
     Map<String, String> firstSeen = new LinkedHashMap<>();
     List<String> said = new ArrayList<>();
+    List<String> otherAlerts = new ArrayList<>();
     try (TestServer loupe = TestServer.start(dir, clock, yaml);
         SecurityTraffic traffic = new SecurityTraffic(loupe.server().baseUri(), clock, said::add)) {
       traffic.backfill();
@@ -45,7 +47,10 @@ class SecurityTrafficTest {
         JsonNode security = loupe.get("api/v1/health").json().at("/dimensions/security");
         String state = security.get("status").asText() + " " + security.get("reasons");
         for (JsonNode a : loupe.get("api/v1/alerts").json().at("/data/alerts")) {
-          if (!"security".equals(a.at("/labels/dimension").asText())) continue;
+          if (!"security".equals(a.at("/labels/dimension").asText())) {
+            otherAlerts.add(s + "s " + a.at("/labels/alertname").asText() + " " + a.at("/labels/deployment").asText());
+            continue;
+          }
           firstSeen.putIfAbsent(a.get("state").asText() + " " + a.at("/labels/alertname").asText() + " "
               + a.at("/labels/subject").asText(a.at("/labels/deployment").asText()), s + "s " + state);
         }
@@ -74,6 +79,7 @@ class SecurityTrafficTest {
       assertThat(firstSeen.get("pending SecurityPromptInjectionRate support-bot")).startsWith("150s warning");
       assertThat(firstSeen.get("firing SecurityPromptInjectionRate support-bot")).startsWith("180s warning");
       assertThat(firstSeen.get("firing SecurityCanaryLeak support-bot")).startsWith("330s critical");
+      assertThat(otherAlerts).as("the demo's security traffic alone alerts in no other dimension").isEmpty();
       assertThat(said).anyMatch(l -> l.contains("uses 20x")).anyMatch(l -> l.contains("leaked its system prompt"));
       // The burst ended at 5m: its alert is gone by 12m, the leak's hour is not over.
       List<String> firing = new ArrayList<>();

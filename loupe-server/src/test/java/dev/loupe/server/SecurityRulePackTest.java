@@ -132,13 +132,23 @@ class SecurityRulePackTest {
   }
 
   @Test
-  void aCompletionFarLongerThanItsDeploymentsUsualWarnsForAnHour() {
-    finding(12, "long_completion", Severity.WARNING, "support-bot", KEY);
-    finding(14, "canary_leak", Severity.CRITICAL, "chat", KEY);
-    evaluate("SecurityLongCompletion", 0, 80);
-    assertThat(of("warning")).containsExactly("PENDING@12", "FIRING@12", "RESOLVED@72");
-    assertThat(of("critical")).isEmpty();
+  void threeCompletionsFarLongerThanTheirDeploymentsUsualInAnHourWarn() {
+    // One alone (chat, at 5) is a finding, not an alert; nor are two of support-bot's an hour apart.
+    finding(5, "long_completion", Severity.WARNING, "chat", KEY);
+    finding(10, "long_completion", Severity.WARNING, "support-bot", KEY);
+    finding(20, "long_completion", Severity.WARNING, "support-bot", KEY);
+    finding(14, "canary_leak", Severity.CRITICAL, "support-bot", KEY);
+    finding(75, "long_completion", Severity.WARNING, "support-bot", KEY);
+    evaluate("SecurityLongCompletion", 0, 150);
+    assertThat(of("warning")).isEmpty();
+    finding(80, "long_completion", Severity.WARNING, "support-bot", KEY);
+    finding(80.5, "long_completion", Severity.WARNING, "support-bot", KEY);
+    evaluate("SecurityLongCompletion", 0, 150);
+    // The third in the hour comes at 80.5 (a finding counts from its time, at its minute's start);
+    // at 135 the window (75, 135] holds two.
+    assertThat(of("warning")).containsExactly("PENDING@80.5", "FIRING@80.5", "RESOLVED@135");
     assertThat(firing("warning").labels()).containsEntry("deployment", "support-bot");
+    assertThat(firing("warning").value()).isEqualTo(3.0);
   }
 
   @Test
