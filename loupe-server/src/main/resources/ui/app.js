@@ -212,6 +212,11 @@ function syncHeader(route, range) {
     if (a.dataset.nav === route.view || (route.view === 'trace' && a.dataset.nav === 'traces')) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
+  // The state the URL gave, on the picker itself (a select's value is no attribute).
+  const picker = document.getElementById('range-picker');
+  picker.dataset.from = range.fromText;
+  picker.dataset.to = range.toText;
+  picker.dataset.refresh = refreshOf(route);
   const select = document.getElementById('range-select');
   const preset = RANGES.some(([v]) => 'now-' + v === range.fromText) && range.toText === 'now';
   select.value = preset ? range.fromText : 'custom';
@@ -286,6 +291,8 @@ async function refresh() {
     // Read by the page's speed measurement (BENCHMARKS.md): the view is drawn.
     document.documentElement.dataset.rendered = route.view;
     document.documentElement.dataset.renderMs = String(Math.round(performance.now() - started));
+    // Chromium logs console lines with the wall-clock time: the page's speed measurement reads these.
+    console.log('loupe: rendered ' + route.view);
     if (!window.loupeFirstRenderMs) {
       window.loupeFirstRenderMs = Math.round(performance.now());
       document.documentElement.dataset.firstRenderMs = String(window.loupeFirstRenderMs);

@@ -5,6 +5,7 @@
 // a click pins that moment in the URL (at=), so a link shows it too.
 // Every text from the API goes in through textContent or setAttribute, never as HTML.
 'use strict';
+console.log('loupe: scripts start');
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const PALETTE = ['#3b5bdb', '#e8590c', '#2b8a3e', '#ae3ec9', '#0c8599', '#c2255c', '#5c940d', '#1864ab'];

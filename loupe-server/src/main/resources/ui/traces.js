@@ -176,7 +176,7 @@ async function renderTraceView(ctx) {
   fall.append(hdr);
   for (const { node: n, depth } of rows) {
     const inference = bySpan.get(n.span_id) || llmOf(n);
-    const row = el('details', { class: 'wf-span', 'data-span': n.span_id, 'data-name': n.name, 'data-status': n.status,
+    const row = el('details', { class: 'wf-span', 'data-span': n.span_id, 'data-name': n.name, 'data-status': n.status || 'unset',
       'data-llm': String(!!inference) });
     const sum = el('summary', { class: 'wf-row', role: 'row' });
     const name = el('div', { class: 'wf-name', title: `${n.name} (${n.service || 'no service'})` });
