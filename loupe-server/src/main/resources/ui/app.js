@@ -346,17 +346,31 @@ const VIEW_RENDERERS = {
 // ---- the overview: tiles, the infrastructure-beside-AI strip, alerts, rules ----
 
 async function renderOverview(ctx) {
-  const [gpus, network, alerts, rules] = await Promise.all([
-    getJson('api/v1/gpus'),
-    getJson('api/v1/network'),
-    getJson('api/v1/alerts'),
-    // A token refused the rules (403) still sees the rest: the rules view says so.
-    getJson('api/v1/rules').catch((e) => (e instanceof Forbidden ? { forbidden: e.message } : Promise.reject(e))),
-  ]);
-  renderHealth(ctx.health, {
-    compute: gpus.data.map(gpuUnit),
-    network: network.data.ports.map(portUnit).concat(network.data.probes.map(probeUnit)),
-  });
+  // The strip and the cost tile's figures ask at once with the tiles (a 30-day range's queries are
+  // the slowest), and draw when they have their answers: a slow query never holds the tiles back.
+  let tilesDrawn;
+  const tilesPromise = new Promise((resolve, reject) => { tilesDrawn = { resolve, reject }; });
+  tilesPromise.catch(() => {}); // the refresh itself reports the failure
+  const extras = [renderStrip(ctx).catch((e) => console.warn('strip:', e))];
+  if (typeof refreshCostTile === 'function') extras.push(refreshCostTile(tilesPromise));
+  let gpus, network, alerts, rules;
+  try {
+    [gpus, network, alerts, rules] = await Promise.all([
+      getJson('api/v1/gpus'),
+      getJson('api/v1/network'),
+      getJson('api/v1/alerts'),
+      // A token refused the rules (403) still sees the rest: the rules view says so.
+      getJson('api/v1/rules').catch((e) => (e instanceof Forbidden ? { forbidden: e.message } : Promise.reject(e))),
+    ]);
+    renderHealth(ctx.health, {
+      compute: gpus.data.map(gpuUnit),
+      network: network.data.ports.map(portUnit).concat(network.data.probes.map(probeUnit)),
+    });
+    tilesDrawn.resolve();
+  } catch (e) {
+    tilesDrawn.reject(e);
+    throw e;
+  }
   const rulesByKey = new Map();
   for (const r of rules.forbidden ? [] : rules.data.groups.flatMap((g) => g.rules)) {
     rulesByKey.set(r.name + '/' + r.labels.severity, r);
@@ -364,9 +378,6 @@ async function renderOverview(ctx) {
   renderAlerts(alerts.data, rulesByKey);
   renderRules(rules, rules.forbidden, Date.now());
   if (ctx.route.anchor === 'rules') document.getElementById('rules-view').open = true;
-  // The cost tile's figures and the strip come after the tiles: a slow query never holds them back.
-  const extras = [renderStrip(ctx).catch((e) => console.warn('strip:', e))];
-  if (typeof refreshCostTile === 'function') extras.push(refreshCostTile());
   await Promise.all(extras);
 }
 

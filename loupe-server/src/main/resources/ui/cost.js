@@ -1,5 +1,5 @@
 // The cost tile's figures (overview) and the cost page, drawn from /api/v1/cost, /api/v1/cost/gpus
-// and /api/v1/budgets (app.js calls refreshCostTile once the tiles are drawn, renderCostView for
+// and /api/v1/budgets (app.js calls refreshCostTile with the tiles, it draws once they are, renderCostView for
 // #/cost). The tile's "today" is the UTC day, as budgets count it unless their zone says otherwise;
 // the page's tables cover the page's range. Every text from the API goes in through textContent.
 'use strict';
@@ -7,8 +7,8 @@
 const COST_MOVERS_SHOWN = 3;
 const COST_ROWS_SHOWN = 8;
 
-/** The cost tile's figures on the overview: today's spend, the last hour's movers. */
-async function refreshCostTile() {
+/** The cost tile's figures on the overview: today's spend, the last hour's movers, drawn once {@code tilesDrawn}. */
+async function refreshCostTile(tilesDrawn = Promise.resolve()) {
   const now = new Date();
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())).toISOString();
   const hourAgo = new Date(now.getTime() - 3600 * 1000).toISOString();
@@ -26,6 +26,7 @@ async function refreshCostTile() {
     return;
   }
   const [byVersion, lastHour, gpus, budgets] = answers;
+  if (!(await tilesDrawn.then(() => true, () => false))) return;
   renderCostTile(byVersion, lastHour, gpus, budgets.data);
 }
 
