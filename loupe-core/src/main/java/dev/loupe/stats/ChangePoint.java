@@ -6,9 +6,10 @@ import java.util.Objects;
  * A change a {@link PageHinkleyDetector} found: which way the signal moved, when the detector
  * became sure ({@code detectedAtMillis}) and when the change most likely began ({@code
  * estimatedStartMillis}: the first observation of the excursion that crossed the threshold, i.e.
- * just after the last minimum of the cumulative sum). Levels are in the signal's own units,
- * adjusted for the hour of the day when the detector is seasonal; {@code statistic} is the sum
- * that crossed the threshold.
+ * just after the last minimum of the cumulative sum; for a slow change, of the dating sum's
+ * excursion, when the drift grew past its larger allowance). Levels are in the signal's own units,
+ * adjusted for the hour of the day when the detector is seasonal ({@code levelBefore} is the level
+ * the detector was comparing with); {@code statistic} is the sum that crossed the threshold.
  */
 public record ChangePoint(
     Direction direction, long detectedAtMillis, long estimatedStartMillis, double levelBefore, double levelAfter, double statistic) {

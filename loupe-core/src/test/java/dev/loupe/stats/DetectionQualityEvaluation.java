@@ -13,17 +13,21 @@ import java.util.function.Supplier;
 /**
  * Simulated 30-day streams of one deployment, to measure how well a change detector does: per
  * request at 1 request/s on average, aggregated per minute as the server would feed a detector,
- * for three signals — a quality score (0..1, the minute's mean), latency (log-normal, the
- * minute's P50) and response length (log-normal output tokens, the minute's mean) — under three
- * scenarios: stationary, an abrupt 20 % shift, and a 10 % change spread linearly over 14 days
- * (quality and length fall, latency rises), starting at a random minute of day 10.
+ * for three signals — a quality score (0..1, the minute's mean), latency (log-normal) and
+ * response length (log-normal output tokens), each of the last two fed as the minute's mean of
+ * its logarithm ({@link Feed#LOG_MEAN}) or, as before, the minute's P50 latency and mean length
+ * ({@link Feed#P50_AND_MEAN}) — under three scenarios: stationary, an abrupt 20 % shift, and a
+ * 10 % change spread linearly over 14 days (quality and length fall, latency rises), starting at
+ * a random minute of day 10. Both feeds see the same requests (the same draws).
  *
  * <p>The noise a real deployment shows, beside each request's own spread: traffic with a daily
  * cycle (0.4 to 1.6 requests/s, so a night minute holds ~24 requests and a busy one ~96); latency
  * following load (±15 %); a daily cycle of the quality score (±2 %) and length (±5 %); and a
  * random level per hour standing for the mix of users and prompts (sd 0.5 % of the score, 1 % of
  * latency and length, times {@code hourNoise}). Arrivals per minute are drawn from the normal
- * approximation of a Poisson count.
+ * approximation of a Poisson count. A harder variant adds minutes with a burst of failures ({@code
+ * failingMinutesPerDay}): 30 % of the minute's requests fail (score 0, latency × 5, tokens × 0.1),
+ * drawn from their own generator so the other draws, and the streams, stay the same.
  */
 final class DetectionQualityEvaluation {
   static final long T0 = 1_793_491_200_000L; // 2026-11-01T00:00Z
@@ -51,6 +55,14 @@ final class DetectionQualityEvaluation {
     GRADUAL
   }
 
+  /** What the detector is fed per minute for latency and length (the quality score is always its mean). */
+  enum Feed {
+    /** The minute's mean of log latency and of log tokens: a log-normal's most precise level, and multiplicative swings become additive. */
+    LOG_MEAN,
+    /** The minute's P50 latency and mean tokens, in their own units. */
+    P50_AND_MEAN
+  }
+
   /** What a detector must offer: one aggregate in, maybe a change out. */
   interface Watcher {
     Optional<ChangePoint> update(long timestampMillis, double value);
@@ -76,8 +88,10 @@ final class DetectionQualityEvaluation {
   private DetectionQualityEvaluation() {}
 
   /** Simulates one 30-day stream and feeds each signal's per-minute aggregate to its own watcher. */
-  static List<Run> simulate(long seed, Scenario scenario, double hourNoise, double warmUpDays, Supplier<Watcher> watchers) {
+  static List<Run> simulate(long seed, Scenario scenario, double hourNoise, double failingMinutesPerDay, double warmUpDays, Feed feed,
+      Supplier<Watcher> watchers) {
     SplittableRandom r = new SplittableRandom(seed * 7919 + scenario.ordinal());
+    SplittableRandom failures = new SplittableRandom(seed * 31 + scenario.ordinal() + 777);
     long changeStart = scenario == Scenario.STATIONARY ? -1 : T0 + 10 * DAY + (long) (r.nextDouble() * 1440) * MINUTE;
     int hours = DAYS * 24;
     Map<Signal, double[]> hourLevel = new EnumMap<>(Signal.class);
@@ -109,17 +123,32 @@ final class DetectionQualityEvaluation {
           * change(Signal.LENGTH, scenario, changeStart, t);
       double qualitySum = 0;
       double lengthSum = 0;
+      double latencySum = 0;
       if (latencies.length < n) latencies = new double[n * 2];
+      int failed = failingMinutesPerDay > 0 && failures.nextDouble() < failingMinutesPerDay / 1440 ? (int) Math.round(0.3 * n) : 0;
       for (int i = 0; i < n; i++) {
-        qualitySum += Math.max(0, Math.min(1, quality + 0.15 * r.nextGaussian()));
-        latencies[i] = latency * Math.exp(0.5 * r.nextGaussian());
-        lengthSum += length * Math.exp(0.7 * r.nextGaussian());
+        double score = Math.max(0, Math.min(1, quality + 0.15 * r.nextGaussian()));
+        double latencyNoise = 0.5 * r.nextGaussian() + (i < failed ? Math.log(5) : 0);
+        double lengthNoise = 0.7 * r.nextGaussian() + (i < failed ? Math.log(0.1) : 0);
+        qualitySum += i < failed ? 0 : score;
+        if (feed == Feed.LOG_MEAN) {
+          latencySum += latencyNoise;
+          lengthSum += lengthNoise;
+        } else {
+          latencies[i] = latency * Math.exp(latencyNoise);
+          lengthSum += length * Math.exp(lengthNoise);
+        }
       }
-      Arrays.sort(latencies, 0, n);
-      double p50 = n % 2 == 1 ? latencies[n / 2] : (latencies[n / 2 - 1] + latencies[n / 2]) / 2;
       feed(watcher, alarms, Signal.QUALITY, t, qualitySum / n);
-      feed(watcher, alarms, Signal.LATENCY, t, p50);
-      feed(watcher, alarms, Signal.LENGTH, t, lengthSum / n);
+      if (feed == Feed.LOG_MEAN) {
+        feed(watcher, alarms, Signal.LATENCY, t, Math.log(latency) + latencySum / n);
+        feed(watcher, alarms, Signal.LENGTH, t, Math.log(length) + lengthSum / n);
+      } else {
+        Arrays.sort(latencies, 0, n);
+        double p50 = n % 2 == 1 ? latencies[n / 2] : (latencies[n / 2 - 1] + latencies[n / 2]) / 2;
+        feed(watcher, alarms, Signal.LATENCY, t, p50);
+        feed(watcher, alarms, Signal.LENGTH, t, lengthSum / n);
+      }
     }
     List<Run> runs = new ArrayList<>();
     for (Signal s : Signal.values()) runs.add(new Run(s, scenario, seed, changeStart, warmUpDays, alarms.get(s)));
@@ -138,10 +167,11 @@ final class DetectionQualityEvaluation {
   }
 
   /** Every seed and scenario of one detector configuration. */
-  static List<Run> evaluate(long[] seeds, double hourNoise, double warmUpDays, Supplier<Watcher> watchers) {
+  static List<Run> evaluate(long[] seeds, double hourNoise, double failingMinutesPerDay, double warmUpDays, Feed feed,
+      Supplier<Watcher> watchers) {
     List<Run> runs = new ArrayList<>();
     for (long seed : seeds) {
-      for (Scenario sc : Scenario.values()) runs.addAll(simulate(seed, sc, hourNoise, warmUpDays, watchers));
+      for (Scenario sc : Scenario.values()) runs.addAll(simulate(seed, sc, hourNoise, failingMinutesPerDay, warmUpDays, feed, watchers));
     }
     return runs;
   }
@@ -160,36 +190,43 @@ final class DetectionQualityEvaluation {
     b.append(String.format(Locale.ROOT, "false alarms per deployment per 30 days: %.2f (%d alarms over %.0f quiet deployment-days)%n",
         falseAlarmsPer30Days(runs), runs.stream().mapToInt(Run::falseAlarms).sum(),
         runs.stream().filter(r -> r.signal() == Signal.QUALITY).mapToDouble(Run::quietDays).sum()));
-    b.append("| signal | change | detected | within target | delay median | delay max | start estimate error median | false alarms |\n");
-    b.append("|---|---|---|---|---|---|---|---|\n");
+    b.append("| signal | change | detected | within target | delay median | delay p90 | delay max | start estimate error p10 / median / p90 |"
+        + " false alarms | alarms after the detection |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (Scenario sc : Scenario.values()) {
       for (Signal s : Signal.values()) {
         List<Run> cell = runs.stream().filter(r -> r.signal() == s && r.scenario() == sc).toList();
         int falseAlarms = cell.stream().mapToInt(Run::falseAlarms).sum();
         if (sc == Scenario.STATIONARY) {
-          b.append(String.format(Locale.ROOT, "| %s | none | — | — | — | — | — | %d |%n", name(s), falseAlarms));
+          b.append(String.format(Locale.ROOT, "| %s | none | — | — | — | — | — | — | %d | — |%n", name(s), falseAlarms));
           continue;
         }
         long[] delays = cell.stream().flatMap(r -> r.detection().stream().map(d -> d.detectedAtMillis() - r.changeStart()))
             .mapToLong(Long::longValue).sorted().toArray();
         long[] startErrors = cell.stream().flatMap(r -> r.detection().stream().map(d -> d.estimatedStartMillis() - r.changeStart()))
             .mapToLong(Long::longValue).sorted().toArray();
+        long later = cell.stream().mapToLong(r -> r.detection().map(d -> r.alarms().stream().filter(a -> a.detectedAtMillis() > d.detectedAtMillis()).count())
+            .orElse(0L)).sum();
         long target = sc == Scenario.ABRUPT ? HOUR : 3 * DAY;
         long within = Arrays.stream(delays).filter(d -> d <= target).count();
-        b.append(String.format(Locale.ROOT, "| %s | %s | %d / %d | %d / %d | %s | %s | %s | %d |%n", name(s),
+        b.append(String.format(Locale.ROOT, "| %s | %s | %d / %d | %d / %d | %s | %s | %s | %s | %d | %d |%n", name(s),
             sc == Scenario.ABRUPT ? "abrupt 20 %" : "gradual 10 % over 14 d", delays.length, cell.size(), within, cell.size(),
-            delays.length == 0 ? "—" : duration(delays[delays.length / 2]), delays.length == 0 ? "—" : duration(delays[delays.length - 1]),
-            startErrors.length == 0 ? "—" : duration(startErrors[startErrors.length / 2]), falseAlarms));
+            quantile(delays, 0.5), quantile(delays, 0.9), quantile(delays, 1), quantile(startErrors, 0.1) + " / " + quantile(startErrors, 0.5)
+                + " / " + quantile(startErrors, 0.9), falseAlarms, later));
       }
     }
     return b.toString();
   }
 
+  private static String quantile(long[] sorted, double q) {
+    return sorted.length == 0 ? "—" : duration(sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+  }
+
   private static String name(Signal s) {
     return switch (s) {
-      case QUALITY -> "quality score (mean/min)";
-      case LATENCY -> "latency (P50/min)";
-      case LENGTH -> "response length (mean/min)";
+      case QUALITY -> "quality score";
+      case LATENCY -> "latency";
+      case LENGTH -> "response length";
     };
   }
 

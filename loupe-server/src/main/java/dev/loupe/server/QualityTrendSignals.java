@@ -172,9 +172,9 @@ final class QualityTrendSignals implements SignalSource {
         Detection d = new Detection(k, change, isWorse);
         history.addLast(d);
         if (history.size() > HISTORY) history.removeFirst();
-        // A change for the worse is reported; one back the other way ends it. The detector starts
-        // over after each alarm, so a long decline alarms again and again: one episode, which
-        // began when its first alarm says and is as deep as its latest says.
+        // A change for the worse is reported; one back the other way ends it. A long decline
+        // alarms again every few days (the detector re-centres on the new level): one episode,
+        // which began when its first alarm says and is as deep as its latest says.
         if (!isWorse) {
           s.active = null;
         } else if (s.active == null) {

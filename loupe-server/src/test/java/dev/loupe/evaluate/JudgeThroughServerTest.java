@@ -52,7 +52,10 @@ class JudgeThroughServerTest {
       assertThat(judged.path("comment").asText()).isEqualTo("misses the question");
       assertThat(judged.path("deployment").asText()).isEqualTo("chat-prod");
       assertThat(judged.path("model_version").asText()).isEqualTo("v2");
-      assertThat(loupe.get("metrics").body()).contains("loupe_judge_calls_total{outcome=\"http_error\"} 1.0");
+      // The 500 reached the fake before the judge finished with it: wait for its count.
+      Polling.until(Duration.ofSeconds(30),
+          () -> loupe.get("metrics").body().contains("loupe_judge_calls_total{outcome=\"http_error\"} 1.0"),
+          () -> "no http_error counted");
     }
   }
 

@@ -108,6 +108,38 @@ class ComputeRulePackTest {
         .containsEntry("UUID", "GPU-aaa").containsEntry("dimension", "compute");
   }
 
+  /**
+   * The inference row of the table: low utilization alone is not an alert; an inference GPU under
+   * 10 % for an hour while its pod's serving queue stayed empty is the cost dimension's idle-capacity
+   * finding (GpuIdleCapacity, in cost.yml). Busy queues, or the same GPU classed training, never make it.
+   */
+  @Test
+  void anInferenceGpuIdleForAnHourWithAnEmptyQueueIsAnIdleCapacityFindingAndLowUtilizationAloneIsNot() {
+    Map<String, String> queue = Map.of("namespace", "serving", "pod", "llm-serve-0");
+    dcgm("DCGM_FI_DEV_GPU_UTIL", GPU, -3600, 7200, steps(40, 0, 5, 5400, 50))
+        .dcgm("vllm:num_requests_waiting", queue, -3600, 7200, x -> 0);
+    List<Rule> idle = BuiltinRules.load(RulesConfig.Builtin.DEFAULTS).stream()
+        .filter(r -> r.name().equals("GpuIdleCapacity")).toList();
+    assertThat(idle).singleElement().satisfies(r -> assertThat(r.dimension()).isEqualTo(Dimension.COST));
+    List<String> seen = idleTransitions(idle);
+    // The last 40 % sample is at -15 s: the hour's window (t - 3600, t] holds only 5 % from 3585 s;
+    // the 50 % sample at 5400 s ends it. No `for`: the hour is the window.
+    assertThat(seen).containsExactly("PENDING@3585", "FIRING@3585", "RESOLVED@5400");
+    assertThat(evaluate("GpuUtilizationLowTraining", 0, 7200).of("warning")).as("not a training GPU").isEmpty();
+
+    samples.removeIf(x -> x.name().equals("vllm:num_requests_waiting"));
+    dcgm("vllm:num_requests_waiting", queue, -3600, 7200, x -> x == 1800 ? 3 : 0);
+    // A request waited at 1800 s: every hour's window the utilization is low in holds it.
+    assertThat(idleTransitions(idle)).as("the GPU was not idle capacity").isEmpty();
+  }
+
+  private List<String> idleTransitions(List<Rule> idle) {
+    RuleEngine e = new RuleEngine(idle, new GpuRuleSignals(new SampleSignals(samples), WorkloadClassifier.defaults()),
+        VersionHistory.none(), a -> { }, RuleEngine.Settings.DEFAULTS);
+    for (int s = 0; s <= 7200; s += 15) e.evaluate(T0 + s * 1000L);
+    return e.history().stream().map(t -> t.kind() + "@" + (t.atMillis() - T0) / 1000).toList();
+  }
+
   @Test
   void aHotSpellShorterThanTwoMinutesNeverFires() {
     dcgm("DCGM_FI_DEV_GPU_TEMP", GPU, -300, 600, steps(60, 0, 90, 150, 60)).evaluate("GpuTemperatureHigh", 0, 600);

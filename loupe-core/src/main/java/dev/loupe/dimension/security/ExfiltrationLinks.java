@@ -3,6 +3,7 @@ package dev.loupe.dimension.security;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * Finds the links and images in a completion that could carry data out: Markdown images
@@ -21,6 +22,11 @@ final class ExfiltrationLinks {
   private ExfiltrationLinks() {}
 
   static List<Link> find(String text) {
+    return find(text, host -> false);
+  }
+
+  /** The links whose host is not {@code allowed}; an allowed link is not read further (no data checks). */
+  static List<Link> find(String text, Predicate<String> allowed) {
     if (text == null || text.isEmpty()) return List.of();
     List<Link> out = new ArrayList<>(0);
     int from = 0;
@@ -32,7 +38,7 @@ final class ExfiltrationLinks {
       if (open < 0 || at - open > 500) continue;
       boolean image = open > 0 && text.charAt(open - 1) == '!';
       int urlEnd = urlEnd(text, at + 2, ')');
-      add(out, image, text, image ? open - 1 : open, at + 2, urlEnd);
+      add(out, image, text, image ? open - 1 : open, at + 2, urlEnd, allowed);
     }
     for (String tag : new String[] {"<img", "<IMG", "<a ", "<A "}) {
       from = 0;
@@ -49,7 +55,7 @@ final class ExfiltrationLinks {
         char q = s < text.length() ? text.charAt(s) : ' ';
         if (q == '"' || q == '\'') s++;
         int e = urlEnd(text, s, q == '"' || q == '\'' ? q : ' ');
-        add(out, tag.length() == 4, text, at, s, Math.min(e, close));
+        add(out, tag.length() == 4, text, at, s, Math.min(e, close), allowed);
       }
     }
     from = 0;
@@ -62,19 +68,20 @@ final class ExfiltrationLinks {
       if (open != lineStart) continue;
       int s = at + 2;
       while (s < text.length() && text.charAt(s) == ' ') s++;
-      add(out, false, text, open, s, urlEnd(text, s, ' '));
+      add(out, false, text, open, s, urlEnd(text, s, ' '), allowed);
     }
     return out;
   }
 
-  private static void add(List<Link> out, boolean image, String text, int start, int urlStart, int urlEnd) {
+  private static void add(List<Link> out, boolean image, String text, int start, int urlStart, int urlEnd,
+      Predicate<String> allowed) {
     if (urlEnd <= urlStart) return;
     String url = text.substring(urlStart, urlEnd).strip();
     if (url.startsWith("<") && url.endsWith(">")) url = url.substring(1, url.length() - 1);
     int space = url.indexOf(' ');
     if (space > 0) url = url.substring(0, space); // [x](url "title")
     String host = host(url);
-    if (host == null) return;
+    if (host == null || allowed.test(host)) return;
     boolean sensitive = !SensitiveDataDetector.standard().find(url).isEmpty();
     out.add(new Link(image, url, host, start, Math.min(text.length(), urlEnd + 1), sensitive || carriesData(url), sensitive));
   }

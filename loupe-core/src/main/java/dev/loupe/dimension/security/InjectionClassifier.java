@@ -117,16 +117,7 @@ final class InjectionClassifier {
     int segments = ends.length;
     double[] sums = new double[segments];
     int[] counts = new int[segments];
-    int[] segmentOf = new int[n];
-    for (int k = 0, pos = 0; k < segments; k++) {
-      for (; pos < ends[k]; pos++) segmentOf[pos] = k;
-    }
-    float[] w = weights;
-    NgramFeatures.extract(text, 0, n, (bucket, pos) -> {
-      int k = segmentOf[pos];
-      sums[k] += w[bucket];
-      counts[k]++;
-    });
+    NgramFeatures.sumPerSegment(text, ends, weights, sums, counts);
     double best = Double.NEGATIVE_INFINITY;
     int bestStart = 0;
     int bestEnd = n;

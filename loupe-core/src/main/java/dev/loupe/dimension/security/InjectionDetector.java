@@ -31,6 +31,7 @@ public final class InjectionDetector {
   static final int MAX_CHARS = 64 * 1024;
   private static final int MIN_BASE64 = 20;
   private static final int MIN_HEX = 24;
+  private static final int MAX_LEET_WORD = 24;
   private static final String[] ROT13_WORDS = rot13(
       "ignore", "disregard", "instructions", "previous", "system prompt", "forget", "reveal", "jailbreak", "pretend");
   private static final String[] REVERSED_WORDS = reverse("instructions", "ignore", "system prompt", "previous");
@@ -52,6 +53,15 @@ public final class InjectionDetector {
   }
 
   public InjectionVerdict inspect(String raw) {
+    return inspect(raw, 0);
+  }
+
+  /**
+   * As {@link #inspect(String)}, but the classifier's n-grams are only read out when the score
+   * reaches {@code explainFrom}: reading them costs as much as scoring, and a text below the
+   * threshold is never explained.
+   */
+  InjectionVerdict inspect(String raw, double explainFrom) {
     if (raw == null || raw.isBlank()) return InjectionVerdict.NONE;
     if (raw.length() > MAX_CHARS) {
       raw = raw.substring(0, MAX_CHARS / 2) + "\n" + raw.substring(raw.length() - MAX_CHARS / 2);
@@ -100,7 +110,8 @@ public final class InjectionDetector {
     List<String> rules = new ArrayList<>(hits.size() + hidden.size());
     for (String h : hidden) rules.add(h);
     for (InjectionRules.Hit h : hits) rules.add(h.rule());
-    List<String> ngrams = c >= 0.3 ? classifier.topNgrams(text, window.start(), window.end(), 5) : List.of();
+    List<String> ngrams = c >= 0.3 && score >= explainFrom
+        ? classifier.topNgrams(text, window.start(), window.end(), 5) : List.of();
     int start;
     int end;
     if (!hits.isEmpty()) {
@@ -181,13 +192,14 @@ public final class InjectionDetector {
         i++;
         continue;
       }
-      // Hex digits, optionally separated by single spaces or written as \x41.
-      StringBuilder digits = new StringBuilder();
+      // Hex digits, optionally separated by single spaces or written as \x41. Counted first: English
+      // words are full of a-f runs, and only a long run is worth decoding.
       int j = i;
+      int count = 0;
       while (j < n) {
         char c = raw.charAt(j);
         if (isHex(c)) {
-          digits.append(c);
+          count++;
           j++;
         } else if ((c == ' ' || c == ':') && j + 1 < n && isHex(raw.charAt(j + 1))) {
           j++;
@@ -197,11 +209,21 @@ public final class InjectionDetector {
           break;
         }
       }
+      int runStart = i;
       i = Math.max(j, i + 1);
-      if (digits.length() < MIN_HEX || digits.length() % 2 != 0) continue;
-      byte[] bytes = new byte[digits.length() / 2];
-      for (int k = 0; k < bytes.length; k++) {
-        bytes[k] = (byte) Integer.parseInt(digits.substring(2 * k, 2 * k + 2), 16);
+      if (count < MIN_HEX || count % 2 != 0) continue;
+      byte[] bytes = new byte[count / 2];
+      int nibbles = 0;
+      for (int k = runStart; k < j; k++) {
+        char c = raw.charAt(k);
+        if (c == '\\' && k + 1 < j && raw.charAt(k + 1) == 'x') {
+          k++;
+          continue;
+        }
+        if (!isHex(c)) continue;
+        int v = Character.digit(c, 16);
+        bytes[nibbles / 2] = (byte) (nibbles % 2 == 0 ? v << 4 : bytes[nibbles / 2] | v);
+        nibbles++;
       }
       String decoded = printable(bytes);
       if (decoded != null) best = Math.max(best, rescan("hex", decoded, hidden));
@@ -261,7 +283,8 @@ public final class InjectionDetector {
         else leet = true;
         i++;
       }
-      if (letter && leet && i - s >= 3) {
+      // Leetspeak is written in words; a longer run of letters and digits is an id or an encoding.
+      if (letter && leet && i - s >= 3 && i - s <= MAX_LEET_WORD) {
         if (out == null) out = new StringBuilder(text);
         for (int k = s; k < i; k++) out.setCharAt(k, unleet(text.charAt(k)));
         words++;
@@ -270,8 +293,15 @@ public final class InjectionDetector {
     return words >= 2 ? out.toString() : null;
   }
 
+  private static final boolean[] LEET_WORD_CHAR = new boolean[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) LEET_WORD_CHAR[c] = true;
+    for (char c : "0134579@$!|".toCharArray()) LEET_WORD_CHAR[c] = true;
+  }
+
   private static boolean isLeetWordChar(char c) {
-    return c >= 'a' && c <= 'z' || "0134579@$!|".indexOf(c) >= 0;
+    return c < 0x80 && LEET_WORD_CHAR[c];
   }
 
   private static char unleet(char c) {
@@ -316,12 +346,22 @@ public final class InjectionDetector {
     return false;
   }
 
+  private static final boolean[] BASE64 = new boolean[128];
+  private static final boolean[] HEX = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      BASE64[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/'
+          || c == '-' || c == '_';
+      HEX[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+  }
+
   private static boolean isBase64(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-'
-        || c == '_';
+    return c < 0x80 && BASE64[c];
   }
 
   private static boolean isHex(char c) {
-    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    return c < 0x80 && HEX[c];
   }
 }

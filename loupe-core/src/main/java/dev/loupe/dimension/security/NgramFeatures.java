@@ -50,6 +50,71 @@ final class NgramFeatures {
     }
   }
 
+  /**
+   * What {@link #extract} over the whole text would give, summed per segment without a callback:
+   * the weight of every feature added to {@code sums[k]} and counted in {@code counts[k]}, {@code
+   * k} the segment its position falls in ({@code ends} are exclusive segment ends). Scoring runs
+   * this on every text, so it is the classifier's hot loop.
+   */
+  static void sumPerSegment(String text, int[] ends, float[] weights, double[] sums, int[] counts) {
+    int n = text.length();
+    int k = 0;
+    int segmentEnd = ends[0];
+    double sum = 0;
+    int count = 0;
+    for (int i = 0; i < n - 2; i++) {
+      if (i >= segmentEnd) {
+        sums[k] += sum;
+        counts[k] += count;
+        sum = 0;
+        count = 0;
+        while (i >= segmentEnd) segmentEnd = ends[++k];
+      }
+      int h = (FNV ^ text.charAt(i)) * PRIME;
+      h = (h ^ text.charAt(i + 1)) * PRIME;
+      h = (h ^ text.charAt(i + 2)) * PRIME;
+      sum += weights[bucket(h + 2 * 0x9E3779B9)];
+      count++;
+      if (i + 3 < n) {
+        h = (h ^ text.charAt(i + 3)) * PRIME;
+        sum += weights[bucket(h + 3 * 0x9E3779B9)];
+        count++;
+        if (i + 4 < n) {
+          h = (h ^ text.charAt(i + 4)) * PRIME;
+          sum += weights[bucket(h + 4 * 0x9E3779B9)];
+          count++;
+        }
+      }
+    }
+    sums[k] += sum;
+    counts[k] += count;
+    k = 0;
+    segmentEnd = ends[0];
+    int prevWord = 0;
+    int i = 0;
+    while (i < n) {
+      char c = text.charAt(i);
+      if (!isWordChar(c)) {
+        if (c != ' ') prevWord = 0; // punctuation breaks a bigram
+        i++;
+        continue;
+      }
+      while (i >= segmentEnd) segmentEnd = ends[++k];
+      int h = FNV;
+      while (i < n && isWordChar(text.charAt(i))) {
+        h = (h ^ text.charAt(i)) * PRIME;
+        i++;
+      }
+      sums[k] += weights[bucket(h ^ 0x51ED2701)];
+      counts[k]++;
+      if (prevWord != 0) {
+        sums[k] += weights[bucket(prevWord * 31 + h ^ 0x2B7E1516)];
+        counts[k]++;
+      }
+      prevWord = h == 0 ? 1 : h;
+    }
+  }
+
   /** The strings behind the features of {@code [from, to)}, in the order {@link #extract} emits them. */
   static void extractStrings(String text, int from, int to, StringSink sink) {
     for (int i = from; i < to - 2; i++) {

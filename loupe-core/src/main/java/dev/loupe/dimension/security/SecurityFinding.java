@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * One security finding before it is tied to a subject and a time. {@code kind} is one of
  * {@code prompt_injection}, {@code secret_in_completion}, {@code pii_in_completion}, {@code
- * canary_leak}, {@code exfiltration_link}, {@code consumption_spike}, {@code new_key_heavy_use},
+ * canary_leak}, {@code exfiltration_link}, {@code long_completion} (from {@link CompletionLengthBaseline}),
+ * {@code consumption_spike}, {@code new_key_heavy_use},
  * {@code unusual_hour}, {@code repeated_throttling}, {@code cost_concentration}. The reason and the
  * evidence quote text only as the capture policy allows (see {@link CapturePolicy}).
  */

@@ -37,6 +37,8 @@ public final class SecurityScanner {
   private final SecuritySettings settings;
   private final InjectionDetector injection;
   private final SensitiveDataDetector sensitive = SensitiveDataDetector.standard();
+  /** Each canary token squeezed (letters and digits, lower case), to find one spelled out. */
+  private final Map<String, String> squeezedCanaries = new LinkedHashMap<>();
 
   public SecurityScanner(SecuritySettings settings) {
     this(settings, InjectionDetector.standard());
@@ -45,6 +47,7 @@ public final class SecurityScanner {
   SecurityScanner(SecuritySettings settings, InjectionDetector injection) {
     this.settings = settings == null ? SecuritySettings.DEFAULTS : settings;
     this.injection = injection;
+    this.settings.canaries().forEach((name, token) -> squeezedCanaries.put(name, squeeze(token)));
   }
 
   public SecurityScan scan(ScanInput input, CapturePolicy policy, double threshold) {
@@ -55,7 +58,7 @@ public final class SecurityScanner {
     for (RetrievedChunk chunk : input.retrieved()) {
       score = Math.max(score, injection(chunk.text(), TextSource.RETRIEVED, chunk, policy, threshold, findings));
     }
-    Set<String> given = personalDataGiven(input);
+    Given given = new Given(input);
     leaks(input.completion(), TextSource.COMPLETION, given, policy, findings);
     for (String args : input.toolArguments()) leaks(args, TextSource.TOOL_ARGUMENTS, given, policy, findings);
     findings.sort(Comparator.comparing((SecurityFinding f) -> f.severity()).reversed());
@@ -89,7 +92,7 @@ public final class SecurityScanner {
   private double injection(String text, TextSource source, RetrievedChunk chunk, CapturePolicy policy, double threshold,
       List<SecurityFinding> out) {
     if (text == null || text.isBlank()) return 0;
-    InjectionVerdict v = injection.inspect(text);
+    InjectionVerdict v = injection.inspect(text, threshold);
     if (v.score() < threshold) return v.score();
     Map<String, String> evidence = base(source, chunk);
     evidence.put("score", format(v.score()));
@@ -114,11 +117,11 @@ public final class SecurityScanner {
     return v.score();
   }
 
-  private void leaks(String text, TextSource source, Set<String> given, CapturePolicy policy, List<SecurityFinding> out) {
+  private void leaks(String text, TextSource source, Given given, CapturePolicy policy, List<SecurityFinding> out) {
     if (text == null || text.isEmpty()) return;
     Map<SensitiveKind, List<SensitiveMatch>> byKind = new EnumMap<>(SensitiveKind.class);
     for (SensitiveMatch m : sensitive.find(text)) {
-      if (!m.kind().secret() && given.contains(normalize(m.valueIn(text)))) continue;
+      if (!m.kind().secret() && given.values().contains(normalize(m.valueIn(text)))) continue;
       byKind.computeIfAbsent(m.kind(), k -> new ArrayList<>()).add(m);
     }
     for (Map.Entry<SensitiveKind, List<SensitiveMatch>> e : byKind.entrySet()) {
@@ -151,7 +154,7 @@ public final class SecurityScanner {
       if (at < 0) {
         // Asked to spell it out ("c-a-n-a-r-y") or change its case, the model still leaks it.
         if (squeezed == null) squeezed = squeeze(text);
-        spelled = squeezed.contains(squeeze(token));
+        spelled = squeezed.contains(squeezedCanaries.get(c.getKey()));
         if (!spelled) continue;
       }
       Map<String, String> evidence = base(source, null);
@@ -170,8 +173,7 @@ public final class SecurityScanner {
   private void links(String text, TextSource source, CapturePolicy policy, List<SecurityFinding> out) {
     if (text.indexOf("](") < 0 && text.indexOf("]:") < 0 && text.indexOf('<') < 0) return;
     boolean allowList = !settings.allowedLinkDomains().isEmpty();
-    for (ExfiltrationLinks.Link link : ExfiltrationLinks.find(text)) {
-      if (settings.allows(link.host())) continue;
+    for (ExfiltrationLinks.Link link : ExfiltrationLinks.find(text, settings::allows)) {
       boolean report = link.carriesData() || link.image() && allowList;
       if (!report) continue;
       Map<String, String> evidence = base(source, null);
@@ -189,13 +191,26 @@ public final class SecurityScanner {
     }
   }
 
-  /** Personal data in the prompt, system prompt and context: the user's own, not a leak when echoed. */
-  private Set<String> personalDataGiven(ScanInput input) {
-    if (input.completion() == null && input.toolArguments().isEmpty()) return Set.of();
-    Set<String> given = new HashSet<>();
-    addPersonal(input.prompt(), given);
-    addPersonal(input.systemPrompt(), given);
-    return given;
+  /**
+   * Personal data in the prompt and system prompt: the user's own, not a leak when echoed. Read
+   * only when a completion holds personal data, which most do not.
+   */
+  private final class Given {
+    private final ScanInput input;
+    private Set<String> values;
+
+    Given(ScanInput input) {
+      this.input = input;
+    }
+
+    Set<String> values() {
+      if (values == null) {
+        values = new HashSet<>();
+        addPersonal(input.prompt(), values);
+        addPersonal(input.systemPrompt(), values);
+      }
+      return values;
+    }
   }
 
   private void addPersonal(String text, Set<String> into) {
@@ -215,12 +230,18 @@ public final class SecurityScanner {
   }
 
   private static String squeeze(String s) {
-    StringBuilder b = new StringBuilder(s.length());
+    char[] out = new char[s.length()];
+    int len = 0;
     for (int k = 0; k < s.length(); k++) {
       char c = s.charAt(k);
-      if (Character.isLetterOrDigit(c)) b.append(Character.toLowerCase(c));
+      if (c < 0x80) {
+        if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9') out[len++] = c;
+        else if (c >= 'A' && c <= 'Z') out[len++] = (char) (c + 32);
+      } else if (Character.isLetterOrDigit(c)) {
+        out[len++] = Character.toLowerCase(c);
+      }
     }
-    return b.toString();
+    return new String(out, 0, len);
   }
 
   private static Map<String, String> base(TextSource source, RetrievedChunk chunk) {
@@ -263,7 +284,11 @@ public final class SecurityScanner {
     return s.length() <= max ? s : s.substring(0, max - 1) + "…";
   }
 
-  private static String format(double v) {
-    return String.format(Locale.ROOT, "%.3f", v);
+  /** {@code v} with three decimals, as {@code %.3f} would print a score or threshold, without its cost. */
+  static String format(double v) {
+    if (!(v >= 0 && v < 1e6)) return String.format(Locale.ROOT, "%.3f", v);
+    long m = Math.round(v * 1000);
+    long frac = m % 1000;
+    return (m / 1000) + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
   }
 }

@@ -34,13 +34,14 @@ public final class SensitiveDataDetector {
       "4111111111111111", "4242424242424242", "4000056655665556", "5555555555554444",
       "5105105105105100", "2223003122003222", "378282246310005", "371449635398431",
       "6011111111111117", "6011000990139424", "3056930009020004", "4012888888881881",
-      "3566002020360505", "4000000000000002", "4000000000000077");
+      "3566002020360505", "4000000000000002", "4000000000000077", "5200828282828210", "6200000000000005",
+      "36227206271667", "4000002500003155", "4000000000003220", "5454545454545454", "6011981111111113");
   /** The SSNs printed on a 1938 wallet insert and in a 1960s advertisement: famous, never valid. */
   private static final Set<String> KNOWN_FAKE_SSNS = Set.of("078051120", "219099999", "123456789");
   /** The example token of jwt.io, quoted in countless tutorials. */
   private static final String JWT_IO_SIGNATURE = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
   private static final Set<String> RESERVED_DOMAINS = Set.of("example.com", "example.org", "example.net");
-  private static final Set<String> RESERVED_TLDS = Set.of("example", "test", "invalid", "localhost", "local");
+  private static final Set<String> RESERVED_TLDS = Set.of("example", "test", "invalid", "localhost", "local", "tld");
   /** "icon@2x.png" is a file name; these are never top-level domains in practice. */
   private static final Set<String> FILE_EXTENSIONS = Set.of(
       "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js", "ts", "css", "map", "json", "txt", "md", "py");
@@ -104,8 +105,22 @@ public final class SensitiveDataDetector {
     findPrefixedTokens(text, found);
     findJwts(text, found);
     findEmails(text, found);
+    // A number inside something shaped like an IBAN (valid or not) is part of it, never a card or phone.
+    List<int[]> ibanShapes = new ArrayList<>(0);
+    findIbans(text, found, ibanShapes);
+    int before = found.size();
     findNumbers(text, found);
-    findIbans(text, found);
+    if (!ibanShapes.isEmpty()) {
+      for (int k = found.size() - 1; k >= before; k--) {
+        SensitiveMatch m = found.get(k);
+        for (int[] shape : ibanShapes) {
+          if (m.start() < shape[1] && shape[0] < m.end()) {
+            found.remove(k);
+            break;
+          }
+        }
+      }
+    }
     return resolve(found);
   }
 
@@ -446,14 +461,16 @@ public final class SensitiveDataDetector {
 
   private static SensitiveKind classifyNumber(String text, int start, int end, int[] groups, int groupCount,
       int digits, char sep, boolean mixedSeps, boolean plus, boolean paren) {
+    if (digits < 7) return null; // no phone, SSN or card is shorter; most numbers in text are
     String d = digitsOf(text, start, end);
     // Payment cards: 13-19 digits in groups of four (Amex 4-6-5), a known issuer digit, Luhn.
+    String before = cueWindow(text, start);
+    // A phone's IMEI carries a Luhn digit too; the text names it.
     if (!plus && !paren && !mixedSeps && digits >= 13 && digits <= 19 && (sep == 0 || sep == ' ' || sep == '-')
         && cardGrouping(groups, groupCount) && d.charAt(0) >= '2' && d.charAt(0) <= '6'
-        && Checksums.luhn(d) && !TEST_CARDS.contains(d) && !allSame(d)) {
+        && Checksums.luhn(d) && !TEST_CARDS.contains(d) && !allSame(d) && !before.contains("imei")) {
       return SensitiveKind.CARD_NUMBER;
     }
-    String before = cueWindow(text, start);
     // US SSN: 3-2-4, never area 000, 666 or 900-999, group 00 or serial 0000.
     if (digits == 9 && !plus && !paren
         && (groupCount == 3 && groups[0] == 3 && groups[1] == 2 && groups[2] == 4 && (sep == '-' || sep == ' ')
@@ -535,7 +552,7 @@ public final class SensitiveDataDetector {
     return min;
   }
 
-  private static void findIbans(String text, List<SensitiveMatch> out) {
+  private static void findIbans(String text, List<SensitiveMatch> out, List<int[]> shapes) {
     int n = text.length();
     for (int i = 0; i + 15 <= n; i++) {
       char c0 = text.charAt(i);
@@ -559,6 +576,7 @@ public final class SensitiveDataDetector {
         }
       }
       if (compact != length || j < n && isAlnum(text.charAt(j))) continue;
+      shapes.add(new int[] {i, j});
       if (Checksums.iban(text.subSequence(i, j))) {
         out.add(new SensitiveMatch(SensitiveKind.IBAN, i, j));
         i = j;
