@@ -138,7 +138,25 @@ function alertRow(a, rulesByKey, now) {
   }
   li.append(chips);
   if (signal) li.append(signalPart(a, signal, key, now));
+  const traces = tracesLink(a, now);
+  if (traces) li.append(traces);
   return li;
+}
+
+// An alert about a model, version or deployment links to its slowest traces since a quarter of an
+// hour before it went active: the request behind the number.
+function tracesLink(a, now) {
+  if (a.labels.dimension !== 'model' && !a.labels.deployment && !a.labels.model_version) return null;
+  const filters = {};
+  for (const k of ['deployment', 'service', 'model', 'model_version']) if (a.labels[k]) filters[k] = a.labels[k];
+  if (!Object.keys(filters).length) return null;
+  const from = Date.parse(a.activeAt) - 15 * 60_000;
+  const to = a.state === 'inactive' && a.resolvedAt ? Date.parse(a.resolvedAt) : null;
+  const link = el('a', { class: 'traces-link', href: href('traces', { ...filters, sort: 'slowest',
+    from: Number.isFinite(from) ? String(from) : null, to: to ? String(to) : 'now' }) }, '▸ slowest traces since it began');
+  const wrap = el('div', { class: 'signal' });
+  wrap.append(link);
+  return wrap;
 }
 
 // The link to an alert's signal: its href is the query_range of the rule's signal narrowed to the
@@ -193,66 +211,16 @@ async function drawSignal(chart, url, start, end, threshold, activeAt, query) {
 }
 
 function signalSvg(result, start, end, threshold, activeAt, query) {
-  const W = 640, H = 160, L = 56, R = 12, T = 10, B = 22;
-  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'signal-svg' });
-  const series = result.slice(0, PALETTE.length);
-  const points = series.map((s) => s.values.map(([t, v]) => [t, parseFloat(v)]));
-  const values = points.flat().map((p) => p[1]).filter(Number.isFinite);
-  if (Number.isFinite(threshold)) values.push(threshold);
-  if (!values.length) {
-    svg.setAttribute('aria-label', 'no points in the last hour');
-    svg.append(svgEl('text', { class: 'tick', x: W / 2, y: H / 2, 'text-anchor': 'middle' },
-      'no points of this signal in the range'));
-    return svg;
-  }
-  const ticks = ticksAround(Math.min(...values), Math.max(...values));
-  const lo = ticks[0];
-  const top = ticks[ticks.length - 1];
-  const x = (t) => L + ((t - start) / (end - start)) * (W - L - R);
-  const y = (v) => H - B - ((v - lo) / (top - lo || 1)) * (H - T - B);
-  const fmt = (v) => humanNumber(v, query);
-  svg.setAttribute('aria-label', `${query}: ${series.length} series from ${fmt(lo)} to ${fmt(top)}`);
-  for (const v of ticks) {
-    svg.append(svgEl('line', { class: 'grid', x1: L, x2: W - R, y1: y(v), y2: y(v) }));
-    svg.append(svgEl('text', { class: 'tick', x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, fmt(v)));
-  }
-  const span = end - start;
-  const every = span > 14400 ? 3600 : span > 3600 ? 900 : 300;
-  for (let t = Math.ceil(start / every) * every; t <= end; t += every) {
-    const hhmm = new Date(t * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    svg.append(svgEl('text', { class: 'tick', x: x(t), y: H - 6, 'text-anchor': 'middle' }, hhmm));
-  }
-  if (Number.isFinite(threshold)) {
-    svg.append(svgEl('line', { class: 'threshold', x1: L, x2: W - R, y1: y(threshold), y2: y(threshold) }));
-  }
-  if (activeAt >= start && activeAt <= end) {
-    svg.append(svgEl('line', { class: 'active-marker', x1: x(activeAt), x2: x(activeAt), y1: T, y2: H - B }));
-  }
-  series.forEach((s, i) => {
-    const path = svgEl('path', { class: 'series', d: pathOf(points[i], x, y, s.values.length > 1 ? 2 * (s.values[1][0] - s.values[0][0]) : 0),
-      stroke: PALETTE[i % PALETTE.length], 'stroke-width': 1.8 });
-    const title = svgEl('title', {}, Object.entries(s.metric).map(([k, v]) => k + '=' + v).join(', '));
-    path.append(title);
-    svg.append(path);
-  });
-  return svg;
-}
-
-// Round ticks over the values, from 0 when that does not squash them (a temperature near 80 is
-// drawn from about 70, not from 0).
-function ticksAround(min, max) {
-  let lo = min >= 0 && min <= max / 2 ? 0 : min - (max - min) * 0.25;
-  let hi = max + (max - min) * 0.1;
-  if (hi === lo) { lo -= Math.abs(lo) * 0.1 || 1; hi += Math.abs(hi) * 0.1 || 1; }
-  const raw = (hi - lo) / 4;
-  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((x) => x >= raw);
-  const ticks = [];
-  for (let v = Math.floor(lo / step) * step; v < hi + step; v += step) {
-    ticks.push(Number(v.toPrecision(12)));
-    if (v >= hi) break;
-  }
-  return ticks;
+  const series = result.slice(0, PALETTE.length).map((s, i) => ({
+    label: Object.entries(s.metric).map(([k, v]) => k + '=' + v).join(', ') || query,
+    colour: PALETTE[i % PALETTE.length], points: pointsOf(s.values) }));
+  const step = result.length && result[0].values.length > 1 ? result[0].values[1][0] - result[0].values[0][0] : 0;
+  // The unit by the signal's name, as humanNumber reads it.
+  const name = String(query).split('{')[0];
+  const unit = /_ratio$/.test(name) ? 'ratio' : /_seconds$/.test(name) ? 's' : /_celsius$|GPU_TEMP$/.test(name) ? 'celsius' : 'count';
+  return timeChart({ series, start, end, step, unit, threshold, title: query, cls: 'signal-svg',
+    markers: [{ t: activeAt, label: 'active since', colour: 'var(--warning)', attrs: { class: 'active-marker' } }],
+    empty: 'no points of this signal in the range' });
 }
 
 function renderRules(rules, forbidden, now) {
@@ -346,10 +314,6 @@ function humanNumber(v, query) {
   return String(round3(v));
 }
 
-function round3(v) {
-  return Number.isInteger(v) ? v : Number(v.toPrecision(3));
-}
-
 function seconds(s) {
   if (!Number.isFinite(s)) return '—';
   if (s < 1) return round3(s * 1000) + ' ms';
@@ -383,7 +347,8 @@ function relative(ms, now) {
   return Math.floor(s / 86400) + ' d ago';
 }
 
+// A time as the page writes it everywhere: local, with UTC beside it.
 function absolute(iso) {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString() + ' (' + iso + ')';
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? String(iso) : fmtLocal(ms) + ' (' + fmtUtc(ms) + ')';
 }

@@ -1,13 +1,14 @@
-// The cost tile's figures and the cost panel of Loupe's page, drawn from /api/v1/cost,
-// /api/v1/cost/gpus and /api/v1/budgets on the page's refresh loop (app.js calls refreshCost once
-// the tiles are drawn). "Today" is the UTC day, as budgets count it unless their zone says
-// otherwise. Every text from the API goes in through textContent, never as HTML.
+// The cost tile's figures (overview) and the cost page, drawn from /api/v1/cost, /api/v1/cost/gpus
+// and /api/v1/budgets (app.js calls refreshCostTile with the tiles, it draws once they are, renderCostView for
+// #/cost). The tile's "today" is the UTC day, as budgets count it unless their zone says otherwise;
+// the page's tables cover the page's range. Every text from the API goes in through textContent.
 'use strict';
 
 const COST_MOVERS_SHOWN = 3;
 const COST_ROWS_SHOWN = 8;
 
-async function refreshCost() {
+/** The cost tile's figures on the overview: today's spend, the last hour's movers, drawn once {@code tilesDrawn}. */
+async function refreshCostTile(tilesDrawn = Promise.resolve()) {
   const now = new Date();
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())).toISOString();
   const hourAgo = new Date(now.getTime() - 3600 * 1000).toISOString();
@@ -17,20 +18,38 @@ async function refreshCost() {
     answers = await Promise.all([
       getJson(`api/v1/cost?group_by=model,model_version&${range}`),
       getJson(`api/v1/cost?group_by=deployment,model_version&start=${encodeURIComponent(hourAgo)}&compare=previous`),
+      getJson(`api/v1/cost/gpus?group_by=gpu_model,workload&${range}`),
+      getJson('api/v1/budgets'),
+    ]);
+  } catch (e) {
+    // The rest of the page says when Loupe cannot be reached; a token without the read scope sees no cost.
+    return;
+  }
+  const [byVersion, lastHour, gpus, budgets] = answers;
+  if (!(await tilesDrawn.then(() => true, () => false))) return;
+  renderCostTile(byVersion, lastHour, gpus, budgets.data);
+}
+
+/** The cost page: spend in the page's range by model and version, tenant, API key; GPUs; budgets. */
+async function renderCostView(ctx) {
+  const range = `start=${encodeURIComponent(ctx.range.startIso)}&end=${encodeURIComponent(ctx.range.endIso)}`;
+  let answers;
+  try {
+    answers = await Promise.all([
+      getJson(`api/v1/cost?group_by=model,model_version&${range}`),
       getJson(`api/v1/cost?group_by=tenant&${range}`),
       getJson(`api/v1/cost?group_by=api_key&${range}`),
       getJson(`api/v1/cost/gpus?group_by=gpu_model,workload&${range}`),
       getJson('api/v1/budgets'),
     ]);
   } catch (e) {
-    // The rest of the page says when Loupe cannot be reached; a token without the read scope sees no cost.
+    if (e instanceof NeedsToken) throw e;
     const panel = document.getElementById('cost');
     if (panel) panel.replaceChildren(el('div', { class: 'empty' }, 'cost unavailable: ' + e.message));
     return;
   }
-  const [byVersion, lastHour, byTenant, byKey, gpus, budgets] = answers;
-  renderCostTile(byVersion, lastHour, gpus, budgets.data);
-  renderCostPanel(byVersion, byTenant, byKey, gpus, budgets.data);
+  const [byVersion, byTenant, byKey, gpus, budgets] = answers;
+  renderCostPanel(byVersion, byTenant, byKey, gpus, budgets.data, ctx.range);
 }
 
 function dollars(v) {
@@ -142,14 +161,15 @@ const SPEND_COLUMNS = [
   { label: 'P95 per request', num: true, value: (r) => dollars(r.cost_per_inference.p95) },
 ];
 
-function renderCostPanel(byVersion, byTenant, byKey, gpus, budgets) {
+function renderCostPanel(byVersion, byTenant, byKey, gpus, budgets, range) {
   const panel = document.getElementById('cost');
   if (!panel) return;
   const tokens = byVersion.total.spend || 0;
   const totals = el('div', { class: 'cost-totals', 'data-token-spend': tokens.toFixed(6),
     'data-gpu-spend': (gpus.total.spend || 0).toFixed(6), 'data-gpu-waste': (gpus.total.waste || 0).toFixed(6) });
   totals.textContent = `tokens ${dollars(tokens)} · GPUs ${dollars(gpus.total.spend)} (idle waste ${dollars(gpus.total.waste)},`
-    + ` ${percent(gpus.total.waste_share)}) · today, UTC`;
+    + ` ${percent(gpus.total.waste_share)}) · `;
+  totals.append(timeEl(range.from), document.createTextNode(' → '), timeEl(range.to));
   const label = (v) => v == null || v === '' ? '(none)' : v;
   const tables = el('div', { class: 'cost-tables' });
   tables.append(
@@ -169,7 +189,7 @@ function renderCostPanel(byVersion, byTenant, byKey, gpus, budgets) {
       { label: 'spent', num: true, value: (r) => `${dollars(r.spent)} of ${dollars(r.limit)}` },
       { label: 'burn 1h / 6h', num: true, value: (r) => `${r.burn_rate.fast.multiple.toFixed(1)}× / ${r.burn_rate.slow.multiple.toFixed(1)}×` },
       { label: 'runs out', value: (r) => r.exceeded ? 'exceeded'
-        : r.forecast.exhausted_at ? new Date(r.forecast.exhausted_at).toLocaleString() : '—' }], 'budgets'));
+        : r.forecast.exhausted_at ? fmtLocal(Date.parse(r.forecast.exhausted_at)) : '—' }], 'budgets'));
   const next = [totals, tables];
   if (byVersion.unpriced_models.length) {
     const ul = el('ul', { class: 'cost-unpriced' });

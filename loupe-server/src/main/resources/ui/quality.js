@@ -1,20 +1,18 @@
-// The quality panel of Loupe's page: for one deployment, its scores by model version (last 24 h),
-// one score over the last 30 days with rollouts marked, drift against its reference, and the two
-// versions of its latest rollout side by side. app.js calls refreshQuality on its refresh loop.
+// The quality panel of the model page: for one deployment, its scores by model version (last 24 h),
+// one score over the page's range with rollouts marked, drift against its reference, and the two
+// versions of its latest rollout side by side. model.js calls refreshQuality on the page's refresh.
 // Every text from the API goes in through textContent or setAttribute, never as HTML.
 'use strict';
 
-const QUALITY_DAYS = 30;
-const QUALITY_STEP_S = 3600;
-let qualityDeployment = null;
 let qualityScore = null;
 
-async function refreshQuality() {
+/** The quality panel for {@code wanted} (or the first deployment with scores) over the page's range. */
+async function refreshQuality(ctx, wanted) {
   const panel = document.getElementById('quality');
-  const end = Math.floor(Date.now() / 1000);
+  const { range } = ctx;
   let summary;
   try {
-    summary = await getJson(`api/v1/scores/summary?group_by=deployment,model_version&start=${end - 86400}`);
+    summary = await getJson(`api/v1/scores/summary?group_by=deployment,model_version&start=${range.endS - 86400}&end=${range.endS + 1}`);
   } catch (e) {
     if (e instanceof Forbidden) panel.replaceChildren(el('div', { class: 'empty' }, e.message));
     return;
@@ -26,41 +24,40 @@ async function refreshQuality() {
       + 'or keep completions (ingest.capture) for the built-in evaluators.'));
     return;
   }
-  if (!deployments.includes(qualityDeployment)) qualityDeployment = deployments[0];
-  const d = qualityDeployment;
+  if (wanted && !deployments.includes(wanted)) {
+    panel.replaceChildren(el('div', { class: 'empty', 'data-quality': 'none' }, `No quality scores of ${wanted} in the last 24 hours.`));
+    return;
+  }
+  const d = wanted || deployments[0];
   const rows = summary.data.filter((r) => r.deployment === d);
   const names = [...new Set(rows.map((r) => r.name))].sort();
-  if (!names.includes(qualityScore)) qualityScore = names.includes('groundedness') ? 'groundedness' : names[0];
+  const asked = ctx.params.get('score');
+  qualityScore = names.includes(asked) ? asked : names.includes(qualityScore) ? qualityScore
+    : names.includes('groundedness') ? 'groundedness' : names[0];
 
-  const start = end - QUALITY_DAYS * 86400;
-  const query = encodeURIComponent(`loupe_quality_score{deployment="${d}",name="${qualityScore}"}`);
-  const [range, rollouts, drift, compare] = await Promise.all([
-    getJson(`api/v1/signals/query_range?query=${query}&start=${start}&end=${end}&step=${QUALITY_STEP_S}`),
-    getJson(`api/v1/deployments?start=${start}&end=${end}&limit=1000`),
+  const step = Math.max(range.step, 60);
+  const query = `loupe_quality_score{deployment=${JSON.stringify(d)},name=${JSON.stringify(qualityScore)}}`;
+  const [series, rollouts, drift, compare] = await Promise.all([
+    getJson(rangeUrl(query, range, step)).then((r) => r.data.result),
+    rolloutsIn(range),
     getJson(`api/v1/drift?deployment=${encodeURIComponent(d)}`).catch((e) => ({ error: e.message })),
     getJson(`api/v1/versions/compare?deployment=${encodeURIComponent(d)}`).catch((e) => ({ error: e.message })),
   ]);
 
   const head = el('div', { class: 'quality-head' });
-  head.append(pick('quality-deployment', 'deployment', deployments, d, (v) => { qualityDeployment = v; refreshQuality(); }),
-    pick('quality-score', 'score', names, qualityScore, (v) => { qualityScore = v; refreshQuality(); }));
+  head.append(pick('quality-deployment', 'deployment', deployments, d, (v) => setParams({ deployment: v })),
+    pick('quality-score', 'score', names, qualityScore, (v) => setParams({ score: v })));
 
   const chart = el('div', { class: 'chart', 'data-quality-chart': qualityScore });
-  chart.append(el('h3', {}, `${qualityScore} on ${d}`),
-    el('span', { class: 'muted' }, ` hourly mean by model version · last ${QUALITY_DAYS} days`));
-  const series = range.data.result;
+  chart.append(el('h3', {}, `${qualityScore} on ${d}`), el('span', { class: 'muted' }, ' mean by model version'));
   if (series.length) {
+    const colour = versionColours(rollouts, d, series.map((s) => s.metric.model_version));
     const versions = [...new Set(series.map((s) => s.metric.model_version))];
-    const colour = (v) => PALETTE[versions.indexOf(v) % PALETTE.length];
-    const legend = el('div', { class: 'legend' });
-    for (const v of versions) {
-      const item = el('span', {}, 'version ' + v);
-      const swatch = el('i');
-      swatch.style.background = colour(v);
-      item.prepend(swatch);
-      legend.append(item);
-    }
-    chart.append(legend, qualitySvg(series, rollouts.data.filter((r) => r.deployment === d), start, end, colour));
+    chart.append(legendOf(versions.map((v) => ({ label: 'version ' + v, colour: colour(v) }))),
+      timeChart({ series: series.map((s) => ({ label: s.metric.model_version, colour: colour(s.metric.model_version),
+        points: pointsOf(s.values), attrs: { 'data-version': s.metric.model_version } })),
+      start: range.startS, end: range.endS, step, unit: 'score', markers: rolloutMarkers(rollouts, d, colour),
+      title: qualityScore + ' on ' + d, group: 'model', pinned: range.at, onPin: pinMoment, width: 900 }));
   } else {
     chart.append(el('div', { class: 'muted' }, 'no scores tied to an inference in this range'));
   }
@@ -157,40 +154,4 @@ function num(v) {
 
 function sci(p) {
   return p == null ? '—' : p < 0.001 ? p.toExponential(1) : p.toFixed(3);
-}
-
-function qualitySvg(series, marks, start, end, colour) {
-  const W = 900, H = 200, L = 46, R = 12, T = 14, B = 24;
-  const svg = document.createElementNS(SVG_NS, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
-  svg.setAttribute('role', 'img');
-  const points = series.map((s) => s.values.map(([t, v]) => [t, parseFloat(v)]));
-  const max = Math.max(1e-9, ...points.flat().map((p) => p[1]).filter(Number.isFinite));
-  const yTicks = niceTicks(max);
-  const yMax = yTicks[yTicks.length - 1];
-  const x = (t) => L + ((t - start) / (end - start)) * (W - L - R);
-  const y = (v) => H - B - (v / yMax) * (H - T - B);
-  svg.setAttribute('aria-label', `score from 0 to ${yMax}`);
-  for (const v of yTicks) {
-    svg.append(svgEl('line', { class: 'grid', x1: L, x2: W - R, y1: y(v), y2: y(v) }));
-    svg.append(svgEl('text', { class: 'tick', x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, String(+v.toFixed(3))));
-  }
-  for (let t = Math.ceil(start / 86400 / 5) * 86400 * 5; t <= end; t += 5 * 86400) {
-    const day = new Date(t * 1000).toLocaleDateString([], { month: 'short', day: 'numeric' });
-    svg.append(svgEl('text', { class: 'tick', x: x(t), y: H - 6, 'text-anchor': 'middle' }, day));
-  }
-  series.forEach((s, i) => {
-    svg.append(svgEl('path', { class: 'series', d: pathOf(points[i], x, y, 2 * QUALITY_STEP_S),
-      stroke: colour(s.metric.model_version), 'stroke-width': 1.8, 'data-version': s.metric.model_version }));
-  });
-  for (const m of marks) {
-    const t = Date.parse(m.timestamp) / 1000;
-    if (t < start || t > end) continue;
-    const g = svgEl('g', { class: 'deploy-marker' });
-    g.append(svgEl('line', { x1: x(t), x2: x(t), y1: T, y2: H - B }));
-    const anchor = x(t) > W - 140 ? 'end' : 'start';
-    g.append(svgEl('text', { x: x(t) + (anchor === 'end' ? -4 : 4), y: T + 10, 'text-anchor': anchor }, '→ ' + m.to_version));
-    svg.append(g);
-  }
-  return svg;
 }

@@ -97,6 +97,7 @@ public final class HttpApi {
     r.get("/api/v1/network", infrastructure::network);
     r.get("/api/v1/pipelines", new PipelinesHandler(p.pipelines(), p.metrics().recent(), p.clock(),
         () -> p.rules().engine().alerts())::handle);
+    r.get("/api/v1/pipelines/{name}/runs", new PipelineRunsHandler(p.store(), p.clock())::handle);
     Store store = p.store();
     RecordsHandler allInferences = new RecordsHandler(
         (from, to, limit) -> store.inferences(from, to, limit).stream().map(RecordJson::of).toList(), p.clock());

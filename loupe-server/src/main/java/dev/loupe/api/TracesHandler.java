@@ -15,14 +15,21 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * {@code GET /api/v1/traces?service=&model=&model_version=&min_duration=&status=&start=&end=&limit=}
+ * {@code GET /api/v1/traces?service=&deployment=&model=&model_version=&min_duration=&status=&start=&end=&limit=}
  * lists traces, newest first; {@code GET /api/v1/traces/{traceId}} returns one as a span tree with
  * each span's self time and share of the trace, and its attributes and resource with their OTLP
- * types (numbers as numbers, arrays as arrays).
+ * types (numbers as numbers, arrays as arrays), beside the inferences stored with its trace id
+ * (their cost, as priced at ingest) and the scores given to them.
  */
 final class TracesHandler {
   /** Spans read to assemble a listing; a wider window needs a narrower time range. */
   static final int MAX_SPANS_SCANNED = 200_000;
+  /** Inferences of one trace shown with it. */
+  static final int MAX_TRACE_INFERENCES = 100;
+  /** How long after a trace its scores are looked for (an evaluator's, a judge's, soon feedback). */
+  static final long SCORES_AFTER_MILLIS = 10 * 60_000;
+  /** Scores read to find one trace's. */
+  static final int MAX_SCORES_SCANNED = 50_000;
 
   private final Store store;
   private final GenAiSpanMapping mapping;
@@ -44,6 +51,22 @@ final class TracesHandler {
     List<TraceTree.Node> roots = TraceTree.build(spans);
     Map<String, Object> body = new LinkedHashMap<>(summary(id, spans));
     body.put("roots", roots.stream().map(TracesHandler::node).toList());
+    long startMs = spans.stream().mapToLong(Span::startNanos).min().orElse(0) / 1_000_000;
+    long endMs = spans.stream().mapToLong(Span::endNanos).max().orElse(0) / 1_000_000;
+    List<Inference> inferences = store.inferencesByIds(List.of(), List.of(id), startMs - 60_000, MAX_TRACE_INFERENCES);
+    java.util.Set<String> requests = new java.util.HashSet<>();
+    for (Inference i : inferences) if (i.requestId() != null) requests.add(i.requestId());
+    body.put("inferences", inferences.stream().map(i -> {
+      Map<String, Object> m = new LinkedHashMap<>(RecordJson.of(i));
+      // The text stays with the inference's own endpoint; the waterfall needs the numbers.
+      m.remove("prompt");
+      m.remove("completion");
+      if (i.spanId() != null) m.put("span_id", i.spanId());
+      return m;
+    }).toList());
+    body.put("scores", store.scores(startMs - 60_000, endMs + SCORES_AFTER_MILLIS, MAX_SCORES_SCANNED).stream()
+        .filter(sc -> id.equals(sc.traceId()) || (sc.requestId() != null && requests.contains(sc.requestId())))
+        .map(RecordJson::of).toList());
     ApiJson.write(ctx, 200, Map.of("data", body));
   }
 
@@ -71,6 +94,7 @@ final class TracesHandler {
     for (Map.Entry<String, List<Span>> e : byTrace.entrySet()) {
       Map<String, Object> t = summary(e.getKey(), e.getValue());
       if (!matches(ctx.queryParam("service"), t.get("services"))
+          || !matches(ctx.queryParam("deployment"), t.get("deployments"))
           || !matches(ctx.queryParam("model"), t.get("models"))
           || !matches(ctx.queryParam("model_version"), t.get("model_versions"))
           || (ctx.queryParam("status") != null && !ctx.queryParam("status").equals(t.get("status")))
@@ -97,6 +121,7 @@ final class TracesHandler {
     TreeSet<String> services = new TreeSet<>();
     TreeSet<String> models = new TreeSet<>();
     TreeSet<String> versions = new TreeSet<>();
+    TreeSet<String> deployments = new TreeSet<>();
     boolean error = false;
     for (Span s : spans) {
       if (s.resource().get("service.name") instanceof String service) services.add(service);
@@ -105,6 +130,7 @@ final class TracesHandler {
       if (i != null) {
         models.add(i.key().model());
         versions.add(i.key().modelVersion());
+        if (i.key().deployment() != null) deployments.add(i.key().deployment());
       }
     }
     Span root = spans.stream().filter(s -> s.parentSpanId() == null).findFirst().orElse(spans.get(0));
@@ -118,6 +144,7 @@ final class TracesHandler {
     m.put("services", services);
     m.put("models", models);
     m.put("model_versions", versions);
+    m.put("deployments", deployments);
     return m;
   }
 

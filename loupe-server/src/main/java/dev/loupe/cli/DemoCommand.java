@@ -103,6 +103,9 @@ final class DemoCommand implements Callable<Integer> {
     URI page = URI.create("http://localhost:" + server.port() + "/");
     DemoSimulator simulator =
         new DemoSimulator(server.baseUri(), Clock.systemUTC(), change, latencyFactor, DemoCommand::say);
+    // Some chat-prod requests arrive as traces, through the OTLP/HTTP receiver as an instrumented service's would.
+    simulator.sendTracesTo(URI.create(server.baseUri().getScheme() + "://" + server.baseUri().getHost() + ":"
+        + server.otlpHttpPort() + "/"));
     DemoCostTraffic costs = new DemoCostTraffic(server.baseUri(), Clock.systemUTC(), change.plus(Duration.ofSeconds(30)),
         DemoCommand::say);
     PipelineTraffic pipelines = new PipelineTraffic(server.baseUri(), Clock.systemUTC(), DemoCommand::say);

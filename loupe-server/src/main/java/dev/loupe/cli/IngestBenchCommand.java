@@ -62,15 +62,24 @@ final class IngestBenchCommand implements Callable<Integer> {
   /** Alternates fresh servers without and with pricing, so the machine's drift hits both alike. */
   private int both() throws Exception {
     double[] sum = new double[2];
+    double[] cpu = new double[2];
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     int failed = 0;
     for (int round = 0; round < rounds; round++) {
       for (int on = 0; on < 2; on++) {
         System.out.println("pricing=" + (on == 1 ? "on" : "off") + " round=" + (round + 1));
         LoupeServer server = BenchRun.localServer(on == 1);
         try {
-          IngestLoadGenerator.Result r = BenchRun.run(
-              new IngestLoadGenerator(server.baseUri(), batch, concurrency, System.currentTimeMillis()), warmup, events,
-              "events", batch, concurrency);
+          IngestLoadGenerator load =
+              new IngestLoadGenerator(server.baseUri(), batch, concurrency, System.currentTimeMillis());
+          if (warmup > 0) load.run(warmup);
+          // The process's CPU per event (server and load generator alike in both arms) is far
+          // steadier than events/s on a shared machine.
+          long cpu0 = os.getProcessCpuTime();
+          IngestLoadGenerator.Result r = BenchRun.run(load, 0, events, "events", batch, concurrency);
+          double cpuPerEvent = (os.getProcessCpuTime() - cpu0) / (double) r.events();
+          System.out.printf(java.util.Locale.ROOT, "process_cpu_per_event=%.0f ns%n", cpuPerEvent);
+          cpu[on] += cpuPerEvent;
           sum[on] += r.eventsPerSecond();
           failed += r.failed();
         } finally {
@@ -80,6 +89,9 @@ final class IngestBenchCommand implements Callable<Integer> {
     }
     System.out.printf(java.util.Locale.ROOT, "mean events/s: pricing off %.0f, on %.0f, on/off %.3f%n",
         sum[0] / rounds, sum[1] / rounds, sum[1] / sum[0]);
+    System.out.printf(java.util.Locale.ROOT,
+        "mean process CPU per event: pricing off %.0f ns, on %.0f ns, on/off %.3f%n",
+        cpu[0] / rounds, cpu[1] / rounds, cpu[1] / cpu[0]);
     return failed == 0 ? 0 : 1;
   }
 }

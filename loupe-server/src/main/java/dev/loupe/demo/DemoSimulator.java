@@ -27,6 +27,7 @@ import org.xerial.snappy.Snappy;
  * forwarding dcgm-exporter and node_exporter would; one GPU runs hot. chat-prod's requests carry a
  * RAG question, its document and the answer, and the fine-tune answers less from its documents;
  * summarize-prod brings three weeks of graded history with a slow decline ({@link QualityHistory}).
+ * With {@link #sendTracesTo}, some of chat-prod's requests arrive as RAG-shaped traces ({@link RagTraces}).
  * {@link #rulesYaml()} holds the rules the demo runs, so that they fire within minutes.
  */
 public final class DemoSimulator implements AutoCloseable {
@@ -62,6 +63,8 @@ public final class DemoSimulator implements AutoCloseable {
   private long lastSentMillis;
   private final GpuFleetModel fleet;
   private long lastFleetMillis;
+  private final RagTraces rag = new RagTraces();
+  private volatile URI otlpHttp;
 
   public DemoSimulator(URI base, Clock clock, Duration changeAfter, double latencyFactor, Consumer<String> out) {
     this.base = base;
@@ -98,6 +101,14 @@ public final class DemoSimulator implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Sends some of chat-prod's requests as OTLP traces to the OTLP/HTTP receiver at {@code otlpHttp}
+   * instead of as JSON events ({@link RagTraces}); call before {@link #start}.
+   */
+  public void sendTracesTo(URI otlpHttp) {
+    this.otlpHttp = otlpHttp;
   }
 
   /** The GPU that runs hot, as the page and the alerts name it. */
@@ -227,9 +238,26 @@ public final class DemoSimulator implements AutoCloseable {
   private void sendInterval(long from, long to) throws IOException, InterruptedException {
     for (TrafficModel m : models) {
       List<Map<String, Object>> events = m.interval(from, to);
+      if (m == changing && otlpHttp != null) {
+        io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest traces = rag.take(events);
+        if (traces != null) postTraces(traces.toByteArray());
+      }
       if (!events.isEmpty()) {
         post("api/v1/inferences", JSON.writeValueAsBytes(events));
       }
+    }
+  }
+
+  private void postTraces(byte[] body) throws IOException, InterruptedException {
+    HttpRequest req =
+        HttpRequest.newBuilder(otlpHttp.resolve("v1/traces"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/x-protobuf")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+    if (res.statusCode() / 100 != 2) {
+      throw new IOException("v1/traces answered " + res.statusCode() + ": " + res.body());
     }
   }
 

@@ -134,6 +134,15 @@ public interface Store extends AutoCloseable {
   List<Sample> samples(String name, long fromMillis, long toMillis, int limit);
 
   /**
+   * What a range query needs of one metric's samples to evaluate at {@code start},
+   * {@code start + step}, … up to {@code end} with a lookback: per series, the newest sample of
+   * {@code (start - lookback, start]} and of each step's interval {@code (t - step, t]} — the only
+   * samples an instant selector can pick at those steps. Oldest first, at most {@code limit};
+   * staleness markers included. A 30-day chart reads a few hundred samples a series, not all.
+   */
+  List<Sample> samplesAtSteps(String name, long start, long end, long step, long lookback, int limit);
+
+  /**
    * Samples whose metric name starts with one of {@code prefixes}, time in
    * {@code [fromMillis, toMillis)}, oldest first, at most {@code limit}.
    */

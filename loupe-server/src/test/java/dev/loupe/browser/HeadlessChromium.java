@@ -53,7 +53,45 @@ public final class HeadlessChromium {
     return png;
   }
 
+  /** One console message of the page, at the wall-clock time Chromium logged it. */
+  public record ConsoleLine(java.time.LocalTime at, String message) {}
+
+  /**
+   * The page's console messages, each with the real time Chromium wrote it to its log. Unlike the
+   * page's own clock under {@code --virtual-time-budget}, which stands still while requests are
+   * pending, these times include the wait for the server: the time between two lines is what a
+   * user waits.
+   */
+  public List<ConsoleLine> console(URI url, Duration budget) throws IOException, InterruptedException {
+    String log = runForLog(List.of("--enable-logging=stderr", "--v=0", "--virtual-time-budget=" + budget.toMillis(),
+        "--dump-dom", url.toString()));
+    // [pid:tid:MMDD/HHMMSS.micros:INFO:CONSOLE(n)] "message", source: …
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("\\[\\d+:\\d+:\\d{4}/(\\d{2})(\\d{2})(\\d{2})\\.(\\d{6}):INFO:CONSOLE[^\\]]*\\] \"(.*)\", source:")
+        .matcher(log);
+    List<ConsoleLine> out = new ArrayList<>();
+    while (m.find()) {
+      out.add(new ConsoleLine(java.time.LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+          Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)) * 1000), m.group(5)));
+    }
+    return out;
+  }
+
+  private String runForLog(List<String> args) throws IOException, InterruptedException {
+    Path log = Files.createTempFile("loupe-chromium-", ".log");
+    try {
+      run(args, null, log);
+      return Files.readString(log);
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
   private String run(List<String> args, Path expectedFile) throws IOException, InterruptedException {
+    return run(args, expectedFile, null);
+  }
+
+  private String run(List<String> args, Path expectedFile, Path keepStderr) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("loupe-chromium-");
     Path stderr = Files.createTempFile("loupe-chromium-", ".err");
     try {
@@ -72,6 +110,7 @@ public final class HeadlessChromium {
       if (p.exitValue() != 0 || (expectedFile != null && !Files.exists(expectedFile))) {
         throw new IOException("chromium failed (exit " + p.exitValue() + "): " + tail(stderr));
       }
+      if (keepStderr != null) Files.copy(stderr, keepStderr, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       return new String(out, StandardCharsets.UTF_8);
     } finally {
       Files.deleteIfExists(stderr);

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The page in a real headless Chromium against a running server fed with events: the six tiles
- * render with their statuses and the latency chart draws each version's lines and the rollout.
+ * render with their statuses on the overview and the model page's latency chart draws each
+ * version's lines and the rollout.
  */
 class PageBrowserTest {
   @TempDir Path dir;
@@ -59,12 +60,18 @@ class PageBrowserTest {
       assertThat(tiles).containsExactly("compute=critical", "cost=no_data", "model=warning", "security=no_data",
           "network=no_data", "data=no_data");
       assertThat(dom).contains("<ul class=\"units\" data-units=\"compute\">");
-      List<String> gpus = matches(dom, "<li data-status=\"(\\w+)\"><span class=\"dot\"></span><span class=\"unit-name\">gpu-node-1 GPU (\\d)");
+      List<String> gpus = matches(dom, "<li data-status=\"(\\w+)\"><span class=\"dot\"></span><span class=\"unit-name\" title=\"gpu-node-1 GPU \\d[^\"]*\">gpu-node-1 GPU (\\d)");
       assertThat(gpus).as("worst first").containsExactly("critical=0", "ok=1");
       assertThat(dom).contains("P95 latency +").contains("model_version v2");
       // The model tile's firing alert is a reason of its own; rules waiting for inputs never seen are folded.
       assertThat(dom).containsPattern("<li class=\"waiting\"><details><summary>\\d+ rules wait for inputs never seen"
           + "</summary><ul><li>\\w+: missing input: ");
+      assertThat(pill(dom)).isEqualTo("overall: critical · 2 of 6 dimensions reporting");
+      assertThat(dom).doesNotContain("cannot reach Loupe");
+
+      // The model tile leads to the model page, which draws the latency of each deployment by version.
+      assertThat(dom).contains("<a class=\"tile-link\" href=\"#/model\">model</a>");
+      dom = chromium.dumpDom(loupe.server().baseUri().resolve("/#/model"), Duration.ofSeconds(5));
       assertThat(dom).contains("data-deployment=\"chat-prod\"");
       List<String> paths = matches(dom, "<path class=\"series\" d=\"(M[^\"]+)\"[^>]*data-version=\"(\\w+)\"");
       assertThat(paths).as("a line per version and quantile").hasSize(6);
@@ -74,6 +81,8 @@ class PageBrowserTest {
       assertThat(dom).contains("class=\"deploy-marker\"").contains("→ v2");
       assertThat(pill(dom)).isEqualTo("overall: critical · 2 of 6 dimensions reporting");
       assertThat(dom).doesNotContain("cannot reach Loupe");
+      assertThat(dom).as("the deployment the model tile names comes first, flagged")
+          .contains("<div class=\"chart\" data-deployment=\"chat-prod\" data-flagged=\"true\">");
 
       Path png = Path.of("target", "page-browser-test.png");
       Files.createDirectories(png.getParent());
@@ -89,8 +98,9 @@ class PageBrowserTest {
       String dom = chromium.dumpDom(loupe.server().baseUri(), Duration.ofSeconds(5));
       assertThat(matches(dom, "data-dimension=\"(\\w+)\" data-status=\"(\\w+)\""))
           .hasSize(6).allMatch(s -> s.endsWith("=no_data"));
-      assertThat(dom).contains("class=\"empty\"").contains("No inference data yet");
       assertThat(pill(dom)).isEqualTo("overall: no data · 0 of 6 dimensions reporting");
+      String model = chromium.dumpDom(loupe.server().baseUri().resolve("/#/model"), Duration.ofSeconds(5));
+      assertThat(model).contains("class=\"empty\"").contains("No inference data yet");
     }
   }
 
@@ -110,7 +120,8 @@ class PageBrowserTest {
           .containsExactly("compute=no_data", "cost=no_data", "model=ok", "security=no_data", "network=no_data",
               "data=no_data");
       assertThat(pill(dom)).isEqualTo("overall: ok · 1 of 6 dimensions reporting");
-      assertThat(dom).doesNotContain("No inference data yet").contains("Inferences are arriving");
+      String model = chromium.dumpDom(loupe.server().baseUri().resolve("/#/model"), Duration.ofSeconds(5));
+      assertThat(model).doesNotContain("No inference data yet").contains("Inferences are arriving");
 
       Path png = Path.of("target", "page-browser-test-model-only.png");
       Files.createDirectories(png.getParent());

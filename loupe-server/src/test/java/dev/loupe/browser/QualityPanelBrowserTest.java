@@ -51,7 +51,9 @@ class QualityPanelBrowserTest {
           + TestServer.JSON.valueToTree(DEPLOYMENT) + ",\"model\":\"gpt-4o\",\"from_version\":\"v1\",\"to_version\":\"v2\"}")
           .status()).isEqualTo(200);
 
-      String dom = chromium.dumpDom(loupe.server().baseUri(), Duration.ofSeconds(6));
+      // The deployment's model page, as a link names it (the HTML of its name escaped in the URL).
+      String dom = chromium.dumpDom(loupe.server().baseUri().resolve("/#/model?deployment="
+          + java.net.URLEncoder.encode(DEPLOYMENT, java.nio.charset.StandardCharsets.UTF_8)), Duration.ofSeconds(6));
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "quality-panel-browser-test.html"), dom); // to read when it fails
       String panel = dom.substring(dom.indexOf("id=\"quality\""));

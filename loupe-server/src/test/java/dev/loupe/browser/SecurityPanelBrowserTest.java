@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The security panel in a real headless Chromium: findings worst first, with the deployment, the
- * API key's hash, a link to the trace and the redacted evidence; a completion that holds HTML (an
+ * The security page ({@code #/security}) in a real headless Chromium: the range's findings worst
+ * first, with the deployment, the API key's hash, a link to the trace's page and the redacted evidence; a completion that holds HTML (an
  * {@code <img onerror>}) and a deployment name that is HTML stay text in the page, and the
  * redactor's {@code <EMAIL>} shows as written.
  */
@@ -43,17 +43,19 @@ class SecurityPanelBrowserTest {
       assertThat(loupe.post("api/v1/inferences", pii + "\n" + leak).status()).isEqualTo(200);
       assertThat(loupe.server().awaitSecurityScans(Duration.ofMinutes(1))).isTrue();
 
-      String dom = chromium.dumpDom(loupe.server().baseUri(), Duration.ofSeconds(6));
+      String dom = chromium.dumpDom(loupe.server().baseUri().resolve("/#/security?from=now-1h&to=now"),
+          Duration.ofSeconds(6));
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "security-panel-browser-test.html"), dom); // to read when it fails
-      String panel = dom.substring(dom.indexOf("id=\"security\""), dom.indexOf("aria-label=\"Alerting rules\""));
-      assertThat(panel).contains("Findings · last 24 h · 1 critical, 1 warning");
+      assertThat(dom).contains("data-rendered=\"security\"");
+      String panel = dom.substring(dom.indexOf("id=\"view-security\""), dom.indexOf("id=\"view-traces\""));
+      assertThat(panel).contains("<h3>Findings · <span><time").contains("</time></span> · 1 critical, 1 warning</h3>");
       int canaryRow = panel.indexOf("<tr data-kind=\"canary_leak\" data-severity=\"critical\">");
       int piiRow = panel.indexOf("<tr data-kind=\"pii_in_completion\" data-severity=\"warning\">");
       assertThat(canaryRow).as("the critical finding's row").isPositive().isLessThan(piiRow);
       String key = ApiKeyHash.of("k-42");
       assertThat(panel.substring(piiRow)).contains("support-&lt;b&gt;bot&lt;/b&gt;").contains(key)
-          .contains("<a href=\"api/v1/traces/4bf92f3577b34da6a3ce929d0e0e4736\"")
+          .contains("<a class=\"trace-link\" href=\"#/trace/4bf92f3577b34da6a3ce929d0e0e4736?from=now-1h&amp;to=now\"")
           .contains("source=completion · type=email")
           .contains("<code data-evidence=\"excerpt\">&lt;img src=x onerror=alert(1)&gt; Write to &lt;EMAIL&gt; for refunds.</code>");
       assertThat(panel.substring(canaryRow, piiRow)).contains("canary=support-prompt").doesNotContain(CANARY)

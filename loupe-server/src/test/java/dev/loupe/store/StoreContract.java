@@ -24,6 +24,8 @@ import dev.loupe.model.ScorePoint;
 import dev.loupe.model.ScoreSource;
 import dev.loupe.model.ScoreSummary;
 import dev.loupe.model.SeriesKey;
+import dev.loupe.model.SeriesSelector;
+import dev.loupe.stats.SampleRange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -324,6 +326,40 @@ public abstract class StoreContract {
     assertThat(store.samplesByNamePrefix(List.of("DCGM_FI_DEV_GPU_T", "nothing_"), T, T + 10, 10))
         .containsExactly(other);
     assertThat(store.samplesByNamePrefix(List.of("DCGM_"), T + 1, T + 10, 10)).hasSize(2);
+  }
+
+  /**
+   * The samples a range query reads at its steps answer exactly as all the samples do: random
+   * series with gaps and staleness markers, steps shorter and longer than the lookback, ranges
+   * whose ends fall between samples.
+   */
+  @Test
+  void samplesAtStepsEvaluateAsAllTheSamplesDo() {
+    java.util.Random r = new java.util.Random(7);
+    List<Sample> all = new ArrayList<>();
+    for (int series = 0; series < 4; series++) {
+      Map<String, String> labels = Map.of("gpu", String.valueOf(series));
+      for (long t = T; t < T + 6 * 3_600_000L; t += 5_000 + r.nextInt(30_000)) {
+        if (r.nextInt(200) == 0) t += 20 * MIN; // a gap longer than the lookback
+        all.add(r.nextInt(300) == 0 ? Sample.staleMarker("DCGM_FI_DEV_GPU_UTIL", labels, t)
+            : new Sample("DCGM_FI_DEV_GPU_UTIL", labels, t, r.nextInt(100)));
+      }
+    }
+    all.add(new Sample("DCGM_FI_DEV_GPU_TEMP", Map.of("gpu", "0"), T + MIN, 70));
+    store.append(Batch.ofSamples(all));
+    long lookback = 5 * MIN;
+    SeriesSelector selector = SeriesSelector.parse("DCGM_FI_DEV_GPU_UTIL");
+    long[][] ranges = {{T, T + 6 * 3_600_000L, 15_000}, {T + 7_777, T + 5 * 3_600_000L, 60_000},
+        {T + 3 * MIN, T + 6 * 3_600_000L + MIN, 3_600_000}, {T - MIN, T + 2 * 3_600_000L, 10 * MIN}};
+    for (long[] q : ranges) {
+      List<Sample> reduced = store.samplesAtSteps("DCGM_FI_DEV_GPU_UTIL", q[0], q[1], q[2], lookback, 1_000_000);
+      List<Sample> raw = store.samples("DCGM_FI_DEV_GPU_UTIL", q[0] - lookback, q[1] + 1, 1_000_000);
+      assertThat(SampleRange.evaluate(selector, reduced, q[0], q[1], q[2], lookback))
+          .as("step %d", q[2]).isNotEmpty()
+          .containsExactlyInAnyOrderElementsOf(SampleRange.evaluate(selector, raw, q[0], q[1], q[2], lookback));
+      assertThat(reduced).as("oldest first").isSortedAccordingTo(java.util.Comparator.comparingLong(Sample::timestampMillis));
+      if (q[2] >= 10 * MIN) assertThat(reduced.size()).as("a sample per series and step at most").isLessThan(raw.size() / 10);
+    }
   }
 
   @Test

@@ -18,6 +18,7 @@ import dev.loupe.model.LogRecord;
 import dev.loupe.model.Outcome;
 import dev.loupe.model.PipelineRun;
 import dev.loupe.model.Sample;
+import dev.loupe.model.SortedLabels;
 import dev.loupe.model.Score;
 import dev.loupe.model.Span;
 import dev.loupe.model.ScorePoint;
@@ -38,6 +39,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -686,8 +688,52 @@ public final class DuckDbStore implements Store {
           ps.setLong(3, toMillis);
           ps.setInt(4, limit);
         },
-        rs -> new Sample(rs.getString("name"), stringMap(rs.getString("labels")), rs.getLong("ts_ms"),
-            rs.getDouble("value")));
+        sampleRows());
+  }
+
+  /**
+   * Reads samples, each series' labels parsed once per query: a series' rows all hold the same
+   * JSON, and parsing it per row was most of a long range's read.
+   */
+  private static RowMapper<Sample> sampleRows() {
+    Map<String, SortedLabels> parsed = new HashMap<>();
+    return rs -> new Sample(rs.getString("name"),
+        parsed.computeIfAbsent(rs.getString("labels"), json -> SortedLabels.copyOf(stringMap(json))),
+        rs.getLong("ts_ms"), rs.getDouble("value"));
+  }
+
+  @Override
+  public List<Sample> samplesAtSteps(String name, long start, long end, long step, long lookback, int limit) {
+    if (step <= 0) throw new IllegalArgumentException("step must be positive: " + step);
+    // Bucket 0 is (start - lookback, start]; bucket k is (start + (k-1)·step, start + k·step].
+    // DuckDB groups and picks the newest per bucket, so only those rows cross JDBC and get their
+    // labels parsed. With steps longer than the lookback, a sample further than the lookback from
+    // the next step is never picked: those are left out before grouping.
+    String nearAStep = step > lookback ? " AND ((? - ts_ms) % ? + ?) % ? < ?" : "";
+    return query("samples", "SELECT x.ts_ms, r.name, r.labels, x.value FROM (SELECT series_id, max(ts_ms) AS ts_ms,"
+            + " arg_max(value, ts_ms) AS value FROM samples"
+            + " WHERE series_id IN (SELECT id FROM series WHERE name = ?) AND ts_ms > ? AND ts_ms <= ?" + nearAStep
+            + " GROUP BY series_id, CASE WHEN ts_ms <= ? THEN 0 ELSE (ts_ms - ? + ? - 1) // ? END) x"
+            + " JOIN series r ON r.id = x.series_id ORDER BY x.ts_ms, x.series_id LIMIT ?",
+        ps -> {
+          int i = 0;
+          ps.setString(++i, name);
+          ps.setLong(++i, start - lookback);
+          ps.setLong(++i, end);
+          if (step > lookback) {
+            ps.setLong(++i, start);
+            ps.setLong(++i, step);
+            ps.setLong(++i, step);
+            ps.setLong(++i, step);
+            ps.setLong(++i, lookback);
+          }
+          ps.setLong(++i, start);
+          ps.setLong(++i, start);
+          ps.setLong(++i, step);
+          ps.setLong(++i, step);
+          ps.setInt(++i, limit);
+        },
+        sampleRows());
   }
 
   @Override
@@ -702,8 +748,7 @@ public final class DuckDbStore implements Store {
           for (int i = 0; i < prefixes.size(); i++) ps.setString(3 + i, prefixes.get(i));
           ps.setInt(3 + prefixes.size(), limit);
         },
-        rs -> new Sample(rs.getString("name"), stringMap(rs.getString("labels")), rs.getLong("ts_ms"),
-            rs.getDouble("value")));
+        sampleRows());
   }
 
   @Override
