@@ -269,7 +269,10 @@ class FeatureDriftTest {
     w /= n;
     double sd = sa.standardDeviation();
     DriftResult ws = numeric(sa, sb, DriftTest.WASSERSTEIN);
-    assertThat(ws.statistic()).isCloseTo(w / sd, within(0.05 * w / sd));
+    // KLL compacts at random: over 40 sketches of these values the error was 2.0 % on average,
+    // sd 1.2 %, at most 4.7 % (and 5.8 % once in CI), so 10 % is the sketch's noise with room
+    // and still far below what a wrong integration or scale would give.
+    assertThat(ws.statistic()).isCloseTo(w / sd, within(0.10 * w / sd));
     // and the sketches' own noise stays far below the 0.1 line for two windows of one distribution
     NumericSummary twin = NumericSummary.create();
     for (int k = 0; k < n; k++) twin.add(Math.exp(6.7 + 0.5 * rnd.nextGaussian()));
