@@ -80,17 +80,21 @@ public final class DuckDbStore implements Store {
 
   /**
    * DuckDB checkpoints the WAL into the file inside the commit that crosses this size, stalling
-   * every waiting writer; the default 16 MB is a stall a second at 100k events/s. Larger means
-   * rarer stalls and a longer WAL replay after a crash.
+   * every waiting writer (seconds for a large WAL). The writer checkpoints in the background well
+   * before ({@link GroupCommitWriter#CHECKPOINT_WAL_BYTES}), so this only ever acts if those
+   * checkpoints keep failing.
    */
-  static final String CHECKPOINT_THRESHOLD = "256MB";
+  static final String CHECKPOINT_THRESHOLD = "1GB";
 
   private DuckDbStore(Path file, DuckDBConnection db) throws SQLException {
     this.file = file;
     this.db = db;
     this.schemaVersion = Migrations.apply(db);
     for (RecordType t : RecordType.values()) appended.put(t, new LongAdder());
+    // Rows acknowledged during a checkpoint and not yet moved when the last run ended go in first.
+    CheckpointSpill spill = CheckpointSpill.recover(db);
     SeriesIds series = SeriesIds.load(db, e -> unreadable("series", 1, e));
+    Path wal = file.resolveSibling(file.getFileName() + ".wal");
     this.writer = new GroupCommitWriter(new GroupCommitWriter.Database() {
       @Override
       public DuckDBConnection connect() throws SQLException {
@@ -101,7 +105,26 @@ public final class DuckDbStore implements Store {
       public void reopen() throws SQLException {
         DuckDbStore.this.reopen();
       }
-    }, series);
+
+      @Override
+      public long walBytes() {
+        try {
+          return java.nio.file.Files.size(wal);
+        } catch (IOException noWal) {
+          return 0;
+        }
+      }
+
+      @Override
+      public void checkpoint(String catalog) throws SQLException {
+        dbLock.readLock().lock(); // a reopen waits for it
+        try (DuckDBConnection c = connection(); var s = c.createStatement()) {
+          s.execute("CHECKPOINT " + CheckpointSpill.q(catalog));
+        } finally {
+          dbLock.readLock().unlock();
+        }
+      }
+    }, series, spill);
   }
 
   /** Opens (creating if needed) the DuckDB file and brings its schema up to date. */
@@ -118,6 +141,7 @@ public final class DuckDbStore implements Store {
         DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath()).unwrap(DuckDBConnection.class);
     try (var s = c.createStatement()) {
       s.execute("SET checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
+      s.execute(CheckpointSpill.attach(file));
     }
     return c;
   }

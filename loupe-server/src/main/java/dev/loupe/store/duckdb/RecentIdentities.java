@@ -43,16 +43,18 @@ final class RecentIdentities {
 
   /** The tables whose records have an identity, and how a stored minute of them is read back. */
   enum Table {
-    SPANS("SELECT trace_id, span_id FROM spans WHERE ts_ms >= ? AND ts_ms < ?"),
-    INFERENCES("SELECT deployment, request_id, trace_id, span_id, ts_ms FROM inferences"
-        + " WHERE ts_ms >= ? AND ts_ms < ? AND (span_id IS NOT NULL OR request_id IS NOT NULL)"),
-    SAMPLES("SELECT series_id, ts_ms FROM samples WHERE ts_ms >= ? AND ts_ms < ?"),
-    PIPELINE_RUNS("SELECT pipeline, ts_ms FROM pipeline_runs WHERE ts_ms >= ? AND ts_ms < ?");
+    SPANS("SELECT trace_id, span_id FROM %s WHERE ts_ms >= ? AND ts_ms < ?", "spans"),
+    INFERENCES("SELECT deployment, request_id, trace_id, span_id, ts_ms FROM %s"
+        + " WHERE ts_ms >= ? AND ts_ms < ? AND (span_id IS NOT NULL OR request_id IS NOT NULL)", "inferences"),
+    SAMPLES("SELECT series_id, ts_ms FROM %s WHERE ts_ms >= ? AND ts_ms < ?", "samples"),
+    PIPELINE_RUNS("SELECT pipeline, ts_ms FROM %s WHERE ts_ms >= ? AND ts_ms < ?", "pipeline_runs");
 
+    /** A minute of the store's table and of the spill's (rows acknowledged during a checkpoint, not yet moved). */
     final String minuteQuery;
 
-    Table(String minuteQuery) {
-      this.minuteQuery = minuteQuery;
+    Table(String query, String table) {
+      this.minuteQuery = String.format(query, table) + " UNION ALL "
+          + String.format(query, CheckpointSpill.CATALOG + "." + table);
     }
   }
 
@@ -130,6 +132,8 @@ final class RecentIdentities {
       try (PreparedStatement ps = conn.prepareStatement(table.minuteQuery)) {
         ps.setLong(1, minute);
         ps.setLong(2, minute + MINUTE);
+        ps.setLong(3, minute);
+        ps.setLong(4, minute + MINUTE);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             known.add(switch (table) {
