@@ -42,6 +42,7 @@ final class GroupCommitWriter implements AutoCloseable {
   /** With no write for a poll interval, a WAL past this size is checkpointed too, keeping crash replay short. */
   static final long IDLE_CHECKPOINT_WAL_BYTES = 1L << 20;
 
+
   /** Work that must run on the writer's connection between groups (the series index is the writer's). */
   interface Task {
     /** Does the work inside the transaction; returns what to do once it committed. */
@@ -84,6 +85,8 @@ final class GroupCommitWriter implements AutoCloseable {
 
   /** Runs before each background checkpoint; tests use it to hold one while groups spill. */
   volatile Runnable beforeCheckpoint = () -> {};
+  /** No write for this long is idle; tests raise it. */
+  volatile long idleMillis = 1_000;
   /** WAL size that starts a checkpoint; tests lower it to checkpoint after every group. */
   volatile long checkpointWalBytes = CHECKPOINT_WAL_BYTES;
 
@@ -168,13 +171,20 @@ final class GroupCommitWriter implements AutoCloseable {
       if (first == null) first = queue.poll();
       if (first == null) {
         // Nothing waiting: the moment for the checkpoint's bookkeeping, then wait for work.
-        if (maintain(true)) continue;
+        if (maintain(false)) continue;
+        long idleMs = idleMillis;
+        long waitMs = checkpoint != null || spill.moving() ? 10 : idleMs;
         try {
-          first = queue.poll(checkpoint != null || spill.moving() ? 10 : 1_000, TimeUnit.MILLISECONDS);
+          first = queue.poll(waitMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           return;
         }
-        if (first == null) continue;
+        if (first == null) {
+          // Idle is no write for a whole interval: an empty queue between two groups is not, and a
+          // checkpoint there would cost a second of CPU on a large store every time the WAL passed 1 MB.
+          if (waitMs == idleMs) maintain(true);
+          continue;
+        }
       }
       if (first.task() != null) {
         if (spillHoldsRows()) deferred.add(first); else runTask(first);

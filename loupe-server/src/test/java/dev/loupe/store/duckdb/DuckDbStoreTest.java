@@ -249,6 +249,24 @@ class DuckDbStoreTest extends StoreContract {
   }
 
   @Test
+  void aWriterBusyBetweenGroupsDoesNotCheckpointASmallWal() throws Exception {
+    DuckDbStore duck = (DuckDbStore) store;
+    GroupCommitWriter writer = duck.writer();
+    writer.idleMillis = 600_000; // never idle here: the queue only empties between groups
+    Path wal = dir.resolve("loupe.duckdb.wal");
+    for (int b = 0; b < 200 && walBytes(wal) < 2 * GroupCommitWriter.IDLE_CHECKPOINT_WAL_BYTES; b++) {
+      List<Inference> batch = new ArrayList<>();
+      for (int i = 0; i < 500; i++) batch.add(full(T + b * 1000 + i, b + "-" + i));
+      duck.append(Batch.ofInferences(batch));
+    }
+    // Each checkpoint of a large store costs about a second of CPU: only a large WAL or real idleness earns one.
+    assertThat(walBytes(wal)).as("the WAL grew past the idle threshold, uncheckpointed")
+        .isGreaterThanOrEqualTo(2 * GroupCommitWriter.IDLE_CHECKPOINT_WAL_BYTES);
+    assertThat(writer.checkpoints()).isZero();
+    assertThat(writer.spilledGroups()).isZero();
+  }
+
+  @Test
   void aMoveCutShortByACrashResumesWhereItStoppedWithoutCopyingARowTwice() throws Exception {
     store.append(Batch.ofInferences(List.of(full(T, "r-0"))));
     store.close();
@@ -320,6 +338,10 @@ class DuckDbStoreTest extends StoreContract {
       assertThat(rs.getLong(1)).as("each series once").isEqualTo(200).isEqualTo(rs.getLong(2));
     }
     store = open();
+  }
+
+  private static long walBytes(Path wal) throws java.io.IOException {
+    return java.nio.file.Files.exists(wal) ? java.nio.file.Files.size(wal) : 0;
   }
 
   private static Batch samples(Sample... s) {
