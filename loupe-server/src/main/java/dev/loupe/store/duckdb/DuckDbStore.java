@@ -24,6 +24,7 @@ import dev.loupe.model.ScorePoint;
 import dev.loupe.model.ScoreSource;
 import dev.loupe.model.ScoreSummary;
 import dev.loupe.model.SeriesKey;
+import dev.loupe.model.SortedLabels;
 import dev.loupe.store.RecordType;
 import dev.loupe.store.Store;
 import java.io.IOException;
@@ -37,6 +38,7 @@ import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -695,6 +697,7 @@ public final class DuckDbStore implements Store {
 
   @Override
   public List<Sample> samples(String name, long fromMillis, long toMillis, int limit) {
+    Map<String, SortedLabels> labels = new HashMap<>();
     return query("samples", "SELECT s.ts_ms, r.name, r.labels, s.value FROM samples s JOIN series r ON r.id = s.series_id"
             + " WHERE r.name = ? AND s.ts_ms >= ? AND s.ts_ms < ? ORDER BY s.ts_ms LIMIT ?",
         ps -> {
@@ -703,13 +706,14 @@ public final class DuckDbStore implements Store {
           ps.setLong(3, toMillis);
           ps.setInt(4, limit);
         },
-        rs -> new Sample(rs.getString("name"), stringMap(rs.getString("labels")), rs.getLong("ts_ms"),
+        rs -> new Sample(rs.getString("name"), labels(labels, rs.getString("labels")), rs.getLong("ts_ms"),
             rs.getDouble("value")));
   }
 
   @Override
   public List<Sample> samplesByNamePrefix(List<String> prefixes, long fromMillis, long toMillis, int limit) {
     if (prefixes.isEmpty()) return List.of();
+    Map<String, SortedLabels> labels = new HashMap<>();
     String any = String.join(" OR ", java.util.Collections.nCopies(prefixes.size(), "starts_with(r.name, ?)"));
     return query("samples", "SELECT s.ts_ms, r.name, r.labels, s.value FROM samples s JOIN series r ON r.id = s.series_id"
             + " WHERE s.ts_ms >= ? AND s.ts_ms < ? AND (" + any + ") ORDER BY s.ts_ms LIMIT ?",
@@ -719,7 +723,7 @@ public final class DuckDbStore implements Store {
           for (int i = 0; i < prefixes.size(); i++) ps.setString(3 + i, prefixes.get(i));
           ps.setInt(3 + prefixes.size(), limit);
         },
-        rs -> new Sample(rs.getString("name"), stringMap(rs.getString("labels")), rs.getLong("ts_ms"),
+        rs -> new Sample(rs.getString("name"), labels(labels, rs.getString("labels")), rs.getLong("ts_ms"),
             rs.getDouble("value")));
   }
 
@@ -931,6 +935,16 @@ public final class DuckDbStore implements Store {
   private static Boolean nullableBoolean(ResultSet rs, String column) throws SQLException {
     boolean v = rs.getBoolean(column);
     return rs.wasNull() ? null : v;
+  }
+
+  /**
+   * A series' labels, decoded once per query: the rule engine reads minutes of every GPU series
+   * each tick, and decoding the JSON per sample row was most of a scraping server's CPU and garbage.
+   */
+  private static SortedLabels labels(Map<String, SortedLabels> decoded, String json) {
+    SortedLabels l = decoded.get(json);
+    if (l == null) decoded.put(json, l = SortedLabels.copyOf(stringMap(json)));
+    return l;
   }
 
   /** The stored JSON object; a row that holds anything else is unreadable. */
