@@ -60,6 +60,8 @@ final class RecentIdentities {
 
   private final Map<Table, LinkedHashMap<Long, LongSet>> minutes = new EnumMap<>(Table.class);
   private final Map<Table, Long> held = new EnumMap<>(Table.class);
+  /** Per table, the latest minute a record fell in. */
+  private final Map<Table, Long> latest = new EnumMap<>(Table.class);
   private long loads;
 
   RecentIdentities() {
@@ -72,6 +74,35 @@ final class RecentIdentities {
   /** Minutes read from the store so far; for tests. */
   long loads() {
     return loads;
+  }
+
+  /**
+   * Whether, for a table that has had records, the minute after the latest one its records fell
+   * in is not held yet. The writer reads it ({@link #loadNextMinutes}) between groups while the
+   * store does not checkpoint: a read of
+   * the store waits for its checkpoint to end (seconds), so the group that first reaches a new
+   * minute while the store checkpoints must find that minute held. From here on the minute stays
+   * complete, since every later write goes through this writer. This says whether one is missing.
+   */
+  boolean nextMinutesMissing() {
+    for (Map.Entry<Table, Long> e : latest.entrySet()) {
+      if (!minutes.get(e.getKey()).containsKey(e.getValue() + MINUTE)) return true;
+    }
+    return false;
+  }
+
+  /** Reads the minutes {@link #nextMinutesMissing} finds missing; returns whether it read any. */
+  boolean loadNextMinutes(Connection conn) throws SQLException {
+    Group g = new Group(conn);
+    boolean read = false;
+    for (Map.Entry<Table, Long> e : latest.entrySet()) {
+      long next = e.getValue() + MINUTE;
+      if (!minutes.get(e.getKey()).containsKey(next)) {
+        g.stored(e.getKey(), next);
+        read = true;
+      }
+    }
+    return read;
   }
 
   Group group(Connection conn) {
@@ -118,6 +149,7 @@ final class RecentIdentities {
 
     private boolean isNew(Table table, long tsMillis, long id) throws SQLException {
       long minute = Math.floorDiv(tsMillis, MINUTE) * MINUTE;
+      latest.merge(table, minute, Math::max);
       if (stored(table, minute).contains(id)) return false;
       return added.computeIfAbsent(table, t -> new HashMap<>()).computeIfAbsent(minute, m -> new LongSet()).add(id);
     }

@@ -249,6 +249,19 @@ class DuckDbStoreTest extends StoreContract {
   }
 
   @Test
+  void aSeriesLabelsAreDecodedOncePerReadAndSharedByItsSamples() {
+    Map<String, String> gpu0 = Map.of("gpu", "0", "Hostname", "node-1");
+    store.append(samples(new Sample("DCGM_FI_DEV_GPU_UTIL", gpu0, T, 10), new Sample("DCGM_FI_DEV_GPU_UTIL", gpu0, T + 1, 20),
+        new Sample("DCGM_FI_DEV_GPU_UTIL", Map.of("gpu", "1", "Hostname", "node-1"), T + 2, 30)));
+    for (List<Sample> read : List.of(store.samples("DCGM_FI_DEV_GPU_UTIL", T, T + 3, 10),
+        store.samplesByNamePrefix(List.of("DCGM_"), T, T + 3, 10))) {
+      assertThat(read).extracting(Sample::value).containsExactly(10.0, 20.0, 30.0);
+      assertThat(read.get(1).labels()).isEqualTo(gpu0).isSameAs(read.get(0).labels());
+      assertThat(read.get(2).labels()).containsEntry("gpu", "1");
+    }
+  }
+
+  @Test
   void aWriterBusyBetweenGroupsDoesNotCheckpointASmallWal() throws Exception {
     DuckDbStore duck = (DuckDbStore) store;
     GroupCommitWriter writer = duck.writer();
@@ -264,6 +277,37 @@ class DuckDbStoreTest extends StoreContract {
         .isGreaterThanOrEqualTo(2 * GroupCommitWriter.IDLE_CHECKPOINT_WAL_BYTES);
     assertThat(writer.checkpoints()).isZero();
     assertThat(writer.spilledGroups()).isZero();
+  }
+
+  @Test
+  void theComingMinuteIsReadBeforeACheckpointSoASpilledGroupReadsNothingFromTheStore() throws Exception {
+    DuckDbStore duck = (DuckDbStore) store;
+    GroupCommitWriter writer = duck.writer();
+    CountDownLatch checkpointing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    writer.beforeCheckpoint = () -> {
+      checkpointing.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    writer.checkpointWalBytes = 0;
+    try {
+      duck.append(Batch.ofInferences(List.of(full(T, "r-1"))));
+      assertThat(checkpointing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      long loads = writer.identityLoads();
+      // A read of the store would wait for the whole checkpoint (seconds): the next minute is held already.
+      assertThat(duck.append(Batch.ofInferences(List.of(full(T + 60_000, "r-2")))).inferences()).hasSize(1);
+      assertThat(writer.spilledGroups()).isEqualTo(1);
+      assertThat(writer.identityLoads()).isEqualTo(loads);
+      assertThat(duck.append(Batch.ofInferences(List.of(full(T + 60_000, "r-2")))).inferences())
+          .as("and its re-send is still dropped").isEmpty();
+    } finally {
+      writer.checkpointWalBytes = GroupCommitWriter.CHECKPOINT_WAL_BYTES;
+      release.countDown();
+    }
   }
 
   @Test
