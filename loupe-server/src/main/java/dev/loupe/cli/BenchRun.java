@@ -47,9 +47,18 @@ final class BenchRun {
             + " acks_over_200ms=%d load_average=%.2f..%.2f%n",
         rate, unit, seconds, batch, concurrency, r.requests(), r.failed(), r.lateSends(), r.eventsPerSecond(), unit,
         r.ackP50Ms(), r.ackP99Ms(), r.ackP999Ms(), r.ackMaxMs(), r.slowAcks().size(), load1, loadAverage());
-    for (double[] slow : r.slowAcks().subList(0, Math.min(40, r.slowAcks().size()))) {
-      System.out.printf(Locale.ROOT, "  slow ack: sent at %.1f s, %.0f ms%n", slow[0], slow[1]);
+    // Acks over 200 ms per 10 s of the run (window start in s: count, worst ms), to set beside the
+    // server's log of background checkpoints (epoch ms) and see whether they coincide.
+    System.out.printf(Locale.ROOT, "run started at epoch ms %d; acks over 200 ms by 10 s window:%n", r.startEpochMillis());
+    java.util.TreeMap<Integer, double[]> windows = new java.util.TreeMap<>();
+    for (double[] slow : r.slowAcks()) {
+      double[] w = windows.computeIfAbsent((int) (slow[0] / 10) * 10, k -> new double[2]);
+      w[0]++;
+      w[1] = Math.max(w[1], slow[1]);
     }
+    StringBuilder line = new StringBuilder();
+    windows.forEach((t, w) -> line.append(String.format(Locale.ROOT, " %ds:%.0fx%.0fms", t, w[0], w[1])));
+    System.out.println(line.length() == 0 ? " none" : line);
     return r.failed() == 0 ? 0 : 1;
   }
 

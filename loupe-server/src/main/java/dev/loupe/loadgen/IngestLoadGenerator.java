@@ -39,7 +39,8 @@ public final class IngestLoadGenerator {
    * schedule: the server could not keep up with the rate).
    */
   public record PacedResult(long events, long requests, long failed, double seconds, double ackP50Ms,
-      double ackP99Ms, double ackP999Ms, double ackMaxMs, List<double[]> slowAcks, long lateSends) {
+      double ackP99Ms, double ackP999Ms, double ackMaxMs, List<double[]> slowAcks, long lateSends,
+      long startEpochMillis) {
     public double eventsPerSecond() {
       return events / seconds;
     }
@@ -163,6 +164,7 @@ public final class IngestLoadGenerator {
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     List<Future<double[][]>> parts = new ArrayList<>();
     long start = System.nanoTime();
+    long startEpochMillis = System.currentTimeMillis();
     for (int w = 0; w < concurrency; w++) {
       final long offset = (long) (perSenderInterval * 1e9 * w / concurrency);
       parts.add(pool.submit(() -> {
@@ -202,7 +204,8 @@ public final class IngestLoadGenerator {
         .toList();
     long requests = ms.length;
     return new PacedResult((requests - failed.get()) * batchSize, requests, failed.get(), elapsed, exact(ms, 0.5),
-        exact(ms, 0.99), exact(ms, 0.999), ms.length == 0 ? Double.NaN : ms[ms.length - 1], slow, late.get());
+        exact(ms, 0.99), exact(ms, 0.999), ms.length == 0 ? Double.NaN : ms[ms.length - 1], slow, late.get(),
+        startEpochMillis);
   }
 
   /** The nearest-rank quantile of sorted values. */
