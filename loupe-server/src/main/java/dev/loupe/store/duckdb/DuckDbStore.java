@@ -88,6 +88,14 @@ public final class DuckDbStore implements Store {
    */
   static final String CHECKPOINT_THRESHOLD = "1GB";
 
+  /**
+   * DuckDB's own memory (buffer pool, query state), outside the JVM heap. Its default is 80 % of
+   * the machine's RAM; beside the 2 GB heap {@code ./loupe} gives the JVM, 1 GB keeps the whole
+   * process near 3.3 GB. Larger queries spill to disk instead. {@code -Dloupe.store.memory_limit}
+   * sets another (a DuckDB size, e.g. 4GB).
+   */
+  static final String MEMORY_LIMIT = System.getProperty("loupe.store.memory_limit", "1GB");
+
   private DuckDbStore(Path file, DuckDBConnection db) throws SQLException {
     this.file = file;
     this.db = db;
@@ -138,11 +146,13 @@ public final class DuckDbStore implements Store {
     }
   }
 
-  private static DuckDBConnection connect(Path file) throws SQLException {
+  /** The store file opened with Loupe's settings and the spill attached; package-private for tests. */
+  static DuckDBConnection connect(Path file) throws SQLException {
     DuckDBConnection c =
         DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath()).unwrap(DuckDBConnection.class);
     try (var s = c.createStatement()) {
       s.execute("SET checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
+      s.execute("SET memory_limit = '" + MEMORY_LIMIT.replace("'", "''") + "'");
       s.execute(CheckpointSpill.attach(file));
     }
     return c;

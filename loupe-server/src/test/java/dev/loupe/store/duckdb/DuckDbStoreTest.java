@@ -262,6 +262,17 @@ class DuckDbStoreTest extends StoreContract {
   }
 
   @Test
+  void duckDbMemoryIsLimitedExplicitlyNotToMostOfTheMachine() throws Exception {
+    store.close();
+    try (Connection c = DuckDbStore.connect(dir.resolve("loupe.duckdb"));
+        ResultSet rs = c.createStatement().executeQuery("SELECT current_setting('memory_limit')")) {
+      rs.next();
+      assertThat(rs.getString(1)).as("1 GB, as DuckDB shows it").isIn("1.0 GiB", "953.6 MiB", "1.0 GB", "1000.0 MB");
+    }
+    store = open();
+  }
+
+  @Test
   void aWriterBusyBetweenGroupsDoesNotCheckpointASmallWal() throws Exception {
     DuckDbStore duck = (DuckDbStore) store;
     GroupCommitWriter writer = duck.writer();
