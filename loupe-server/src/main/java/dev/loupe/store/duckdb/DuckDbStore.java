@@ -153,6 +153,9 @@ public final class DuckDbStore implements Store {
     try (var s = c.createStatement()) {
       s.execute("SET checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
       s.execute("SET memory_limit = '" + MEMORY_LIMIT.replace("'", "''") + "'");
+      // DuckDB's worker threads (default: one per core); fewer leave more CPU to the ingest path.
+      Integer threads = Integer.getInteger("loupe.store.threads");
+      if (threads != null) s.execute("SET threads = " + threads);
       s.execute(CheckpointSpill.attach(file));
     }
     return c;

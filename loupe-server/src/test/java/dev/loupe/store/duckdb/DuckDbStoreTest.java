@@ -273,6 +273,20 @@ class DuckDbStoreTest extends StoreContract {
   }
 
   @Test
+  void duckDbWorkerThreadsCanBeLimitedBySystemProperty() throws Exception {
+    store.close();
+    System.setProperty("loupe.store.threads", "1");
+    try (Connection c = DuckDbStore.connect(dir.resolve("loupe.duckdb"));
+        ResultSet rs = c.createStatement().executeQuery("SELECT current_setting('threads')")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(1);
+    } finally {
+      System.clearProperty("loupe.store.threads");
+    }
+    store = open();
+  }
+
+  @Test
   void aWriterBusyBetweenGroupsDoesNotCheckpointASmallWal() throws Exception {
     DuckDbStore duck = (DuckDbStore) store;
     GroupCommitWriter writer = duck.writer();
