@@ -35,6 +35,42 @@ final class BenchRun {
     return run(load, warmup, records, unit, batch, concurrency).failed() == 0 ? 0 : 1;
   }
 
+  /** Sends the warm-up, then a steady {@code rate} for {@code seconds}; prints exact ack percentiles; exit code. */
+  static int measurePaced(IngestLoadGenerator load, long warmup, double rate, double seconds, String unit, int batch,
+      int concurrency) throws InterruptedException {
+    if (warmup > 0) load.run(warmup);
+    double load1 = loadAverage();
+    IngestLoadGenerator.PacedResult r = load.runPaced(rate, seconds);
+    System.out.printf(Locale.ROOT,
+        "paced target=%.0f %s/s for %.0f s, batch=%d concurrency=%d requests=%d failed=%d late_sends=%d%n"
+            + "throughput=%.0f %s/s ack_p50=%.1f ms ack_p99=%.1f ms ack_p99.9=%.1f ms ack_max=%.1f ms"
+            + " acks_over_200ms=%d load_average=%.2f..%.2f%n",
+        rate, unit, seconds, batch, concurrency, r.requests(), r.failed(), r.lateSends(), r.eventsPerSecond(), unit,
+        r.ackP50Ms(), r.ackP99Ms(), r.ackP999Ms(), r.ackMaxMs(), r.slowAcks().size(), load1, loadAverage());
+    // Acks over 200 ms per 10 s of the run (window start in s: count, worst ms), to set beside the
+    // server's log of background checkpoints (epoch ms) and see whether they coincide.
+    System.out.printf(Locale.ROOT, "run started at epoch ms %d; acks over 200 ms by 10 s window:%n", r.startEpochMillis());
+    java.util.TreeMap<Integer, double[]> windows = new java.util.TreeMap<>();
+    for (double[] slow : r.slowAcks()) {
+      double[] w = windows.computeIfAbsent((int) (slow[0] / 10) * 10, k -> new double[2]);
+      w[0]++;
+      w[1] = Math.max(w[1], slow[1]);
+    }
+    StringBuilder line = new StringBuilder();
+    windows.forEach((t, w) -> line.append(String.format(Locale.ROOT, " %ds:%.0fx%.0fms", t, w[0], w[1])));
+    System.out.println(line.length() == 0 ? " none" : line);
+    return r.failed() == 0 ? 0 : 1;
+  }
+
+  /** The machine's one-minute load average (the figures depend on it), NaN where unknown. */
+  static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
   /** {@link #measure}, answering the measured run. */
   static IngestLoadGenerator.Result run(IngestLoadGenerator load, long warmup, long records, String unit, int batch,
       int concurrency) throws InterruptedException {

@@ -42,6 +42,13 @@ final class OtlpBenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "300000", description = "Spans sent first and not measured. Default: ${DEFAULT-VALUE}")
   long warmup;
 
+  @Option(names = "--rate", description = "Send at this steady rate (spans/s) for --duration instead of as fast as "
+      + "acks come back; prints exact ack P50/P99/P99.9/max and every ack over 200 ms.")
+  Double rate;
+
+  @Option(names = "--duration", defaultValue = "600", description = "Seconds of a --rate run. Default: ${DEFAULT-VALUE}")
+  double duration;
+
   @Override
   public Integer call() throws Exception {
     LoupeServer server = url == null ? BenchRun.localServer() : null;
@@ -50,13 +57,15 @@ final class OtlpBenchCommand implements Callable<Integer> {
       if (protocol == Protocol.grpc) {
         URI target = server == null ? url : URI.create("http://127.0.0.1:" + server.otlpGrpcPort());
         try (OtlpGrpcTraceSender sender = new OtlpGrpcTraceSender(target.getHost(), target.getPort())) {
-          return BenchRun.measure(new IngestLoadGenerator(sender, bodies, batch, concurrency),
-              warmup, spans, "spans", batch, concurrency);
+          IngestLoadGenerator load = new IngestLoadGenerator(sender, bodies, batch, concurrency);
+          return rate != null ? BenchRun.measurePaced(load, warmup, rate, duration, "spans", batch, concurrency)
+              : BenchRun.measure(load, warmup, spans, "spans", batch, concurrency);
         }
       }
       URI target = server == null ? url : URI.create("http://127.0.0.1:" + server.otlpHttpPort() + "/v1/traces");
-      return BenchRun.measure(new IngestLoadGenerator(target, "application/x-protobuf", bodies, batch, concurrency),
-          warmup, spans, "spans", batch, concurrency);
+      IngestLoadGenerator load = new IngestLoadGenerator(target, "application/x-protobuf", bodies, batch, concurrency);
+      return rate != null ? BenchRun.measurePaced(load, warmup, rate, duration, "spans", batch, concurrency)
+          : BenchRun.measure(load, warmup, spans, "spans", batch, concurrency);
     } finally {
       if (server != null) server.close();
     }

@@ -42,6 +42,11 @@ final class ScrapeBenchCommand implements Callable<Integer> {
   @Option(names = "--loupe-jvm-args", defaultValue = "", description = "Extra JVM options for the Loupe child, e.g. -Xmx512m.")
   String jvmArgs;
 
+  @Option(names = "--histogram", description = "After measuring, print the Loupe child's live-object histogram"
+      + " (jcmd GC.class_histogram, top 40 classes) and its native memory summary if started with"
+      + " -XX:NativeMemoryTracking=summary: where the bytes per series go.")
+  boolean histogram;
+
   @Override
   public Integer call() throws Exception {
     if (!Files.isExecutable(prometheus)) {
@@ -92,6 +97,11 @@ final class ScrapeBenchCommand implements Callable<Integer> {
             promPerM, promRss / 1048576.0, (double) promRss / series);
         System.out.printf(Locale.ROOT, "ratio loupe/prometheus: cpu per sample %.2f, memory per series %.2f (active series %d)%n",
             loupePerM / promPerM, (double) loupeRss / promRss, series);
+        if (histogram) {
+          // After the RSS was read: the histogram's full collection may shrink the heap.
+          jcmd(loupe.pid(), "VM.native_memory", "summary");
+          jcmd(loupe.pid(), "GC.class_histogram");
+        }
         return 0;
       } finally {
         loupe.destroy();
@@ -101,6 +111,17 @@ final class ScrapeBenchCommand implements Callable<Integer> {
         System.out.println("logs and data in " + dir);
       }
     }
+  }
+
+  /** Prints the first 50 lines of a {@code jcmd} diagnostic of the process. */
+  private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
+    cmd.addAll(List.of(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+    p.waitFor(60, TimeUnit.SECONDS);
+    lines.stream().limit(50).forEach(System.out::println);
   }
 
   private static Process start(List<String> cmd, Path log) throws IOException {

@@ -33,6 +33,19 @@ public final class IngestLoadGenerator {
     }
   }
 
+  /**
+   * What a paced run measured: exact ack percentiles (every ack kept), the acks over 200 ms with
+   * when they were sent (seconds into the run), and how many sends started late (over 100 ms behind
+   * schedule: the server could not keep up with the rate).
+   */
+  public record PacedResult(long events, long requests, long failed, double seconds, double ackP50Ms,
+      double ackP99Ms, double ackP999Ms, double ackMaxMs, List<double[]> slowAcks, long lateSends,
+      long startEpochMillis) {
+    public double eventsPerSecond() {
+      return events / seconds;
+    }
+  }
+
   /** How distinct bodies are prepared; reused round-robin. */
   static final int DISTINCT_BODIES = 32;
 
@@ -136,6 +149,70 @@ public final class IngestLoadGenerator {
     long ok = batches - failed.get();
     return new Result(ok * batchSize, batches, failed.get(), seconds, all.quantile(0.5),
         all.quantile(0.99), all.quantile(1.0));
+  }
+
+  /**
+   * Sends at a steady {@code recordsPerSecond} for {@code seconds}, each of the senders on its own
+   * schedule (an open load, as many independent exporters make), and keeps every ack time. A
+   * sender that falls behind sends at once and counts the send as late.
+   */
+  public PacedResult runPaced(double recordsPerSecond, double seconds) throws InterruptedException {
+    double perSenderInterval = concurrency * batchSize / recordsPerSecond; // seconds between one sender's sends
+    long sendsPerSender = (long) Math.floor(seconds / perSenderInterval);
+    AtomicLong failed = new AtomicLong();
+    AtomicLong late = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    List<Future<double[][]>> parts = new ArrayList<>();
+    long start = System.nanoTime();
+    long startEpochMillis = System.currentTimeMillis();
+    for (int w = 0; w < concurrency; w++) {
+      final long offset = (long) (perSenderInterval * 1e9 * w / concurrency);
+      parts.add(pool.submit(() -> {
+        double[][] acks = new double[(int) sendsPerSender][];
+        for (int k = 0; k < sendsPerSender; k++) {
+          long due = start + offset + (long) (k * perSenderInterval * 1e9);
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          } else if (wait < -100_000_000) {
+            late.incrementAndGet();
+          }
+          byte[] body = stamp(bodies.get((int) (k % bodies.size())), sends.getAndIncrement());
+          long t0 = System.nanoTime();
+          try {
+            if (!sender.send(body)) failed.incrementAndGet();
+          } catch (IOException e) {
+            failed.incrementAndGet();
+          }
+          acks[k] = new double[] {(t0 - start) / 1e9, (System.nanoTime() - t0) / 1e6};
+        }
+        return acks;
+      }));
+    }
+    List<double[]> all = new ArrayList<>();
+    for (Future<double[][]> f : parts) {
+      try {
+        all.addAll(List.of(f.get()));
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("a load worker failed", e.getCause());
+      }
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    pool.shutdown();
+    double[] ms = all.stream().mapToDouble(a -> a[1]).sorted().toArray();
+    List<double[]> slow = all.stream().filter(a -> a[1] > 200).sorted(java.util.Comparator.comparingDouble(a -> a[0]))
+        .toList();
+    long requests = ms.length;
+    return new PacedResult((requests - failed.get()) * batchSize, requests, failed.get(), elapsed, exact(ms, 0.5),
+        exact(ms, 0.99), exact(ms, 0.999), ms.length == 0 ? Double.NaN : ms[ms.length - 1], slow, late.get(),
+        startEpochMillis);
+  }
+
+  /** The nearest-rank quantile of sorted values. */
+  private static double exact(double[] sorted, double q) {
+    if (sorted.length == 0) return Double.NaN;
+    int rank = (int) Math.ceil(q * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
   }
 
   /**

@@ -30,6 +30,19 @@ class CrashRecoveryTest {
 
   @Test
   void killMinusNineLosesNothingAcknowledged() throws Exception {
+    killWhileSending();
+  }
+
+  /**
+   * The same with the store checkpointing in the background all the time (a 256 KB WAL threshold),
+   * so the kill lands while groups go to the checkpoint spill or are being moved back.
+   */
+  @Test
+  void killMinusNineDuringBackgroundCheckpointsLosesNothingAcknowledged() throws Exception {
+    killWhileSending("-Dloupe.store.checkpoint_wal_bytes=262144");
+  }
+
+  private void killWhileSending(String... jvmArgs) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -38,12 +51,11 @@ class CrashRecoveryTest {
     // Free OTLP ports too: the defaults (4317, 4318) may be taken by another Loupe on the machine.
     Path config = java.nio.file.Files.writeString(dir.resolve("loupe.yml"), "otlp: {http_port: 0, grpc_port: 0}\n");
     Process server =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        new ProcessBuilder(command(jvmArgs, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "dev.loupe.cli.LoupeCommand", "serve", "--config", config.toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--data-dir", dir.resolve("data").toString())
+                "--data-dir", dir.resolve("data").toString()))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -94,6 +106,15 @@ class CrashRecoveryTest {
     } finally {
       server.destroyForcibly();
     }
+  }
+
+  /** The java executable, then {@code jvmArgs}, then the rest. */
+  private static List<String> command(String[] jvmArgs, String java, String... rest) {
+    List<String> out = new ArrayList<>();
+    out.add(java);
+    out.addAll(List.of(jvmArgs));
+    out.addAll(List.of(rest));
+    return out;
   }
 
   private static void awaitReady(HttpClient http, URI base, Process server, Path log) throws Exception {

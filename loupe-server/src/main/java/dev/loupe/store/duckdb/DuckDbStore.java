@@ -25,6 +25,7 @@ import dev.loupe.model.ScorePoint;
 import dev.loupe.model.ScoreSource;
 import dev.loupe.model.ScoreSummary;
 import dev.loupe.model.SeriesKey;
+import dev.loupe.model.SortedLabels;
 import dev.loupe.store.RecordType;
 import dev.loupe.store.Store;
 import java.io.IOException;
@@ -38,6 +39,7 @@ import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
@@ -83,17 +85,29 @@ public final class DuckDbStore implements Store {
 
   /**
    * DuckDB checkpoints the WAL into the file inside the commit that crosses this size, stalling
-   * every waiting writer; the default 16 MB is a stall a second at 100k events/s. Larger means
-   * rarer stalls and a longer WAL replay after a crash.
+   * every waiting writer (seconds for a large WAL). The writer checkpoints in the background well
+   * before ({@link GroupCommitWriter#CHECKPOINT_WAL_BYTES}), so this only ever acts if those
+   * checkpoints keep failing.
    */
-  static final String CHECKPOINT_THRESHOLD = "256MB";
+  static final String CHECKPOINT_THRESHOLD = "1GB";
+
+  /**
+   * DuckDB's own memory (buffer pool, query state), outside the JVM heap. Its default is 80 % of
+   * the machine's RAM; beside the 2 GB heap {@code ./loupe} gives the JVM, 1 GB keeps the whole
+   * process near 3.3 GB. Larger queries spill to disk instead. {@code -Dloupe.store.memory_limit}
+   * sets another (a DuckDB size, e.g. 4GB).
+   */
+  static final String MEMORY_LIMIT = System.getProperty("loupe.store.memory_limit", "1GB");
 
   private DuckDbStore(Path file, DuckDBConnection db) throws SQLException {
     this.file = file;
     this.db = db;
     this.schemaVersion = Migrations.apply(db);
     for (RecordType t : RecordType.values()) appended.put(t, new LongAdder());
+    // Rows acknowledged during a checkpoint and not yet moved when the last run ended go in first.
+    CheckpointSpill spill = CheckpointSpill.recover(db);
     SeriesIds series = SeriesIds.load(db, e -> unreadable("series", 1, e));
+    Path wal = file.resolveSibling(file.getFileName() + ".wal");
     this.writer = new GroupCommitWriter(new GroupCommitWriter.Database() {
       @Override
       public DuckDBConnection connect() throws SQLException {
@@ -104,7 +118,26 @@ public final class DuckDbStore implements Store {
       public void reopen() throws SQLException {
         DuckDbStore.this.reopen();
       }
-    }, series);
+
+      @Override
+      public long walBytes() {
+        try {
+          return java.nio.file.Files.size(wal);
+        } catch (IOException noWal) {
+          return 0;
+        }
+      }
+
+      @Override
+      public void checkpoint(String catalog) throws SQLException {
+        dbLock.readLock().lock(); // a reopen waits for it
+        try (DuckDBConnection c = connection(); var s = c.createStatement()) {
+          s.execute("CHECKPOINT " + CheckpointSpill.q(catalog));
+        } finally {
+          dbLock.readLock().unlock();
+        }
+      }
+    }, series, spill);
     this.security = new DuckDbSecurityRecords(writer, this);
   }
 
@@ -122,11 +155,17 @@ public final class DuckDbStore implements Store {
     }
   }
 
-  private static DuckDBConnection connect(Path file) throws SQLException {
+  /** The store file opened with Loupe's settings and the spill attached; package-private for tests. */
+  static DuckDBConnection connect(Path file) throws SQLException {
     DuckDBConnection c =
         DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath()).unwrap(DuckDBConnection.class);
     try (var s = c.createStatement()) {
       s.execute("SET checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
+      s.execute("SET memory_limit = '" + MEMORY_LIMIT.replace("'", "''") + "'");
+      // DuckDB's worker threads (default: one per core); fewer leave more CPU to the ingest path.
+      Integer threads = Integer.getInteger("loupe.store.threads");
+      if (threads != null) s.execute("SET threads = " + threads);
+      s.execute(CheckpointSpill.attach(file));
     }
     return c;
   }

@@ -43,21 +43,25 @@ final class RecentIdentities {
 
   /** The tables whose records have an identity, and how a stored minute of them is read back. */
   enum Table {
-    SPANS("SELECT trace_id, span_id FROM spans WHERE ts_ms >= ? AND ts_ms < ?"),
-    INFERENCES("SELECT deployment, request_id, trace_id, span_id, ts_ms FROM inferences"
-        + " WHERE ts_ms >= ? AND ts_ms < ? AND (span_id IS NOT NULL OR request_id IS NOT NULL)"),
-    SAMPLES("SELECT series_id, ts_ms FROM samples WHERE ts_ms >= ? AND ts_ms < ?"),
-    PIPELINE_RUNS("SELECT pipeline, ts_ms FROM pipeline_runs WHERE ts_ms >= ? AND ts_ms < ?");
+    SPANS("SELECT trace_id, span_id FROM %s WHERE ts_ms >= ? AND ts_ms < ?", "spans"),
+    INFERENCES("SELECT deployment, request_id, trace_id, span_id, ts_ms FROM %s"
+        + " WHERE ts_ms >= ? AND ts_ms < ? AND (span_id IS NOT NULL OR request_id IS NOT NULL)", "inferences"),
+    SAMPLES("SELECT series_id, ts_ms FROM %s WHERE ts_ms >= ? AND ts_ms < ?", "samples"),
+    PIPELINE_RUNS("SELECT pipeline, ts_ms FROM %s WHERE ts_ms >= ? AND ts_ms < ?", "pipeline_runs");
 
+    /** A minute of the store's table and of the spill's (rows acknowledged during a checkpoint, not yet moved). */
     final String minuteQuery;
 
-    Table(String minuteQuery) {
-      this.minuteQuery = minuteQuery;
+    Table(String query, String table) {
+      this.minuteQuery = String.format(query, table) + " UNION ALL "
+          + String.format(query, CheckpointSpill.CATALOG + "." + table);
     }
   }
 
   private final Map<Table, LinkedHashMap<Long, LongSet>> minutes = new EnumMap<>(Table.class);
   private final Map<Table, Long> held = new EnumMap<>(Table.class);
+  /** Per table, the latest minute a record fell in. */
+  private final Map<Table, Long> latest = new EnumMap<>(Table.class);
   private long loads;
 
   RecentIdentities() {
@@ -70,6 +74,35 @@ final class RecentIdentities {
   /** Minutes read from the store so far; for tests. */
   long loads() {
     return loads;
+  }
+
+  /**
+   * Whether, for a table that has had records, the minute after the latest one its records fell
+   * in is not held yet. The writer reads it ({@link #loadNextMinutes}) between groups while the
+   * store does not checkpoint: a read of
+   * the store waits for its checkpoint to end (seconds), so the group that first reaches a new
+   * minute while the store checkpoints must find that minute held. From here on the minute stays
+   * complete, since every later write goes through this writer. This says whether one is missing.
+   */
+  boolean nextMinutesMissing() {
+    for (Map.Entry<Table, Long> e : latest.entrySet()) {
+      if (!minutes.get(e.getKey()).containsKey(e.getValue() + MINUTE)) return true;
+    }
+    return false;
+  }
+
+  /** Reads the minutes {@link #nextMinutesMissing} finds missing; returns whether it read any. */
+  boolean loadNextMinutes(Connection conn) throws SQLException {
+    Group g = new Group(conn);
+    boolean read = false;
+    for (Map.Entry<Table, Long> e : latest.entrySet()) {
+      long next = e.getValue() + MINUTE;
+      if (!minutes.get(e.getKey()).containsKey(next)) {
+        g.stored(e.getKey(), next);
+        read = true;
+      }
+    }
+    return read;
   }
 
   Group group(Connection conn) {
@@ -116,6 +149,7 @@ final class RecentIdentities {
 
     private boolean isNew(Table table, long tsMillis, long id) throws SQLException {
       long minute = Math.floorDiv(tsMillis, MINUTE) * MINUTE;
+      latest.merge(table, minute, Math::max);
       if (stored(table, minute).contains(id)) return false;
       return added.computeIfAbsent(table, t -> new HashMap<>()).computeIfAbsent(minute, m -> new LongSet()).add(id);
     }
@@ -130,6 +164,8 @@ final class RecentIdentities {
       try (PreparedStatement ps = conn.prepareStatement(table.minuteQuery)) {
         ps.setLong(1, minute);
         ps.setLong(2, minute + MINUTE);
+        ps.setLong(3, minute);
+        ps.setLong(4, minute + MINUTE);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             known.add(switch (table) {

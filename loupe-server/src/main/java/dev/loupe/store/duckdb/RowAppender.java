@@ -22,43 +22,45 @@ final class RowAppender {
   static final ObjectMapper JSON = new ObjectMapper();
   private RowAppender() {}
 
-  static void appendAll(DuckDBConnection conn, List<Batch> batches, SeriesIds.Group series) throws SQLException {
+  /** Appends to the tables of {@code catalog}: the store's, or the spill's during a checkpoint. */
+  static void appendAll(DuckDBConnection conn, String catalog, List<Batch> batches, SeriesIds.Group series)
+      throws SQLException {
     if (batches.stream().anyMatch(b -> !b.inferences().isEmpty())) {
-      try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "inferences")) {
+      try (DuckDBAppender a = conn.createAppender(catalog, DuckDBConnection.DEFAULT_SCHEMA, "inferences")) {
         for (Batch b : batches) for (Inference i : b.inferences()) inference(a, i);
       }
     }
     if (batches.stream().anyMatch(b -> !b.logs().isEmpty())) {
-      try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "logs")) {
+      try (DuckDBAppender a = conn.createAppender(catalog, DuckDBConnection.DEFAULT_SCHEMA, "logs")) {
         for (Batch b : batches) for (LogRecord l : b.logs()) log(a, l);
       }
     }
     if (batches.stream().anyMatch(b -> !b.deployments().isEmpty())) {
-      try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "deployments")) {
+      try (DuckDBAppender a = conn.createAppender(catalog, DuckDBConnection.DEFAULT_SCHEMA, "deployments")) {
         for (Batch b : batches) for (Deployment d : b.deployments()) deployment(a, d);
       }
     }
     if (batches.stream().anyMatch(b -> !b.scores().isEmpty())) {
-      try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "scores")) {
+      try (DuckDBAppender a = conn.createAppender(catalog, DuckDBConnection.DEFAULT_SCHEMA, "scores")) {
         for (Batch b : batches) for (Score s : b.scores()) score(a, s);
       }
     }
     if (batches.stream().anyMatch(b -> !b.spans().isEmpty())) {
-      try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "spans")) {
+      try (DuckDBAppender a = conn.createAppender(catalog, DuckDBConnection.DEFAULT_SCHEMA, "spans")) {
         for (Batch b : batches) for (Span s : b.spans()) span(a, s);
       }
     }
     if (batches.stream().anyMatch(b -> !b.pipelineRuns().isEmpty())) {
-      try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "pipeline_runs")) {
+      try (DuckDBAppender a = conn.createAppender(catalog, DuckDBConnection.DEFAULT_SCHEMA, "pipeline_runs")) {
         for (Batch b : batches) for (PipelineRun r : b.pipelineRuns()) pipelineRun(a, r);
       }
     }
     if (batches.stream().anyMatch(b -> !b.samples().isEmpty())) {
-      try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "samples")) {
+      try (DuckDBAppender a = conn.createAppender(catalog, DuckDBConnection.DEFAULT_SCHEMA, "samples")) {
         for (Batch b : batches) for (Sample s : b.samples()) sample(a, s, series.id(s));
       }
       if (!series.fresh.isEmpty()) {
-        try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "series")) {
+        try (DuckDBAppender a = conn.createAppender(catalog, DuckDBConnection.DEFAULT_SCHEMA, "series")) {
           for (var e : series.fresh.entrySet()) {
             a.beginRow();
             a.append(e.getValue());
