@@ -103,10 +103,16 @@ class ConsumptionAtIngestTest {
   @Test
   void oneKeyTakingMostOfTheDaysSpendIsACostConcentration() throws Exception {
     try (TestServer loupe = TestServer.start(dir, clock)) {
+      Instant dayBefore = start.minus(Duration.ofHours(30));
+      String even = usage(dayBefore, "k-a", 10, 100, 1.0, "a0") + usage(dayBefore, "k-b", 10, 100, 1.0, "b0")
+          + usage(dayBefore, "k-c", 10, 100, 1.0, "c0");
       Instant at = start.minusSeconds(600);
       String body = usage(at, "k-a", 80, 100, 1.0, "a") + usage(at, "k-b", 10, 100, 1.0, "b")
           + usage(at, "k-c", 10, 100, 1.0, "c");
       assertThat(loupe.post("api/v1/inferences", body).status()).isEqualTo(200);
+      assertThat(loupe.server().checkConsumption()).as("no day before to compare with: a first day tells nothing")
+          .extracting(StoredFinding::kind).doesNotContain("cost_concentration");
+      assertThat(loupe.post("api/v1/inferences", even).status()).isEqualTo(200);
       List<StoredFinding> found = loupe.server().checkConsumption();
       assertThat(found).filteredOn(f -> f.kind().equals("cost_concentration") && f.subject().keyHash() != null)
           .singleElement().satisfies(f -> {

@@ -9,15 +9,17 @@ import java.util.Map;
 
 /**
  * "Denial of wallet": one subject taking more than a set share of the spend in a window. A
- * subject that always dominated is no news, so when the previous window's shares are given, a
- * subject is reported only if its share also rose by at least a quarter of the threshold.
+ * subject that always dominated is no news, so a subject is reported only if its share also rose
+ * by at least a quarter of the threshold since the previous window. Without a previous window (a
+ * Loupe in its first day) a usual share cannot be told from a new one, and nothing is reported,
+ * as heavy use of a key new to a Loupe that just started is not news either.
  */
 public final class CostConcentration {
   private CostConcentration() {}
 
   /**
    * @param spend spend per subject id in the window (subjects of one kind)
-   * @param previousShares each subject's share in the previous window, or an empty map
+   * @param previousShares each subject's share in the previous window; empty when nothing was spent then
    * @param window how the window is named in the reason, e.g. "the last 24 h"
    */
   public static List<SecurityFinding> check(ConsumptionSubject.Kind kind, Map<String, Double> spend,
@@ -30,12 +32,13 @@ public final class CostConcentration {
         spenders++;
       }
     }
+    if (previousShares.isEmpty()) return List.of();
     if (total < settings.concentrationMinSpend() || spenders < settings.concentrationMinSubjects()) return List.of();
     List<SecurityFinding> out = new ArrayList<>(0);
     for (Map.Entry<String, Double> e : spend.entrySet()) {
       double share = e.getValue() / total;
       if (share <= settings.concentrationShare()) continue;
-      Double before = previousShares == null ? null : previousShares.get(e.getKey());
+      Double before = previousShares.get(e.getKey());
       if (before != null && share - before < settings.concentrationShare() / 4) continue;
       ConsumptionSubject subject = new ConsumptionSubject(kind, e.getKey());
       Map<String, String> evidence = new LinkedHashMap<>();

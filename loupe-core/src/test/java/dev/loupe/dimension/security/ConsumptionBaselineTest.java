@@ -74,12 +74,20 @@ class ConsumptionBaselineTest {
   @Test
   void costConcentration() {
     Map<String, Double> spend = Map.of("k1", 80.0, "k2", 10.0, "k3", 10.0);
-    List<SecurityFinding> found = CostConcentration.check(ConsumptionSubject.Kind.API_KEY, spend, Map.of(),
-        "the last 24 h", ConsumptionSettings.DEFAULTS);
+    // k1 took a third of the day before, 80 % now.
+    List<SecurityFinding> found = CostConcentration.check(ConsumptionSubject.Kind.API_KEY, spend,
+        Map.of("k1", 0.34, "k2", 0.33, "k3", 0.33), "the last 24 h", ConsumptionSettings.DEFAULTS);
     assertThat(found).extracting(SecurityFinding::kind).containsExactly("cost_concentration");
     assertThat(found.get(0).reason()).contains("k1").contains("80 %");
     // A key that always dominated is no news.
     assertThat(CostConcentration.check(ConsumptionSubject.Kind.API_KEY, spend, Map.of("k1", 0.78),
         "the last 24 h", ConsumptionSettings.DEFAULTS)).isEmpty();
+    // Without a day before (a Loupe in its first day), a usual share cannot be told from a new one.
+    assertThat(CostConcentration.check(ConsumptionSubject.Kind.API_KEY, spend, Map.of(),
+        "the last 24 h", ConsumptionSettings.DEFAULTS)).isEmpty();
+    // A subject absent the day before is new: reported.
+    assertThat(CostConcentration.check(ConsumptionSubject.Kind.API_KEY, spend, Map.of("k2", 0.5, "k3", 0.5),
+        "the last 24 h", ConsumptionSettings.DEFAULTS)).extracting(SecurityFinding::kind)
+        .containsExactly("cost_concentration");
   }
 }
