@@ -193,14 +193,7 @@ class DuckDbStoreTest extends StoreContract {
     GroupCommitWriter writer = duck.writer();
     CountDownLatch checkpointing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    writer.beforeCheckpoint = () -> {
-      checkpointing.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
+    holdCheckpoints(writer, checkpointing, release);
     writer.checkpointWalBytes = 0; // the next group starts a checkpoint
     try {
       spillWhileHeld(duck, writer, checkpointing, release);
@@ -310,14 +303,7 @@ class DuckDbStoreTest extends StoreContract {
     GroupCommitWriter writer = duck.writer();
     CountDownLatch checkpointing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    writer.beforeCheckpoint = () -> {
-      checkpointing.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    };
+    holdCheckpoints(writer, checkpointing, release);
     writer.checkpointWalBytes = 0;
     try {
       duck.append(Batch.ofInferences(List.of(full(T, "r-1"))));
@@ -423,5 +409,17 @@ class DuckDbStoreTest extends StoreContract {
     assertThatThrownBy(() -> store.append(Batch.ofInferences(List.of(sparse(T, A1)))))
         .hasMessageContaining("closed");
     store = open();
+  }
+
+  /** Each background checkpoint says it started, then waits for {@code release} before it runs. */
+  private static void holdCheckpoints(GroupCommitWriter writer, CountDownLatch checkpointing, CountDownLatch release) {
+    writer.beforeCheckpoint = () -> {
+      checkpointing.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
   }
 }
