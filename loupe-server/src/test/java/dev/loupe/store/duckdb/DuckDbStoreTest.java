@@ -309,9 +309,10 @@ class DuckDbStoreTest extends StoreContract {
       duck.append(Batch.ofInferences(List.of(full(T, "r-1"))));
       assertThat(checkpointing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       long loads = writer.identityLoads();
+      long spilled = writer.spilledGroups(); // another write may have spilled since the hold began
       // A read of the store would wait for the whole checkpoint (seconds): the next minute is held already.
       assertThat(duck.append(Batch.ofInferences(List.of(full(T + 60_000, "r-2")))).inferences()).hasSize(1);
-      assertThat(writer.spilledGroups()).isEqualTo(1);
+      assertThat(writer.spilledGroups()).isEqualTo(spilled + 1);
       assertThat(writer.identityLoads()).isEqualTo(loads);
       assertThat(duck.append(Batch.ofInferences(List.of(full(T + 60_000, "r-2")))).inferences())
           .as("and its re-send is still dropped").isEmpty();
